@@ -1,0 +1,129 @@
+//! Video encoders chosen by name (libx264 here; h264_mediacodec / h264_videotoolbox on phones).
+
+use ffmpeg_next as ff;
+
+use crate::encode::EncodedStream;
+use crate::error::{Error, Result};
+use crate::frame::Frame;
+use crate::plan::EncoderSettings;
+
+/// What the export needs from any H.264 encoder.
+pub trait VideoEncoder: Send {
+    /// Encodes the picture at `index` (in frames); `keyframe` forces a closed-GOP IDR there.
+    fn encode(&mut self, frame: &Frame, index: i64, keyframe: bool) -> Result<()>;
+    /// Flushes and returns every packet, in decode order.
+    fn finish(self: Box<Self>) -> Result<EncodedStream>;
+}
+
+/// Opens the encoder named in `settings` for `width`x`height` at `fps` (num, den).
+pub fn open_video_encoder(settings: &EncoderSettings, width: u32, height: u32, fps: (i32, i32)) -> Result<Box<dyn VideoEncoder>> {
+    Ok(Box::new(FfmpegH264::open(settings, width, height, fps)?))
+}
+
+/// An H.264 encoder from the linked FFmpeg build, by encoder name.
+struct FfmpegH264 {
+    encoder: ff::codec::encoder::video::Encoder,
+    picture: ff::frame::Video,
+    packets: Vec<ff::Packet>,
+    time_base: ff::Rational,
+}
+
+impl FfmpegH264 {
+    fn open(s: &EncoderSettings, width: u32, height: u32, fps: (i32, i32)) -> Result<Self> {
+        let codec = ff::encoder::find_by_name(&s.name).ok_or_else(|| {
+            Error::invalid(format!("encoder '{}' is not in this FFmpeg build (try \"libx264\")", s.name))
+        })?;
+        if codec.id() != ff::codec::Id::H264 {
+            return Err(Error::invalid(format!("encoder '{}' does not produce H.264", s.name)));
+        }
+        let time_base = ff::Rational::new(fps.1, fps.0);
+        let mut enc = ff::codec::context::Context::new_with_codec(codec)
+            .encoder()
+            .video()
+            .map_err(|e| Error::internal(format!("cannot create the {} encoder: {e}", s.name)))?;
+        enc.set_width(width);
+        enc.set_height(height);
+        enc.set_format(ff::format::Pixel::YUV420P);
+        enc.set_time_base(time_base);
+        enc.set_frame_rate(Some(ff::Rational::new(fps.0, fps.1)));
+        enc.set_colorspace(ff::color::Space::BT709);
+        enc.set_color_range(ff::color::Range::MPEG);
+        enc.set_color_primaries(ff::color::Primaries::BT709);
+        enc.set_color_transfer_characteristic(ff::color::TransferCharacteristic::BT709);
+        // MP4 keeps SPS/PPS in the stream header.
+        enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+        // Two seconds between keyframes keeps seeking in feeds quick.
+        enc.set_gop((2 * fps.0 / fps.1.max(1)).max(1) as u32);
+        let mut opts = ff::Dictionary::new();
+        if s.name == "libx264" {
+            opts.set("preset", &s.preset);
+            opts.set("forced-idr", "1");
+            opts.set("profile", "high");
+            match (s.crf, s.bitrate) {
+                (_, Some(b)) => enc.set_bit_rate(b as usize),
+                (Some(c), None) => opts.set("crf", &c.to_string()),
+                (None, None) => opts.set("crf", "23"),
+            }
+        } else {
+            // Hardware encoders take a bitrate; derive one from the picture size when only crf was given.
+            let b = s.bitrate.unwrap_or((u64::from(width) * u64::from(height) * 3).max(500_000));
+            enc.set_bit_rate(b as usize);
+        }
+        let encoder = enc
+            .open_with(opts)
+            .map_err(|e| Error::invalid(format!("cannot open encoder '{}' with these settings: {e}", s.name)))?;
+        Ok(FfmpegH264 {
+            encoder,
+            picture: ff::frame::Video::new(ff::format::Pixel::YUV420P, width, height),
+            packets: Vec::new(),
+            time_base,
+        })
+    }
+
+    fn drain(&mut self) -> Result<()> {
+        loop {
+            let mut p = ff::Packet::empty();
+            match self.encoder.receive_packet(&mut p) {
+                Ok(()) => self.packets.push(p),
+                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => return Ok(()),
+                Err(ff::Error::Eof) => return Ok(()),
+                Err(e) => return Err(Error::internal(format!("video encoding failed: {e}"))),
+            }
+        }
+    }
+}
+
+impl VideoEncoder for FfmpegH264 {
+    fn encode(&mut self, frame: &Frame, index: i64, keyframe: bool) -> Result<()> {
+        fill_picture(&mut self.picture, frame);
+        self.picture.set_pts(Some(index));
+        self.picture.set_kind(if keyframe { ff::picture::Type::I } else { ff::picture::Type::None });
+        self.encoder
+            .send_frame(&self.picture)
+            .map_err(|e| Error::internal(format!("video encoding failed: {e}")))?;
+        self.drain()
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<EncodedStream> {
+        self.encoder.send_eof().map_err(|e| Error::internal(format!("video encoder flush failed: {e}")))?;
+        self.drain()?;
+        Ok(EncodedStream {
+            parameters: ff::codec::Parameters::from(&self.encoder),
+            time_base: self.time_base,
+            packets: std::mem::take(&mut self.packets),
+        })
+    }
+}
+
+/// Copies our tightly packed planes into the encoder's (strided) picture.
+fn fill_picture(dst: &mut ff::frame::Video, src: &Frame) {
+    let dims = [(src.width as usize, src.height as usize), (src.width as usize / 2, src.height as usize / 2)];
+    for (i, plane) in [&src.y, &src.u, &src.v].into_iter().enumerate() {
+        let (w, h) = dims[i.min(1)];
+        let stride = dst.stride(i);
+        let data = dst.data_mut(i);
+        for row in 0..h {
+            data[row * stride..row * stride + w].copy_from_slice(&plane[row * w..row * w + w]);
+        }
+    }
+}

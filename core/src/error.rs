@@ -1,0 +1,81 @@
+//! The one error type of the core boundary: a stable kind plus a message a person understands.
+
+use std::fmt;
+
+/// Stable, machine-readable category of an [`Error`]. Bindings and the CLI map on this, never on text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum ErrorKind {
+    /// The recipe (or another request) is malformed or asks for something impossible.
+    InvalidRecipe,
+    /// The input file is not something clipforge will or can read.
+    UnsupportedInput,
+    /// Reading or writing a file failed.
+    Io,
+    /// The caller cancelled the operation.
+    Cancelled,
+    /// The input or request exceeds a resource limit.
+    LimitExceeded,
+    /// A bug or an unexpected library failure.
+    Internal,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidRecipe => "InvalidRecipe",
+            ErrorKind::UnsupportedInput => "UnsupportedInput",
+            ErrorKind::Io => "Io",
+            ErrorKind::Cancelled => "Cancelled",
+            ErrorKind::LimitExceeded => "LimitExceeded",
+            ErrorKind::Internal => "Internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every fallible core call returns this.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into() }
+    }
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidRecipe, message)
+    }
+    pub fn unsupported(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::UnsupportedInput, message)
+    }
+    pub fn io(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Io, message)
+    }
+    pub fn cancelled() -> Self {
+        Self::new(ErrorKind::Cancelled, "the export was cancelled")
+    }
+    pub fn limit(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::LimitExceeded, message)
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+    }
+    /// An FFmpeg failure while doing `what`; damaged media is the usual cause, so it is not Internal.
+    pub fn ffmpeg(what: &str, err: ffmpeg_next::Error) -> Self {
+        Self::unsupported(format!("{what}: {err}"))
+    }
+    /// A file-system failure on `path`.
+    pub fn io_at(path: &std::path::Path, err: std::io::Error) -> Self {
+        Self::io(format!("{}: {err}", path.display()))
+    }
+}

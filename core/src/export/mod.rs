@@ -1,0 +1,258 @@
+//! `export`: one decode pass feeding every output; encode; mux; commit all files or none.
+
+mod audio_loop;
+pub mod control;
+mod render;
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ffmpeg_next as ff;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::encode::audio::encode_aac;
+use crate::encode::mux::{write_mp4, PartFile};
+use crate::encode::EncodedStream;
+use crate::error::{Error, Result};
+use crate::plan::{Plan, AUDIO_PREROLL};
+use crate::recipe::Recipe;
+use crate::source::audio::{AudioClip, AudioDecoder, SAMPLE_RATE};
+use crate::source::open::open_input;
+use crate::source::probe;
+use crate::source::video::VideoDecoder;
+pub use control::CancelToken;
+use control::Progress;
+use render::{render_output, Decoded};
+
+/// What one finished output holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutputReport {
+    pub path: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    /// Seconds.
+    pub duration: f64,
+    pub frames: u32,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// Runs `recipe`: every output or none is written. `progress` gets 0..1, never decreasing.
+pub fn export(recipe: &Recipe, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
+    catch_unwind(AssertUnwindSafe(|| export_inner(recipe, progress, cancel)))
+        .unwrap_or_else(|p| Err(Error::internal(format!("export failed unexpectedly: {}", panic_text(&p)))))
+}
+
+pub(crate) fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default()
+}
+
+fn export_inner(recipe: &Recipe, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
+    let info = probe(&recipe.resolve(&recipe.source))?;
+    let plan = Plan::new(recipe, &info)?;
+    let units: u64 = plan.outputs.iter().map(|o| u64::from(o.timeline.encoded())).sum();
+    // Muxing and audio are cheap next to encoding; a tenth of the bar keeps the tail honest.
+    let progress = Progress::new(progress, units + units / 10);
+
+    let (videos, clip) = decode_and_render(&plan, cancel, &progress)?;
+    let audio = encode_audio_tracks(&plan, clip)?;
+
+    let mut parts = Vec::new();
+    for (out, video) in plan.outputs.iter().zip(&videos) {
+        if cancel.is_cancelled() {
+            return Err(Error::cancelled());
+        }
+        let part = PartFile::create(&out.path)?;
+        let track = audio.get(&audio_key(out));
+        write_mp4(part.path(), video, &out.timeline, track, &|| cancel.is_cancelled())?;
+        progress.add(units / 10 / plan.outputs.len() as u64);
+        parts.push(part);
+    }
+    if cancel.is_cancelled() {
+        return Err(Error::cancelled());
+    }
+    for part in parts {
+        part.commit()?;
+    }
+    let reports = plan.outputs.iter().map(report).collect::<Result<Vec<_>>>()?;
+    progress.finish();
+    Ok(reports)
+}
+
+fn report(out: &crate::plan::OutputPlan) -> Result<OutputReport> {
+    let bytes = std::fs::read(&out.path).map_err(|e| Error::io_at(&out.path, e))?;
+    Ok(OutputReport {
+        path: out.path.clone(),
+        width: out.width,
+        height: out.height,
+        duration: out.duration(),
+        frames: out.timeline.total,
+        bytes: bytes.len() as u64,
+        sha256: format!("{:x}", Sha256::digest(&bytes)),
+    })
+}
+
+/// The single decode pass: demux, decode, hand each frame to every output's worker.
+fn decode_and_render(plan: &Plan, cancel: &CancelToken, progress: &Progress) -> Result<(Vec<EncodedStream>, Option<AudioClip>)> {
+    let mut input = open_input(&plan.source)?;
+    let vstream = input
+        .streams()
+        .best(ff::media::Type::Video)
+        .ok_or_else(|| Error::unsupported("the source has no video stream"))?;
+    let vindex = vstream.index();
+    let mut vdec = VideoDecoder::new(&vstream, plan.rotation, plan.work_size.0, plan.work_size.1)?;
+    let audio_start = (plan.seg_start - AUDIO_PREROLL).max(0.0);
+    let mut adec = match plan.with_audio {
+        true => match input.streams().best(ff::media::Type::Audio) {
+            Some(s) => Some((s.index(), AudioDecoder::new(&s, audio_start, plan.seg_end)?)),
+            None => None,
+        },
+        false => None,
+    };
+    if plan.seg_start > 0.0 {
+        let ts = ((audio_start - 0.5).max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+        // A failed seek (damaged index) just means decoding from the start.
+        let _ = input.seek(ts, ..ts);
+    }
+
+    std::thread::scope(|scope| {
+        let mut senders: Vec<Option<SyncSender<Decoded>>> = Vec::new();
+        let mut workers = Vec::new();
+        for out in &plan.outputs {
+            let (tx, rx) = sync_channel::<Decoded>(2);
+            senders.push(Some(tx));
+            workers.push(scope.spawn(move || {
+                catch_unwind(AssertUnwindSafe(|| render_output(out, plan.seg_start, plan.work_size, rx, cancel, progress)))
+                    .unwrap_or_else(|p| Err(Error::internal(format!("output worker failed: {}", panic_text(&p)))))
+            }));
+        }
+        let demuxed = demux(plan, &mut input, vindex, &mut vdec, &mut adec, &mut senders, cancel);
+        drop(senders);
+        let mut videos = Vec::new();
+        let mut first_err = demuxed.err();
+        for w in workers {
+            match w.join().unwrap_or_else(|_| Err(Error::internal("output worker panicked"))) {
+                Ok(v) => videos.push(v),
+                Err(e) => {
+                    // Report the most telling error: a cancel or a real cause over a knock-on one.
+                    if first_err.is_none() {
+                        first_err = Some(e);
+                    }
+                }
+            }
+        }
+        if cancel.is_cancelled() {
+            return Err(Error::cancelled());
+        }
+        if let Some(e) = first_err {
+            return Err(e);
+        }
+        let clip = adec.map(|(_, d)| d.finish()).transpose()?;
+        Ok((videos, clip))
+    })
+}
+
+fn demux(
+    plan: &Plan,
+    input: &mut ff::format::context::Input,
+    vindex: usize,
+    vdec: &mut VideoDecoder,
+    adec: &mut Option<(usize, AudioDecoder)>,
+    senders: &mut [Option<SyncSender<Decoded>>],
+    cancel: &CancelToken,
+) -> Result<()> {
+    let mut video_done = false;
+    let mut audio_done = adec.is_none();
+    let mut errors_in_a_row = 0;
+    while !(video_done && audio_done) {
+        if cancel.is_cancelled() {
+            return Err(Error::cancelled());
+        }
+        let mut packet = ff::Packet::empty();
+        match packet.read(input) {
+            Ok(()) => errors_in_a_row = 0,
+            Err(ff::Error::Eof) => break,
+            Err(ff::Error::InvalidData) if errors_in_a_row < 1000 => {
+                errors_in_a_row += 1;
+                continue;
+            }
+            // Any other read error is sticky in libavformat: treat it as the end of what decodes.
+            Err(_) => break,
+        }
+        let idx = packet.stream();
+        if idx == vindex && !video_done {
+            vdec.send(&packet);
+            video_done = forward_frames(plan, vdec, senders, cancel)?;
+        } else if let Some((aidx, dec)) = adec.as_mut() {
+            if idx == *aidx && !audio_done {
+                let t = packet.pts().map(|p| p as f64 * f64::from(input.stream(idx).map(|s| s.time_base()).unwrap_or(ff::Rational(1, 1))));
+                dec.send(&packet)?;
+                audio_done = t.is_some_and(|t| t > plan.seg_end + 1.0);
+            }
+        }
+    }
+    if !video_done {
+        vdec.send_eof();
+        forward_frames(plan, vdec, senders, cancel)?;
+    }
+    Ok(())
+}
+
+/// Sends decoded frames to the workers; true once the segment's end has been passed.
+fn forward_frames(plan: &Plan, vdec: &mut VideoDecoder, senders: &mut [Option<SyncSender<Decoded>>], cancel: &CancelToken) -> Result<bool> {
+    while let Some((time, frame)) = vdec.receive()? {
+        let item: Decoded = Arc::new((time, frame));
+        for slot in senders.iter_mut() {
+            let Some(tx) = slot else { continue };
+            let mut pending = item.clone();
+            // Poll rather than block, so a cancel is seen even while a worker is busy.
+            loop {
+                match tx.try_send(pending) {
+                    Ok(()) => break,
+                    Err(TrySendError::Full(back)) => {
+                        if cancel.is_cancelled() {
+                            return Err(Error::cancelled());
+                        }
+                        pending = back;
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    // The worker has all it needs (or failed; its own error is reported).
+                    Err(TrySendError::Disconnected(_)) => {
+                        *slot = None;
+                        break;
+                    }
+                }
+            }
+        }
+        if senders.iter().all(Option::is_none) || time > plan.seg_end + 0.25 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+type AudioKey = (i32, i32, crate::timeline::Timeline);
+
+fn audio_key(o: &crate::plan::OutputPlan) -> AudioKey {
+    (o.fps.0, o.fps.1, o.timeline)
+}
+
+/// One AAC track per distinct output timeline (usually exactly one for the whole recipe).
+fn encode_audio_tracks(plan: &Plan, clip: Option<AudioClip>) -> Result<HashMap<AudioKey, EncodedStream>> {
+    let mut tracks = HashMap::new();
+    let Some(clip) = clip else { return Ok(tracks) };
+    let preroll = ((plan.seg_start - clip.start) * f64::from(SAMPLE_RATE)).round().max(0.0) as usize;
+    for out in &plan.outputs {
+        let key = audio_key(out);
+        if !tracks.contains_key(&key) {
+            let samples = audio_loop::compose(&clip, preroll, &out.timeline, out.fps_f64());
+            tracks.insert(key, encode_aac(&samples)?);
+        }
+    }
+    Ok(tracks)
+}

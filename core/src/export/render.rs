@@ -1,0 +1,122 @@
+//! One output's worker: constant-rate sampling of decoded frames, reframing, encoding one pass.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+
+use crate::encode::video::open_video_encoder;
+use crate::encode::EncodedStream;
+use crate::error::{Error, Result};
+use crate::export::control::{CancelToken, Progress};
+use crate::frame::reframe::Reframer;
+use crate::frame::Frame;
+use crate::plan::OutputPlan;
+use crate::recipe::LoopMode;
+
+/// A decoded source frame and its time in source seconds.
+pub type Decoded = Arc<(f64, Frame)>;
+
+pub(crate) fn render_output(
+    out: &OutputPlan,
+    seg_start: f64,
+    work_size: (u32, u32),
+    frames: Receiver<Decoded>,
+    cancel: &CancelToken,
+    progress: &Progress,
+) -> Result<EncodedStream> {
+    let mut reframer = Reframer::new(work_size.0, work_size.1, out.width, out.height, out.fit, out.background);
+    let mut encoder = open_video_encoder(&out.encoder, out.width, out.height, out.fps)?;
+    let t = out.timeline;
+    let encoded = t.encoded();
+    let keyframes = t.keyframes();
+    let fps = out.fps_f64();
+    let mut spill = (t.mode == LoopMode::Boomerang && encoded > t.seg_frames).then(Spill::default);
+
+    let mut emit = |seg_i: u32, frame: &Frame| -> Result<()> {
+        if cancel.is_cancelled() {
+            return Err(Error::cancelled());
+        }
+        let pic = reframer.apply(frame);
+        if seg_i < encoded {
+            encoder.encode(&pic, i64::from(seg_i), keyframes.contains(&seg_i))?;
+            progress.add(1);
+        }
+        if let Some(s) = spill.as_mut() {
+            if seg_i > 0 && seg_i + 1 < t.seg_frames {
+                s.push(&pic)?;
+            }
+        }
+        Ok(())
+    };
+
+    // Constant frame rate: output frame i shows the decoded frame nearest to its time.
+    let mut next = 0u32;
+    let mut current: Option<Decoded> = None;
+    for incoming in frames.iter() {
+        if let Some(cur) = &current {
+            let midpoint = (cur.0 + incoming.0) / 2.0;
+            while next < t.seg_frames && seg_start + f64::from(next) / fps < midpoint {
+                emit(next, &cur.1)?;
+                next += 1;
+            }
+        }
+        if next >= t.seg_frames {
+            break;
+        }
+        current = Some(incoming);
+    }
+    let last = current.ok_or_else(|| Error::unsupported("no video frame in the trimmed range could be decoded"))?;
+    while next < t.seg_frames {
+        emit(next, &last.1)?;
+        next += 1;
+    }
+    drop(last);
+    drop(frames);
+
+    // Boomerang: the way back, read from the spill in reverse.
+    if let Some(mut s) = spill.take() {
+        for pos in t.seg_frames..encoded {
+            if cancel.is_cancelled() {
+                return Err(Error::cancelled());
+            }
+            let seg_i = t.seg_index(pos);
+            let pic = s.read(seg_i as usize - 1, out.width, out.height)?;
+            encoder.encode(&pic, i64::from(pos), keyframes.contains(&pos))?;
+            progress.add(1);
+        }
+    }
+    encoder.finish()
+}
+
+/// Reframed frames of a boomerang's middle, kept in an unnamed temporary file instead of memory.
+#[derive(Default)]
+struct Spill {
+    file: Option<std::fs::File>,
+    count: usize,
+}
+
+impl Spill {
+    fn push(&mut self, f: &Frame) -> Result<()> {
+        let io = |e: std::io::Error| Error::io(format!("temporary frame store: {e}"));
+        if self.file.is_none() {
+            self.file = Some(tempfile::tempfile().map_err(io)?);
+        }
+        let file = self.file.as_mut().expect("set above");
+        file.write_all(&f.y).and_then(|_| file.write_all(&f.u)).and_then(|_| file.write_all(&f.v)).map_err(io)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    fn read(&mut self, index: usize, w: u32, h: u32) -> Result<Frame> {
+        let io = |e: std::io::Error| Error::io(format!("temporary frame store: {e}"));
+        let (ys, cs) = (w as usize * h as usize, w as usize * h as usize / 4);
+        let file = self.file.as_mut().ok_or_else(|| Error::internal("boomerang frame store is empty"))?;
+        if index >= self.count {
+            return Err(Error::internal("boomerang frame store index out of range"));
+        }
+        file.seek(SeekFrom::Start((index * (ys + 2 * cs)) as u64)).map_err(io)?;
+        let mut f = Frame { width: w, height: h, y: vec![0; ys], u: vec![0; cs], v: vec![0; cs] };
+        file.read_exact(&mut f.y).and_then(|_| file.read_exact(&mut f.u)).and_then(|_| file.read_exact(&mut f.v)).map_err(io)?;
+        Ok(f)
+    }
+}

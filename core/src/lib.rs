@@ -1,0 +1,18 @@
+//! clipforge: turn raw phone footage into 6–30 s micro-video loops.
+//!
+//! Data flow: [`Recipe`] → [`plan::Plan`] → [`source`] (demux + decode) → [`timeline`] →
+//! [`frame`] operations on YUV planes → [`encode`] (H.264 + AAC, MP4) → atomic finish.
+
+pub mod encode;
+pub mod error;
+pub mod export;
+pub mod frame;
+pub mod plan;
+pub mod recipe;
+pub mod source;
+pub mod timeline;
+
+pub use error::{Error, ErrorKind, Result};
+pub use export::{export, CancelToken, OutputReport};
+pub use recipe::{Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
+pub use source::{probe, MediaInfo, StreamInfo};

@@ -1,0 +1,258 @@
+//! validate(recipe, source facts) → Plan: every duration, size and setting resolved once, up front.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::frame::Yuv;
+use crate::recipe::{Fit, LoopMode, OutputSpec, Recipe};
+use crate::source::MediaInfo;
+use crate::source::open::{MAX_SOURCE_PIXELS, MAX_SOURCE_SIDE};
+use crate::timeline::Timeline;
+
+pub const MIN_CLIP_SECONDS: f64 = 6.0;
+pub const MAX_CLIP_SECONDS: f64 = 30.0;
+pub const MAX_OUTPUTS: usize = 8;
+pub const MAX_OUTPUT_SIDE: u32 = 4096;
+pub const MIN_OUTPUT_SIDE: u32 = 16;
+/// Audio pre-roll decoded before the trim start, for seamless crossfades at loop seams.
+pub const AUDIO_PREROLL: f64 = 0.025;
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub source: PathBuf,
+    /// Trimmed segment in source seconds.
+    pub seg_start: f64,
+    pub seg_end: f64,
+    pub mode: LoopMode,
+    pub with_audio: bool,
+    /// Display (upright) size of the source and the working size frames are decoded to.
+    pub source_size: (u32, u32),
+    pub work_size: (u32, u32),
+    pub rotation: u32,
+    pub outputs: Vec<OutputPlan>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutputPlan {
+    pub path: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    pub fit: Fit,
+    pub background: Yuv,
+    /// Frame rate as a fraction (num, den).
+    pub fps: (i32, i32),
+    pub timeline: Timeline,
+    pub encoder: EncoderSettings,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncoderSettings {
+    pub name: String,
+    pub preset: String,
+    pub crf: Option<u8>,
+    pub bitrate: Option<u64>,
+}
+
+impl OutputPlan {
+    pub fn fps_f64(&self) -> f64 {
+        f64::from(self.fps.0) / f64::from(self.fps.1)
+    }
+    pub fn duration(&self) -> f64 {
+        f64::from(self.timeline.total) / self.fps_f64()
+    }
+}
+
+impl Plan {
+    pub fn new(recipe: &Recipe, info: &MediaInfo) -> Result<Plan> {
+        let source = recipe.resolve(&recipe.source);
+        let (_, v) = info
+            .video()
+            .ok_or_else(|| Error::unsupported(format!("{}: has no video stream", source.display())))?;
+        check_source_size(v.width, v.height)?;
+        let src_dur = source_duration(info);
+        let (seg_start, seg_end) = trim(recipe, src_dur)?;
+        let mode = recipe.looping.map(|l| l.mode).unwrap_or_default();
+        if recipe.outputs.is_empty() {
+            return Err(Error::invalid("the recipe has no outputs"));
+        }
+        if recipe.outputs.len() > MAX_OUTPUTS {
+            return Err(Error::limit(format!("{} outputs requested; at most {MAX_OUTPUTS}", recipe.outputs.len())));
+        }
+        let source_size = (v.display_width.max(2), v.display_height.max(2));
+        let mut outputs = Vec::new();
+        for (i, spec) in recipe.outputs.iter().enumerate() {
+            outputs.push(output_plan(recipe, spec, i, seg_end - seg_start)?);
+        }
+        check_paths(&source, &outputs)?;
+        let muted = recipe.audio.and_then(|a| a.mute).unwrap_or(mode == LoopMode::Boomerang);
+        Ok(Plan {
+            source,
+            seg_start,
+            seg_end,
+            mode,
+            with_audio: info.audio().is_some() && !muted,
+            source_size,
+            work_size: work_size(source_size, &outputs),
+            rotation: v.rotation,
+            outputs,
+        })
+    }
+}
+
+fn check_source_size(w: u32, h: u32) -> Result<()> {
+    if w > MAX_SOURCE_SIDE || h > MAX_SOURCE_SIDE || u64::from(w) * u64::from(h) > MAX_SOURCE_PIXELS {
+        return Err(Error::limit(format!("the source is {w}x{h}; clipforge reads up to 8K (8192x4320)")));
+    }
+    if w < 2 || h < 2 {
+        return Err(Error::unsupported(format!("the source video has no usable size ({w}x{h})")));
+    }
+    Ok(())
+}
+
+fn source_duration(info: &MediaInfo) -> f64 {
+    let v = info.video().map(|(s, _)| s.duration).unwrap_or(0.0);
+    if v > 0.0 { v } else { info.duration }
+}
+
+fn trim(recipe: &Recipe, src_dur: f64) -> Result<(f64, f64)> {
+    let t = recipe.trim.unwrap_or(crate::recipe::Trim { start: 0.0, end: None });
+    if !t.start.is_finite() || t.start < 0.0 {
+        return Err(Error::invalid(format!("trim.start must be ≥ 0 seconds, got {}", t.start)));
+    }
+    let end = t.end.unwrap_or(if src_dur > 0.0 { src_dur } else { f64::INFINITY });
+    if !(end > t.start) {
+        return Err(Error::invalid(format!("trim.end ({end}) must be after trim.start ({})", t.start)));
+    }
+    if src_dur > 0.0 && t.start >= src_dur {
+        return Err(Error::invalid(format!("trim.start {}s is past the end of the {src_dur:.3}s source", t.start)));
+    }
+    let end = if src_dur > 0.0 { end.min(src_dur) } else { end };
+    if !end.is_finite() {
+        return Err(Error::unsupported("the source does not state its duration; give trim.end explicitly"));
+    }
+    Ok((t.start, end))
+}
+
+fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64) -> Result<OutputPlan> {
+    let ctx = |m: String| Error::invalid(format!("outputs[{i}] ({}): {m}", spec.path.display()));
+    let (aw, ah) = parse_aspect(&spec.aspect).ok_or_else(|| ctx(format!("aspect '{}' is not W:H", spec.aspect)))?;
+    let (width, height) = output_size(spec, aw, ah).map_err(ctx)?;
+    let fps = parse_fps(spec.fps.unwrap_or(30.0)).ok_or_else(|| ctx("fps must be between 1 and 120".into()))?;
+    let fps_f = f64::from(fps.0) / f64::from(fps.1);
+    let background = match &spec.background {
+        Some(s) => Yuv::from_hex(s).ok_or_else(|| ctx(format!("background '{s}' is not #RRGGBB")))?,
+        None => Yuv::BLACK,
+    };
+    if spec.crf.is_some_and(|c| c > 51) {
+        return Err(ctx("crf must be 0–51".into()));
+    }
+    if spec.bitrate.is_some_and(|b| !(10_000..=200_000_000).contains(&b)) {
+        return Err(ctx("bitrate must be between 10000 and 200000000 bits/s".into()));
+    }
+    let timeline = Timeline::new(recipe.looping.as_ref(), seg_len, fps_f)?;
+    let duration = f64::from(timeline.total) / fps_f;
+    if !(MIN_CLIP_SECONDS - 0.5 / fps_f..=MAX_CLIP_SECONDS + 0.5 / fps_f).contains(&duration) {
+        return Err(Error::invalid(format!(
+            "the finished clip would be {duration:.3} s long; it must be {MIN_CLIP_SECONDS}–{MAX_CLIP_SECONDS} s \
+             (trimmed segment {seg_len:.3} s, loop {:?})",
+            recipe.looping.map(|l| l.mode).unwrap_or_default()
+        )));
+    }
+    Ok(OutputPlan {
+        path: recipe.resolve(&spec.path),
+        width,
+        height,
+        fit: spec.fit,
+        background,
+        fps,
+        timeline,
+        encoder: EncoderSettings {
+            name: spec.encoder.clone().unwrap_or_else(|| "libx264".into()),
+            preset: spec.preset.clone().unwrap_or_else(|| "veryfast".into()),
+            crf: if spec.bitrate.is_some() { spec.crf } else { Some(spec.crf.unwrap_or(23)) },
+            bitrate: spec.bitrate,
+        },
+    })
+}
+
+pub fn parse_aspect(s: &str) -> Option<(u32, u32)> {
+    let (a, b) = s.split_once(':')?;
+    let (a, b) = (a.trim().parse::<u32>().ok()?, b.trim().parse::<u32>().ok()?);
+    (a > 0 && b > 0 && a <= 100 * b && b <= 100 * a).then_some((a, b))
+}
+
+fn even(x: f64) -> u32 {
+    ((x / 2.0).round() as u32 * 2).max(2)
+}
+
+fn output_size(spec: &OutputSpec, aw: u32, ah: u32) -> std::result::Result<(u32, u32), String> {
+    let ratio = f64::from(aw) / f64::from(ah);
+    let (w, h) = match (spec.width, spec.height) {
+        (Some(w), Some(h)) => (w, h),
+        (None, Some(h)) => (even(f64::from(h) * ratio), h),
+        (Some(w), None) => (w, even(f64::from(w) / ratio)),
+        // Default: short side 1080, like the feeds' native renditions.
+        (None, None) if aw >= ah => (even(1080.0 * ratio), 1080),
+        (None, None) => (1080, even(1080.0 / ratio)),
+    };
+    if w % 2 == 1 || h % 2 == 1 {
+        return Err(format!("size {w}x{h} must be even for 4:2:0 video"));
+    }
+    if w < MIN_OUTPUT_SIDE || h < MIN_OUTPUT_SIDE || w > MAX_OUTPUT_SIDE || h > MAX_OUTPUT_SIDE {
+        return Err(format!("size {w}x{h} is outside {MIN_OUTPUT_SIDE}–{MAX_OUTPUT_SIDE} pixels per side"));
+    }
+    Ok((w, h))
+}
+
+/// Frame rate as an exact fraction: integers stay integers, NTSC rates become n*1000/1001.
+fn parse_fps(f: f64) -> Option<(i32, i32)> {
+    if !f.is_finite() || !(1.0..=120.0).contains(&f) {
+        return None;
+    }
+    if (f - f.round()).abs() < 1e-6 {
+        return Some((f.round() as i32, 1));
+    }
+    let ntsc = (f * 1.001).round();
+    if (f - ntsc * 1000.0 / 1001.0).abs() < 1e-3 {
+        return Some((ntsc as i32 * 1000, 1001));
+    }
+    Some(((f * 1000.0).round() as i32, 1000))
+}
+
+/// Refuses outputs that would overwrite the source or each other.
+fn check_paths(source: &Path, outputs: &[OutputPlan]) -> Result<()> {
+    let src = std::fs::canonicalize(source).ok();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for o in outputs {
+        let name = o.path.file_name().ok_or_else(|| Error::invalid(format!("output path '{}' has no file name", o.path.display())))?;
+        let dir = o.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = std::fs::canonicalize(dir)
+            .map_err(|e| Error::io(format!("output folder {} is not usable: {e}", dir.display())))?;
+        let full = dir.join(name);
+        if src.as_ref() == Some(&full) || std::fs::canonicalize(&full).ok().as_ref() == src.as_ref() && src.is_some() {
+            return Err(Error::invalid(format!("output {} would overwrite the source", o.path.display())));
+        }
+        if seen.contains(&full) {
+            return Err(Error::invalid(format!("two outputs write to {}", o.path.display())));
+        }
+        seen.push(full);
+    }
+    Ok(())
+}
+
+/// Decode size: the source size, or smaller when every output uses it at less than half scale.
+fn work_size(src: (u32, u32), outputs: &[OutputPlan]) -> (u32, u32) {
+    let (sw, sh) = (f64::from(src.0), f64::from(src.1));
+    let scale = outputs
+        .iter()
+        .map(|o| {
+            let (sx, sy) = (f64::from(o.width) / sw, f64::from(o.height) / sh);
+            match o.fit {
+                Fit::Crop => sx.max(sy),
+                Fit::Pad | Fit::Blur => sx.min(sy),
+            }
+        })
+        .fold(0.0, f64::max);
+    let s = if scale < 0.5 { scale * 1.25 } else { 1.0 };
+    (even(sw * s), even(sh * s))
+}

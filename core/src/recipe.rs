@@ -1,0 +1,145 @@
+//! Recipe v1: the single, serialisable description of an edit. Paths are relative to the recipe file.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+pub const RECIPE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipe {
+    pub version: u32,
+    pub source: PathBuf,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trim: Option<Trim>,
+    #[serde(default, rename = "loop", skip_serializing_if = "Option::is_none")]
+    pub looping: Option<LoopSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<AudioSpec>,
+    pub outputs: Vec<OutputSpec>,
+    /// Directory that relative paths are resolved against (the recipe file's folder).
+    #[serde(skip)]
+    pub base_dir: Option<PathBuf>,
+}
+
+/// Segment of the source to use, in seconds of source time. `end` defaults to the source's end.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trim {
+    #[serde(default)]
+    pub start: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoopMode {
+    /// The trimmed segment plays once.
+    #[default]
+    None,
+    /// The trimmed segment repeats; the last pass is cut to fit.
+    Repeat,
+    /// Forward then reversed, repeated.
+    Boomerang,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoopSpec {
+    #[serde(default)]
+    pub mode: LoopMode,
+    /// Target length of the finished clip in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Alternative to `duration`: number of passes (boomerang: forward+back cycles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudioSpec {
+    /// `true` drops the audio track. Default: muted for boomerang, kept otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mute: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fit {
+    /// Fill the frame, cutting the overflow (centred).
+    #[default]
+    Crop,
+    /// Fit inside, bars in `background`.
+    Pad,
+    /// Fit inside, bars filled with a blurred, darkened copy of the frame.
+    Blur,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    pub path: PathBuf,
+    /// `"W:H"`, e.g. "9:16", "1:1", "4:5", "16:9".
+    pub aspect: String,
+    /// Output height in pixels; with `width` absent the width follows from `aspect`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub fit: Fit,
+    /// `#RRGGBB` for `pad` bars. Default black.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+    /// Constant output frame rate. Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<f64>,
+    /// x264-style constant rate factor (0–51). Default 23 unless `bitrate` is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crf: Option<u8>,
+    /// Target video bitrate in bits per second (alternative to `crf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bitrate: Option<u64>,
+    /// Encoder speed preset (x264 names). Default "veryfast".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// FFmpeg encoder name. Default "libx264"; e.g. "h264_mediacodec", "h264_videotoolbox".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoder: Option<String>,
+}
+
+impl Recipe {
+    /// Parses recipe JSON; relative paths resolve against `base_dir`.
+    pub fn from_json(json: &str, base_dir: Option<&Path>) -> Result<Recipe> {
+        let mut recipe: Recipe = serde_json::from_str(json)
+            .map_err(|e| Error::invalid(format!("recipe is not valid recipe JSON: {e}")))?;
+        if recipe.version != RECIPE_VERSION {
+            return Err(Error::invalid(format!(
+                "recipe version {} is not supported (this build reads version {RECIPE_VERSION})",
+                recipe.version
+            )));
+        }
+        recipe.base_dir = base_dir.map(Path::to_path_buf);
+        Ok(recipe)
+    }
+
+    /// Reads a recipe file; its folder becomes the base for relative paths.
+    pub fn from_file(path: &Path) -> Result<Recipe> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io_at(path, e))?;
+        let dir = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
+        Recipe::from_json(&text, dir)
+    }
+
+    /// `p` resolved against the recipe's folder.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        match &self.base_dir {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.to_path_buf(),
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Reading the source: safe open, probe, and decoding to normalised video frames and 48 kHz audio.
+
+pub mod audio;
+pub mod open;
+pub mod probe;
+pub mod video;
+
+pub use probe::{probe, MediaInfo, StreamInfo};

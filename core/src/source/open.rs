@@ -1,0 +1,90 @@
+//! Opening a source safely: local regular files only, no playlists, an allow-list of demuxers.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use ffmpeg_next as ff;
+
+use crate::error::{Error, Result};
+
+/// Demuxers clipforge reads (FFmpeg names). Everything else, notably hls/concat/dash/image2, is refused.
+const ALLOWED_DEMUXERS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts";
+
+/// The largest picture clipforge will decode; beyond this FFmpeg's own buffers alone would exceed a phone's budget.
+pub const MAX_SOURCE_PIXELS: u64 = 8192 * 4320;
+pub const MAX_SOURCE_SIDE: u32 = 8192;
+
+/// Initialises FFmpeg once and keeps its logging to errors only.
+pub fn init() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ff::init();
+        ff::util::log::set_level(ff::util::log::Level::Fatal);
+    });
+}
+
+/// Opens `path` as a media file after checking that it is a local, non-empty, non-playlist file.
+pub fn open_input(path: &Path) -> Result<ff::format::context::Input> {
+    init();
+    let abs = check_local_file(path)?;
+    refuse_text_playlists(&abs)?;
+    let mut opts = ff::Dictionary::new();
+    opts.set("protocol_whitelist", "file");
+    opts.set("format_whitelist", ALLOWED_DEMUXERS);
+    // The "file:" prefix stops FFmpeg from reading a ':' in a file name as a protocol.
+    let url = format!("file:{}", abs.display());
+    let ctx = ff::format::input_with_dictionary(&url, opts).map_err(|e| {
+        Error::unsupported(format!(
+            "{} is not a video clipforge can read (allowed containers: MP4/MOV, MKV/WebM, AVI, MPEG-TS): {e}",
+            path.display()
+        ))
+    })?;
+    let name = ctx.format().name().to_string();
+    if !name.split(',').any(|n| ALLOWED_DEMUXERS.split(',').any(|a| a == n)) {
+        return Err(Error::unsupported(format!("{}: container '{name}' is not allowed", path.display())));
+    }
+    Ok(ctx)
+}
+
+/// Resolves `path` to an absolute path of an existing, non-empty regular file.
+fn check_local_file(path: &Path) -> Result<PathBuf> {
+    let s = path.to_string_lossy();
+    if s.contains("://") || s.starts_with("pipe:") || s.starts_with("concat:") || s.starts_with("data:") {
+        return Err(Error::unsupported(format!("{s}: only local files are read, not URLs or protocols")));
+    }
+    let meta = std::fs::metadata(path).map_err(|e| Error::io_at(path, e))?;
+    if !meta.is_file() {
+        return Err(Error::unsupported(format!("{}: not a regular file", path.display())));
+    }
+    if meta.len() == 0 {
+        return Err(Error::unsupported(format!("{}: the file is empty (0 bytes)", path.display())));
+    }
+    std::fs::canonicalize(path).map_err(|e| Error::io_at(path, e))
+}
+
+/// Text playlists (HLS, ffconcat, PLS, DASH/SMIL XML) would make FFmpeg follow other paths or URLs.
+fn refuse_text_playlists(path: &Path) -> Result<()> {
+    let mut head = [0u8; 512];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| Error::io_at(path, e))?;
+    let text = String::from_utf8_lossy(&head[..n]);
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    let lower = t.to_ascii_lowercase();
+    let playlist = lower.starts_with("#extm3u")
+        || lower.starts_with("ffconcat")
+        || lower.starts_with("[playlist]")
+        || lower.starts_with("<?xml")
+        || lower.starts_with("<mpd")
+        || lower.starts_with("<smil")
+        || lower.starts_with("file '")
+        || lower.starts_with("file \"")
+        || lower.starts_with("#ext-x-");
+    if playlist {
+        return Err(Error::unsupported(format!(
+            "{}: text playlists (HLS, concat, DASH) are refused; pass a single media file",
+            path.display()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! Video decoding to normalised frames: any pixel format/bit depth/range → 8-bit BT.709 4:2:0 at
+//! the working size, rotated upright.
+
+use ffmpeg_next as ff;
+use ff::ffi;
+
+use crate::error::{Error, Result};
+use crate::frame::rotate::rotate;
+use crate::frame::Frame;
+
+pub struct VideoDecoder {
+    decoder: ff::decoder::Video,
+    time_base: f64,
+    start_pts: i64,
+    rotation: u32,
+    /// Working size before rotation (even).
+    work_w: u32,
+    work_h: u32,
+    scaler: Option<Scaler>,
+    raw: ff::frame::Video,
+    last_time: Option<f64>,
+    frame_step: f64,
+}
+
+struct Scaler {
+    key: (ff::format::Pixel, u32, u32, bool, i32),
+    ctx: ff::software::scaling::Context,
+    out: ff::frame::Video,
+}
+
+impl VideoDecoder {
+    /// `work_w`/`work_h` are the display (rotated) working size; both even.
+    pub fn new(stream: &ff::format::stream::Stream, rotation: u32, work_w: u32, work_h: u32) -> Result<Self> {
+        let mut ctx = ff::codec::context::Context::from_parameters(stream.parameters())
+            .map_err(|e| Error::ffmpeg("cannot set up the video decoder", e))?;
+        ctx.set_threading(ff::codec::threading::Config { kind: ff::codec::threading::Type::Frame, count: 0, ..Default::default() });
+        let decoder = ctx.decoder().video().map_err(|e| {
+            Error::unsupported(format!("this FFmpeg build cannot decode {} video: {e}", stream.parameters().id().name()))
+        })?;
+        let (pw, ph) = if rotation % 180 == 90 { (work_h, work_w) } else { (work_w, work_h) };
+        let tb = stream.time_base();
+        let rate = stream.avg_frame_rate();
+        let fps = if rate.numerator() > 0 && rate.denominator() > 0 { f64::from(rate) } else { 30.0 };
+        Ok(VideoDecoder {
+            decoder,
+            time_base: f64::from(tb),
+            start_pts: if stream.start_time() == ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() },
+            rotation,
+            work_w: pw,
+            work_h: ph,
+            scaler: None,
+            raw: ff::frame::Video::empty(),
+            last_time: None,
+            frame_step: 1.0 / fps.clamp(1.0, 240.0),
+        })
+    }
+
+    /// Feeds one packet; a damaged packet is skipped (the decoder conceals what it can).
+    pub fn send(&mut self, packet: &ff::Packet) {
+        let _ = self.decoder.send_packet(packet);
+    }
+
+    pub fn send_eof(&mut self) {
+        let _ = self.decoder.send_eof();
+    }
+
+    /// The next decoded frame as (seconds since stream start, upright normalised frame).
+    pub fn receive(&mut self) -> Result<Option<(f64, Frame)>> {
+        loop {
+            match self.decoder.receive_frame(&mut self.raw) {
+                Ok(()) => {}
+                Err(ff::Error::Other { errno }) if errno == ff::util::error::EAGAIN => return Ok(None),
+                Err(ff::Error::Eof) => return Ok(None),
+                // A frame the decoder could not rebuild: skip it, keep going.
+                Err(_) => continue,
+            }
+            if self.raw.width() == 0 || self.raw.height() == 0 {
+                continue;
+            }
+            let time = match self.raw.timestamp() {
+                Some(ts) => (ts - self.start_pts) as f64 * self.time_base,
+                None => self.last_time.map_or(0.0, |t| t + self.frame_step),
+            };
+            self.last_time = Some(time);
+            let frame = self.normalise()?;
+            return Ok(Some((time, rotate(&frame, self.rotation))));
+        }
+    }
+
+    fn normalise(&mut self) -> Result<Frame> {
+        let fmt = self.raw.format();
+        let (w, h) = (self.raw.width(), self.raw.height());
+        let full_range = self.raw.color_range() == ff::color::Range::JPEG
+            || matches!(fmt, ff::format::Pixel::YUVJ420P | ff::format::Pixel::YUVJ422P | ff::format::Pixel::YUVJ444P);
+        let matrix = source_matrix(self.raw.color_space(), h);
+        if fmt == ff::format::Pixel::YUV420P && w == self.work_w && h == self.work_h && !full_range && matrix == ffi::SWS_CS_ITU709 as i32 {
+            return Ok(copy_planes(&self.raw, w, h));
+        }
+        let key = (fmt, w, h, full_range, matrix);
+        if self.scaler.as_ref().map(|s| s.key) != Some(key) {
+            self.scaler = Some(Scaler::new(key, self.work_w, self.work_h)?);
+        }
+        let scaler = self.scaler.as_mut().expect("scaler set above");
+        scaler
+            .ctx
+            .run(&self.raw, &mut scaler.out)
+            .map_err(|e| Error::ffmpeg("cannot convert a decoded picture", e))?;
+        Ok(copy_planes(&scaler.out, self.work_w, self.work_h))
+    }
+}
+
+impl Scaler {
+    fn new(key: (ff::format::Pixel, u32, u32, bool, i32), dw: u32, dh: u32) -> Result<Self> {
+        let (fmt, w, h, full_range, matrix) = key;
+        let shrink = (dw as u64 * dh as u64) * 2 < (w as u64 * h as u64);
+        let flags = if shrink { ff::software::scaling::Flags::AREA } else { ff::software::scaling::Flags::BICUBIC };
+        let mut ctx = ff::software::scaling::Context::get(fmt, w, h, ff::format::Pixel::YUV420P, dw, dh, flags)
+            .map_err(|e| Error::unsupported(format!("cannot convert {} pictures: {e}", crate::source::probe::pixel_name(fmt))))?;
+        // SAFETY: plain calls on a live SwsContext; the coefficient tables are static in libswscale.
+        unsafe {
+            ffi::sws_setColorspaceDetails(
+                ctx.as_mut_ptr(),
+                ffi::sws_getCoefficients(matrix),
+                full_range as i32,
+                ffi::sws_getCoefficients(ffi::SWS_CS_ITU709 as i32),
+                0,
+                0,
+                1 << 16,
+                1 << 16,
+            );
+        }
+        Ok(Scaler { key, ctx, out: ff::frame::Video::empty() })
+    }
+}
+
+/// The YUV matrix a source was made with; unspecified follows the usual SD/HD convention.
+fn source_matrix(space: ff::color::Space, height: u32) -> i32 {
+    use ff::color::Space;
+    (match space {
+        Space::BT709 => ffi::SWS_CS_ITU709,
+        Space::BT470BG | Space::SMPTE170M => ffi::SWS_CS_ITU601,
+        Space::SMPTE240M => ffi::SWS_CS_SMPTE240M,
+        Space::BT2020NCL | Space::BT2020CL => ffi::SWS_CS_BT2020,
+        Space::FCC => ffi::SWS_CS_FCC,
+        _ if height >= 720 => ffi::SWS_CS_ITU709,
+        _ => ffi::SWS_CS_ITU601,
+    }) as i32
+}
+
+/// Copies a YUV420P ffmpeg frame into a tightly packed [`Frame`] (crops to even size).
+fn copy_planes(src: &ff::frame::Video, w: u32, h: u32) -> Frame {
+    let (w, h) = (w & !1, h & !1);
+    let plane = |i: usize, pw: usize, ph: usize| {
+        let stride = src.stride(i);
+        let data = src.data(i);
+        let mut out = Vec::with_capacity(pw * ph);
+        for row in 0..ph {
+            out.extend_from_slice(&data[row * stride..row * stride + pw]);
+        }
+        out
+    };
+    let (cw, ch) = (w as usize / 2, h as usize / 2);
+    Frame { width: w, height: h, y: plane(0, w as usize, h as usize), u: plane(1, cw, ch), v: plane(2, cw, ch) }
+}
