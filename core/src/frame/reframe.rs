@@ -530,3 +530,40 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod tmp_prof {
+    use super::*;
+    fn t<F: FnMut()>(name: &str, mut f: F) {
+        f();
+        let s = std::time::Instant::now();
+        for _ in 0..20 { f(); }
+        println!("{name}: {:.3} ms", s.elapsed().as_secs_f64() * 50.0);
+    }
+    #[test]
+    fn prof() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        pool.install(|| {
+            let src = vec![100u8; 1920 * 1080];
+            let mut out = vec![0u8; 1080 * 1920];
+            let mut rz = Resizer::new();
+            println!("{:?}", rz.cpu_extensions());
+            for (name, ft) in [("bilinear", FilterType::Bilinear), ("catmull", FilterType::CatmullRom), ("lanczos", FilterType::Lanczos3)] {
+                let o = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(ft));
+                let full = RectF { x: 0.0, y: 0.0, w: 1920.0, h: 1080.0 };
+                t(&format!("{name} fg 1920x1080->1080x608"), || { resize_plane(&mut rz, &o, (&src, 1920, 1080), full, (&mut out, 1080, 1920), RectU { x: 0, y: 656, w: 1080, h: 608 }).unwrap(); });
+                let cc = cover_crop(1920, 1080, 1080, 1920);
+                t(&format!("{name} crop up 607x1080->1080x1920"), || { resize_plane(&mut rz, &o, (&src, 1920, 1080), cc, (&mut out, 1080, 1920), RectU { x: 0, y: 0, w: 1080, h: 1920 }).unwrap(); });
+                let small = vec![100u8; 136 * 240];
+                let sf = RectF { x: 0.0, y: 0.0, w: 136.0, h: 240.0 };
+                t(&format!("{name} bg up 136x240->1080x1920"), || { resize_plane(&mut rz, &o, (&small, 136, 240), sf, (&mut out, 1080, 1920), RectU { x: 0, y: 0, w: 1080, h: 1920 }).unwrap(); });
+                let mut sm = vec![0u8; 136 * 240];
+                t(&format!("{name} bg down"), || { resize_plane(&mut rz, &o, (&src, 1920, 1080), cc, (&mut sm, 136, 240), RectU { x: 0, y: 0, w: 136, h: 240 }).unwrap(); });
+            }
+            t("alloc frame", || { std::hint::black_box(Frame::filled(1080, 1920, Yuv { y: 0, u: 0, v: 0 })); });
+            t("alloc frame black", || { std::hint::black_box(Frame::filled(1080, 1920, Yuv::BLACK)); });
+            let mut sm = vec![100u8; 136 * 240]; let mut tmp = Vec::new();
+            t("blur", || box_blur(&mut sm, &mut tmp, 136, 240, 4, 3));
+        });
+    }
+}

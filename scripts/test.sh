@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# All tests: install what is missing, make the fixtures, build, run every test of the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash fixtures/make.sh
+cargo build --release -q -p clipforge-cli
+cargo test --release --workspace
