@@ -7,6 +7,8 @@ pub mod encode;
 pub mod error;
 pub mod export;
 pub mod frame;
+#[cfg(feature = "golden")]
+pub mod golden;
 pub mod plan;
 pub mod recipe;
 pub mod source;

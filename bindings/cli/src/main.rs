@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use clipforge::{CancelToken, Error, Recipe};
+use clipforge::{golden, CancelToken, Error, Recipe};
 
 #[derive(Parser)]
 #[command(name = "clipforge", version, about = "Turn raw footage into 6–30 s micro-video loops")]
@@ -23,6 +23,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Golden tests for QA: re-export each case and compare with its blessed frames and metadata.
+    Golden {
+        #[command(subcommand)]
+        action: GoldenAction,
+    },
     /// Show container, duration and streams of a media file.
     Probe {
         file: PathBuf,
@@ -31,9 +36,31 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum GoldenAction {
+    /// Run cases (all when none is named); exit non-zero if any fails.
+    Run {
+        cases: Vec<String>,
+        /// Write a visual HTML report (expected vs actual, heatmaps, contact sheets) into DIR.
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
+        /// Folder holding the cases.
+        #[arg(long, default_value = "fixtures/golden")]
+        root: PathBuf,
+    },
+    /// Re-export cases and store their frames and metadata as the new goldens; print what changed.
+    Bless {
+        cases: Vec<String>,
+        #[arg(long, default_value = "fixtures/golden")]
+        root: PathBuf,
+    },
+}
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        // A check ran and found failures; it has already said which.
+        Ok(false) => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("error[{}]: {}", e.kind, e.message);
             ExitCode::FAILURE
@@ -41,11 +68,59 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), Error> {
+fn run(cli: Cli) -> Result<bool, Error> {
     match cli.command {
-        Command::Export { recipe, json } => export(&recipe, json),
-        Command::Probe { file, json } => probe(&file, json),
+        Command::Export { recipe, json } => export(&recipe, json).map(|_| true),
+        Command::Probe { file, json } => probe(&file, json).map(|_| true),
+        Command::Golden { action: GoldenAction::Run { cases, report, root } } => golden_run(&root, &cases, report.as_deref()),
+        Command::Golden { action: GoldenAction::Bless { cases, root } } => golden_bless(&root, &cases).map(|_| true),
     }
+}
+
+fn work_dir() -> Result<tempfile::TempDir, Error> {
+    tempfile::tempdir().map_err(|e| Error::io(format!("cannot create a work folder: {e}")))
+}
+
+fn golden_run(root: &std::path::Path, names: &[String], report: Option<&std::path::Path>) -> Result<bool, Error> {
+    let work = work_dir()?;
+    let mut results = Vec::new();
+    let mut errors = 0;
+    for case in golden::list_cases(root, names)? {
+        match golden::run_case(&case, &work.path().join(&case.name)) {
+            Ok(r) => {
+                println!("{}", r.summary());
+                results.push(r);
+            }
+            Err(e) => {
+                println!("FAIL {}: error[{}]: {}", case.name, e.kind, e.message);
+                errors += 1;
+            }
+        }
+    }
+    let failed = errors + results.iter().filter(|r| !r.passed()).count();
+    let passed = results.len() + errors - failed;
+    if let Some(dir) = report {
+        let page = golden::write_report(dir, &results)?;
+        println!("report: {}", page.display());
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(failed == 0)
+}
+
+fn golden_bless(root: &std::path::Path, names: &[String]) -> Result<(), Error> {
+    let work = work_dir()?;
+    for case in golden::list_cases(root, names)? {
+        let changes = golden::bless_case(&case, &work.path().join(&case.name))?;
+        if changes.is_empty() {
+            println!("{}: unchanged", case.name);
+        } else {
+            println!("{}: {} change(s)", case.name, changes.len());
+            for c in changes {
+                println!("  {c}");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn export(path: &std::path::Path, json: bool) -> Result<(), Error> {

@@ -12,12 +12,16 @@ const TILE: usize = 32;
 /// that is not a multiple of 90 returns an unrotated clone.
 pub fn rotate(frame: &Frame, degrees_cw: u32) -> Frame {
     let turn = degrees_cw % 360;
-    if turn == 0 || turn % 90 != 0 {
+    if turn == 0 || !turn.is_multiple_of(90) {
         return frame.clone();
     }
     let (w, h) = (frame.width as usize, frame.height as usize);
     let (cw, ch) = (w / 2, h / 2);
-    let (out_w, out_h) = if turn == 180 { (frame.width, frame.height) } else { (frame.height, frame.width) };
+    let (out_w, out_h) = if turn == 180 {
+        (frame.width, frame.height)
+    } else {
+        (frame.height, frame.width)
+    };
     Frame {
         width: out_w,
         height: out_h,
@@ -45,7 +49,9 @@ fn rotate_plane(src: &[u8], w: usize, h: usize, turn: u32) -> Vec<u8> {
 fn flip_into(dst: &mut [u8], src: &[u8], w: usize, h: usize) {
     dst.par_chunks_mut(w).enumerate().for_each(|(oy, row)| {
         let s = &src[(h - 1 - oy) * w..(h - oy) * w];
-        row.iter_mut().zip(s.iter().rev()).for_each(|(d, &p)| *d = p);
+        row.iter_mut()
+            .zip(s.iter().rev())
+            .for_each(|(d, &p)| *d = p);
     });
 }
 
@@ -55,18 +61,20 @@ fn transpose_into<F>(dst: &mut [u8], out_w: usize, index: F, src: &[u8])
 where
     F: Fn(usize, usize) -> usize + Sync,
 {
-    dst.par_chunks_mut(out_w * TILE).enumerate().for_each(|(band, rows)| {
-        let oy0 = band * TILE;
-        for ox0 in (0..out_w).step_by(TILE) {
-            let ox1 = (ox0 + TILE).min(out_w);
-            for (r, row) in rows.chunks_mut(out_w).enumerate() {
-                let oy = oy0 + r;
-                for (ox, d) in (ox0..ox1).zip(&mut row[ox0..ox1]) {
-                    *d = src[index(ox, oy)];
+    dst.par_chunks_mut(out_w * TILE)
+        .enumerate()
+        .for_each(|(band, rows)| {
+            let oy0 = band * TILE;
+            for ox0 in (0..out_w).step_by(TILE) {
+                let ox1 = (ox0 + TILE).min(out_w);
+                for (r, row) in rows.chunks_mut(out_w).enumerate() {
+                    let oy = oy0 + r;
+                    for (ox, d) in (ox0..ox1).zip(&mut row[ox0..ox1]) {
+                        *d = src[index(ox, oy)];
+                    }
                 }
             }
-        }
-    });
+        });
 }
 
 #[cfg(test)]
@@ -75,7 +83,13 @@ mod tests {
 
     /// 4x2 luma 0..8, chroma u = [100, 101], v = [200, 201].
     fn small() -> Frame {
-        Frame { width: 4, height: 2, y: (0..8).collect(), u: vec![100, 101], v: vec![200, 201] }
+        Frame {
+            width: 4,
+            height: 2,
+            y: (0..8).collect(),
+            u: vec![100, 101],
+            v: vec![200, 201],
+        }
     }
 
     /// A frame whose every sample is distinct within its plane (mod 256).
@@ -124,7 +138,11 @@ mod tests {
         // 70x38 luma / 35x19 chroma: partial tiles on both axes.
         let f = patterned(70, 38);
         let r = rotate(&f, 90);
-        for (plane_s, plane_d, w, h) in [(&f.y, &r.y, 70, 38), (&f.u, &r.u, 35, 19), (&f.v, &r.v, 35, 19)] {
+        for (plane_s, plane_d, w, h) in [
+            (&f.y, &r.y, 70, 38),
+            (&f.u, &r.u, 35, 19),
+            (&f.v, &r.v, 35, 19),
+        ] {
             for y in 0..h {
                 for x in 0..w {
                     // Source (x, y) lands at (h-1-y, x) in an h-wide output.
