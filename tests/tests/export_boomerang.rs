@@ -46,6 +46,8 @@ fn boomerang_count_goes_up_then_down_without_doubled_turns_and_is_muted() {
     let probe = ffprobe_json(&work.path("out.mp4"));
     assert!(probe_streams(&probe, "audio").is_empty(), "boomerang is muted by default");
     assert!(decode_audio(&work.path("out.mp4")).is_none());
+    // The reversed half is spilled to a temporary file beside the output: it must be gone.
+    assert_eq!(work.unexpected_files(&["counter.mp4", "recipe.json", "out.mp4"]), Vec::<String>::new());
 }
 
 #[test]

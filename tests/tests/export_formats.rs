@@ -63,7 +63,8 @@ fn export_format(fixture_name: &str, trim: Option<Value>, looping: Option<Value>
     let diffs: Vec<f64> = a.iter().zip(&b).flat_map(|(p, q)| (0..3).map(move |c| (p[c] - q[c]).abs())).collect();
     let mean = diffs.iter().sum::<f64>() / diffs.len() as f64;
     let max = diffs.iter().copied().fold(0.0, f64::max);
-    assert!(mean < 6.0 && max < 40.0, "{fixture_name}: output frame 0 differs from the source (mean {mean:.1}, max {max:.1} in RGB block means)");
+    eprintln!("{fixture_name}: RGB block means differ by {mean:.2} on average, {max:.1} at most");
+    assert!(mean < 4.0 && max < 16.0, "{fixture_name}: output frame 0 differs from the source (mean {mean:.1}, max {max:.1} in RGB block means)");
     work
 }
 

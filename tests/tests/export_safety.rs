@@ -21,6 +21,8 @@ fn refused_playlist(name: &str, text: &str) {
     std::fs::write(work.path(name), &text).unwrap();
     let err = work.export(&recipe_for(name)).expect_err("a playlist must not be exported");
     assert_eq!(err.kind, ErrorKind::UnsupportedInput, "{name}: {}", err.message);
+    // Refused as a playlist, before FFmpeg opens it (not merely because no demuxer matched).
+    assert!(err.message.to_lowercase().contains("playlist"), "{name}: the message should say it is a playlist: {}", err.message);
     assert_eq!(work.unexpected_files(&["counter.mp4", "recipe.json", name]), Vec::<String>::new(), "{name}");
     let err = clipforge::probe(&work.path(name)).expect_err("a playlist must not be probed");
     assert_eq!(err.kind, ErrorKind::UnsupportedInput, "probe {name}: {}", err.message);

@@ -107,9 +107,16 @@ fn decode_and_render(plan: &Plan, cancel: &CancelToken, progress: &Progress) -> 
     let vindex = vstream.index();
     let mut vdec = VideoDecoder::new(&vstream, plan.rotation, plan.work_size.0, plan.work_size.1)?;
     let audio_start = (plan.seg_start - AUDIO_PREROLL).max(0.0);
+    // A pass lasts the trim rounded to whole frames, which can be up to half a frame longer than
+    // the trim: collect audio to the end of the longest pass so no pass ends in silence.
+    let audio_end = plan
+        .outputs
+        .iter()
+        .map(|o| plan.seg_start + f64::from(o.timeline.seg_frames) / o.fps_f64())
+        .fold(plan.seg_end, f64::max);
     let mut adec = match plan.with_audio {
         true => match input.streams().best(ff::media::Type::Audio) {
-            Some(s) => Some((s.index(), AudioDecoder::new(&s, audio_start, plan.seg_end)?)),
+            Some(s) => Some((s.index(), AudioDecoder::new(&s, audio_start, audio_end)?)),
             None => None,
         },
         false => None,

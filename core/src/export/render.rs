@@ -30,7 +30,9 @@ pub(crate) fn render_output(
     let encoded = t.encoded();
     let keyframes = t.keyframes();
     let fps = out.fps_f64();
-    let mut spill = (t.mode == LoopMode::Boomerang && encoded > t.seg_frames).then(Spill::default);
+    let spill_dir = out.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")).to_path_buf();
+    // Beside the output, not in the system temp dir: on Android that is not writable by apps.
+    let mut spill = (t.mode == LoopMode::Boomerang && encoded > t.seg_frames).then(|| Spill::new(spill_dir));
 
     let mut emit = |seg_i: u32, frame: &Frame| -> Result<()> {
         if cancel.is_cancelled() {
@@ -89,17 +91,21 @@ pub(crate) fn render_output(
 }
 
 /// Reframed frames of a boomerang's middle, kept in an unnamed temporary file instead of memory.
-#[derive(Default)]
 struct Spill {
+    dir: std::path::PathBuf,
     file: Option<std::fs::File>,
     count: usize,
 }
 
 impl Spill {
+    fn new(dir: std::path::PathBuf) -> Spill {
+        Spill { dir, file: None, count: 0 }
+    }
+
     fn push(&mut self, f: &Frame) -> Result<()> {
         let io = |e: std::io::Error| Error::io(format!("temporary frame store: {e}"));
         if self.file.is_none() {
-            self.file = Some(tempfile::tempfile().map_err(io)?);
+            self.file = Some(tempfile::tempfile_in(&self.dir).map_err(io)?);
         }
         let file = self.file.as_mut().expect("set above");
         file.write_all(&f.y).and_then(|_| file.write_all(&f.u)).and_then(|_| file.write_all(&f.v)).map_err(io)?;

@@ -49,7 +49,13 @@ pub fn open_input(path: &Path) -> Result<ff::format::context::Input> {
 /// Resolves `path` to an absolute path of an existing, non-empty regular file.
 fn check_local_file(path: &Path) -> Result<PathBuf> {
     let s = path.to_string_lossy();
-    if s.contains("://") || s.starts_with("pipe:") || s.starts_with("concat:") || s.starts_with("data:") {
+    // Checked per component: a recipe's relative source is joined to the recipe folder first,
+    // so "concat:a|b" arrives as "<folder>/concat:a|b".
+    let protocol = |c: std::path::Component| {
+        let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
+        ["pipe:", "concat:", "data:"].iter().any(|p| c.starts_with(p))
+    };
+    if s.contains("://") || path.components().any(protocol) {
         return Err(Error::unsupported(format!("{s}: only local files are read, not URLs or protocols")));
     }
     let meta = std::fs::metadata(path).map_err(|e| Error::io_at(path, e))?;
