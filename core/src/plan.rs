@@ -51,6 +51,8 @@ pub struct EncoderSettings {
     pub preset: String,
     pub crf: Option<u8>,
     pub bitrate: Option<u64>,
+    /// Encoder threads: outputs already encode in parallel, so each gets a share of the cores.
+    pub threads: u32,
 }
 
 impl OutputPlan {
@@ -84,6 +86,9 @@ impl Plan {
             outputs.push(output_plan(recipe, spec, i, seg_end - seg_start)?);
         }
         check_paths(&source, &outputs)?;
+        if let [only] = outputs.as_mut_slice() {
+            only.encoder.threads = 2;
+        }
         let muted = recipe.audio.and_then(|a| a.mute).unwrap_or(mode == LoopMode::Boomerang);
         Ok(Plan {
             source,
@@ -171,6 +176,7 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64) -> Re
             preset: spec.preset.clone().unwrap_or_else(|| "veryfast".into()),
             crf: if spec.bitrate.is_some() { spec.crf } else { Some(spec.crf.unwrap_or(23)) },
             bitrate: spec.bitrate,
+            threads: 1,
         },
     })
 }
