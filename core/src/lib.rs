@@ -3,6 +3,7 @@
 //! Data flow: [`Recipe`] → [`plan::Plan`] → [`source`] (demux + decode) → [`timeline`] →
 //! [`frame`] operations on YUV planes → [`encode`] (H.264 + AAC, MP4) → atomic finish.
 
+pub mod captions;
 pub mod encode;
 pub mod error;
 pub mod export;
