@@ -6,6 +6,9 @@ use cosmic_text::{FontSystem, SwashCache, SwashContent};
 use crate::captions::layout::Laid;
 use crate::captions::style::{Rgba, Style};
 
+/// Widest outline drawn, in pixels (about 0.1 em at 4K height).
+pub const MAX_STROKE_PX: f32 = 24.0;
+
 /// Premultiplied RGBA, tightly packed, even width and height.
 #[derive(Debug, Clone)]
 pub struct Image {
@@ -45,7 +48,8 @@ pub fn rasterise(
     highlight: Option<std::ops::Range<usize>>,
 ) -> Image {
     let px = laid.px;
-    let stroke = style.stroke_width * px;
+    // The outline's cost grows with its radius squared: a cap keeps huge captions from stalling.
+    let stroke = (style.stroke_width * px).min(MAX_STROKE_PX);
     let pad = if style.background.is_some() { style.padding * px } else { 0.0 };
     let shadow_ext = style.shadow.map(|s| s.offset[0].abs().max(s.offset[1].abs()) * px + 3.0 * s.blur * px).unwrap_or(0.0);
     let margin = (stroke.max(pad) + shadow_ext + 3.0).ceil() as i32;
