@@ -113,11 +113,20 @@ fn subtitle_errors_are_clear() {
     let e = work.export(&recipe).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Io);
     assert!(e.message.contains("nope.ttf"), "{}", e.message);
+    std::fs::write(work.path("junk.ttf"), b"not a font").unwrap();
+    recipe["captions"] = json!([{ "text": "x", "start": 0, "end": 1, "style": { "font": "junk.ttf" } }]);
+    let e = work.export(&recipe).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidRecipe);
+    assert!(e.message.contains("junk.ttf is not a font file"), "{}", e.message);
+    // An app's own font file is used by name of its family.
+    std::fs::copy(workspace_root().join("fixtures/fonts/NotoSans-Regular.ttf"), work.path("app-font.ttf")).unwrap();
+    recipe["captions"] = json!([{ "text": "x", "start": 0, "end": 1, "style": { "font": "app-font.ttf", "bold": false } }]);
+    work.export_ok(&recipe);
     recipe["captions"] = json!([{ "text": "x", "start": 0, "end": 1, "style": { "color": "red" } }]);
     let e = work.export(&recipe).unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidRecipe);
     recipe["captions"] = json!([{ "text": "a b", "start": 0, "end": 1, "words": [{ "start": 0, "end": 1 }] }]);
     let e = work.export(&recipe).unwrap_err();
     assert!(e.message.contains("2 words"), "{}", e.message);
-    assert!(work.unexpected_files(&["counter.mp4", "recipe.json", "bad.srt"]).is_empty());
+    assert_eq!(work.unexpected_files(&["counter.mp4", "recipe.json", "bad.srt", "junk.ttf", "app-font.ttf", "x.mp4"]), Vec::<String>::new());
 }
