@@ -80,6 +80,10 @@ fn arabic_runs_right_to_left_with_joined_letters() {
     assert_ne!(alone.glyphs[0].key.glyph_id, first.key.glyph_id, "meem is not joined to the next letter");
     let face = p.fonts.db.face(first.key.font_id).expect("face");
     assert!(face.families[0].0.contains("Arabic"), "shaped with {:?}", face.families);
+    // Hebrew too: the first letter (shin) is the rightmost glyph.
+    let hebrew = layout::lay_out(&mut fs, "שלום עולם", &p.items[1].style, &p.items[1].family, 80.0, &fit);
+    let max_x = hebrew.glyphs.iter().map(|g| g.x).max().unwrap();
+    assert_eq!(hebrew.glyphs.iter().find(|g| g.start == 0).unwrap().x, max_x, "Hebrew is not right-to-left");
 }
 
 #[test]
