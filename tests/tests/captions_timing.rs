@@ -130,3 +130,32 @@ fn subtitle_errors_are_clear() {
     assert!(e.message.contains("2 words"), "{}", e.message);
     assert_eq!(work.unexpected_files(&["counter.mp4", "recipe.json", "bad.srt", "junk.ttf", "app-font.ttf", "x.mp4"]), Vec::<String>::new());
 }
+
+#[test]
+fn output_time_caption_on_a_boomerang_keeps_the_frame_order() {
+    // The caption (3–4 s) differs between passes, so every pass is encoded (flat timeline, all
+    // segment frames spilled); the picture must still go up and down exactly like a boomerang.
+    let work = Workdir::with_fixture("counter.mp4");
+    let recipe = json!({
+        "version": 1, "source": "counter.mp4", "trim": { "start": 1.0, "end": 2.0 },
+        "loop": { "mode": "boomerang", "count": 4 },
+        "captions": [{ "text": "Going back", "start": 3.0, "end": 4.0, "position": "top" }],
+        "outputs": [{ "path": "b.mp4", "aspect": "16:9", "height": 360 }]
+    });
+    let pairs = export_pair(&work, &recipe, &["b.mp4"]);
+    let (cap, plain) = &pairs[0];
+    assert_eq!(cap.frame_count(), 232);
+    let map = Placement::for_fit("crop", (1280, 720), (640, 360)).mapper();
+    for k in 0..232usize {
+        let i = (k % 58) as u32;
+        let want = 30 + if i < 30 { i } else { 58 - i };
+        assert_eq!(read_barcode(cap.frame(k), &map), want, "frame {k}");
+        let d = diff(cap.frame(k), plain.frame(k));
+        if (90..120).contains(&k) {
+            assert!(d.count > 100, "frame {k}: caption missing");
+        } else {
+            assert!(d.count < 12, "frame {k}: {} caption pixels outside 3–4 s", d.count);
+        }
+    }
+    assert_eq!(work.unexpected_files(&["counter.mp4", "recipe.json", "b.mp4", "plain-b.mp4"]), Vec::<String>::new());
+}
