@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash fixtures/make.sh
+bash fixtures/fonts/make.sh   # caption fonts (apt + a pinned fonttools subset)
 cargo build --release -q -p clipforge-cli
 cargo test --release --workspace
