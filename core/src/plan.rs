@@ -64,6 +64,12 @@ impl OutputPlan {
 
 impl Plan {
     pub fn new(recipe: &Recipe, info: &MediaInfo) -> Result<Plan> {
+        Self::with_min_duration(recipe, info, MIN_CLIP_SECONDS)
+    }
+
+    /// Like [`Plan::new`] with another lower bound on the finished length: preview renditions
+    /// (2–6 s) are built internally and are not subject to the public 6 s rule.
+    pub(crate) fn with_min_duration(recipe: &Recipe, info: &MediaInfo, min_seconds: f64) -> Result<Plan> {
         let source = recipe.resolve(&recipe.source);
         let (_, v) = info
             .video()
@@ -81,7 +87,7 @@ impl Plan {
         let source_size = (v.display_width.max(2), v.display_height.max(2));
         let mut outputs = Vec::new();
         for (i, spec) in recipe.outputs.iter().enumerate() {
-            outputs.push(output_plan(recipe, spec, i, seg_end - seg_start)?);
+            outputs.push(output_plan(recipe, spec, i, seg_end - seg_start, min_seconds)?);
         }
         check_paths(&source, &outputs)?;
         let muted = recipe.audio.and_then(|a| a.mute).unwrap_or(mode == LoopMode::Boomerang);
@@ -133,7 +139,7 @@ fn trim(recipe: &Recipe, src_dur: f64) -> Result<(f64, f64)> {
     Ok((t.start, end))
 }
 
-fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64) -> Result<OutputPlan> {
+fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64, min_seconds: f64) -> Result<OutputPlan> {
     let ctx = |m: String| Error::invalid(format!("outputs[{i}] ({}): {m}", spec.path.display()));
     let (aw, ah) = parse_aspect(&spec.aspect).ok_or_else(|| ctx(format!("aspect '{}' is not W:H", spec.aspect)))?;
     let (width, height) = output_size(spec, aw, ah).map_err(ctx)?;
@@ -151,7 +157,7 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64) -> Re
     }
     let timeline = Timeline::new(recipe.looping.as_ref(), seg_len, fps_f)?;
     let duration = f64::from(timeline.total) / fps_f;
-    if !(MIN_CLIP_SECONDS - 0.5 / fps_f..=MAX_CLIP_SECONDS + 0.5 / fps_f).contains(&duration) {
+    if !(min_seconds - 0.5 / fps_f..=MAX_CLIP_SECONDS + 0.5 / fps_f).contains(&duration) {
         return Err(Error::invalid(format!(
             "the finished clip would be {duration:.3} s long; it must be {MIN_CLIP_SECONDS}–{MAX_CLIP_SECONDS} s \
              (trimmed segment {seg_len:.3} s, loop {:?})",
