@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash fixtures/make.sh
+# Preview personalization: ONNX Runtime from the pinned wheel, the model, clips of real photos.
+bash scripts/setup-preview.sh
 cargo build --release -q -p clipforge-cli
 cargo test --release --workspace

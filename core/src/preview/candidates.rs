@@ -284,8 +284,9 @@ fn decode_targets(
                 decode_until = full_until.get(gop).copied().unwrap_or(f64::NEG_INFINITY);
                 dec.set_keyframes_only(!decode_until.is_finite());
             }
-        } else if t.is_some_and(|t| t > decode_until + step / 2.0) {
-            // Past this GOP's last target: later frames of the GOP are not needed.
+        } else if packet.dts().is_some_and(|d| (d - start) as f64 * tb > decode_until + step / 2.0) {
+            // Past this GOP's last target: later frames of the GOP are not needed. Decode order is
+            // not display order (B-frames), but a frame shown by `decode_until` is decoded by then.
             dec.set_keyframes_only(true);
         }
         dec.send(&packet);
