@@ -11,6 +11,8 @@ pub mod frame;
 #[cfg(feature = "golden")]
 pub mod golden;
 pub mod plan;
+#[cfg(feature = "preview")]
+pub mod preview;
 pub mod recipe;
 pub mod source;
 pub mod timeline;
@@ -20,3 +22,5 @@ pub use error::{Error, ErrorKind, Result};
 pub use export::{export, CancelToken, OutputReport};
 pub use recipe::{Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
 pub use source::{probe, MediaInfo, StreamInfo};
+#[cfg(feature = "preview")]
+pub use preview::{PreviewOptions, PreviewRanker, PreviewResult, TasteProfile};

@@ -76,6 +76,12 @@ impl OutputPlan {
 
 impl Plan {
     pub fn new(recipe: &Recipe, info: &MediaInfo) -> Result<Plan> {
+        Self::with_min_duration(recipe, info, MIN_CLIP_SECONDS)
+    }
+
+    /// Like [`Plan::new`] with another lower bound on the finished length: preview renditions
+    /// (2–6 s) are built internally and are not subject to the public 6 s rule.
+    pub(crate) fn with_min_duration(recipe: &Recipe, info: &MediaInfo, min_seconds: f64) -> Result<Plan> {
         let source = recipe.resolve(&recipe.source);
         let (_, v) = info
             .video()
@@ -94,7 +100,7 @@ impl Plan {
         let captions = CaptionPlan::from_recipe(recipe)?.map(std::sync::Arc::new);
         let mut outputs = Vec::new();
         for (i, spec) in recipe.outputs.iter().enumerate() {
-            let mut o = output_plan(recipe, spec, i, seg_end - seg_start)?;
+            let mut o = output_plan(recipe, spec, i, seg_end - seg_start, min_seconds)?;
             o.captions_per_pass = captions.as_ref().is_some_and(|c| c.varies_per_pass(&o.timeline, o.fps_f64(), seg_start));
             o.captions = captions.clone();
             outputs.push(o);
@@ -152,7 +158,7 @@ fn trim(recipe: &Recipe, src_dur: f64) -> Result<(f64, f64)> {
     Ok((t.start, end))
 }
 
-fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64) -> Result<OutputPlan> {
+fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64, min_seconds: f64) -> Result<OutputPlan> {
     let ctx = |m: String| Error::invalid(format!("outputs[{i}] ({}): {m}", spec.path.display()));
     let (aw, ah) = parse_aspect(&spec.aspect).ok_or_else(|| ctx(format!("aspect '{}' is not W:H", spec.aspect)))?;
     let (width, height) = output_size(spec, aw, ah).map_err(ctx)?;
@@ -170,7 +176,7 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64) -> Re
     }
     let timeline = Timeline::new(recipe.looping.as_ref(), seg_len, fps_f)?;
     let duration = f64::from(timeline.total) / fps_f;
-    if !(MIN_CLIP_SECONDS - 0.5 / fps_f..=MAX_CLIP_SECONDS + 0.5 / fps_f).contains(&duration) {
+    if !(min_seconds - 0.5 / fps_f..=MAX_CLIP_SECONDS + 0.5 / fps_f).contains(&duration) {
         return Err(Error::invalid(format!(
             "the finished clip would be {duration:.3} s long; it must be {MIN_CLIP_SECONDS}–{MAX_CLIP_SECONDS} s \
              (trimmed segment {seg_len:.3} s, loop {:?})",

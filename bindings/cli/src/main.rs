@@ -1,5 +1,7 @@
 //! The `clipforge` command: a thin translation of arguments to core calls and results to text/JSON.
 
+mod preview;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +29,13 @@ enum Command {
     Golden {
         #[command(subcommand)]
         action: GoldenAction,
+    },
+    /// Poster frame and preview loop of a clip, personalised by a taste profile.
+    Preview(preview::PreviewArgs),
+    /// Update a viewer's taste profile.
+    Profile {
+        #[command(subcommand)]
+        action: preview::ProfileAction,
     },
     /// Show container, duration and streams of a media file.
     Probe {
@@ -72,6 +81,8 @@ fn run(cli: Cli) -> Result<bool, Error> {
     match cli.command {
         Command::Export { recipe, json } => export(&recipe, json).map(|_| true),
         Command::Probe { file, json } => probe(&file, json).map(|_| true),
+        Command::Preview(args) => preview::preview(args).map(|_| true),
+        Command::Profile { action } => preview::profile(action).map(|_| true),
         Command::Golden { action: GoldenAction::Run { cases, report, root } } => golden_run(&root, &cases, report.as_deref()),
         Command::Golden { action: GoldenAction::Bless { cases, root } } => golden_bless(&root, &cases).map(|_| true),
     }

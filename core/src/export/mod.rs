@@ -44,7 +44,17 @@ pub struct OutputReport {
 
 /// Runs `recipe`: every output or none is written. `progress` gets 0..1, never decreasing.
 pub fn export(recipe: &Recipe, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
-    catch_unwind(AssertUnwindSafe(|| export_inner(recipe, progress, cancel)))
+    export_with_min_duration(recipe, crate::plan::MIN_CLIP_SECONDS, progress, cancel)
+}
+
+/// [`export`] with another lower bound on the finished length (preview renditions, 2–6 s).
+pub(crate) fn export_with_min_duration(
+    recipe: &Recipe,
+    min_seconds: f64,
+    progress: &(dyn Fn(f32) + Sync),
+    cancel: &CancelToken,
+) -> Result<Vec<OutputReport>> {
+    catch_unwind(AssertUnwindSafe(|| export_inner(recipe, min_seconds, progress, cancel)))
         .unwrap_or_else(|p| Err(Error::internal(format!("export failed unexpectedly: {}", panic_text(&p)))))
 }
 
@@ -52,9 +62,9 @@ pub(crate) fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default()
 }
 
-fn export_inner(recipe: &Recipe, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
+fn export_inner(recipe: &Recipe, min_seconds: f64, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
     let info = probe(&recipe.resolve(&recipe.source))?;
-    let plan = Plan::new(recipe, &info)?;
+    let plan = Plan::with_min_duration(recipe, &info, min_seconds)?;
     let units: u64 = plan.outputs.iter().map(|o| u64::from(o.video_timeline().encoded())).sum();
     // Muxing and audio are cheap next to encoding; a tenth of the bar keeps the tail honest.
     let progress = Progress::new(progress, units + units / 10);

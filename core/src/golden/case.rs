@@ -45,6 +45,10 @@ struct CaseFile {
     times: Vec<f64>,
     #[serde(default)]
     thresholds: Thresholds,
+    /// `[start, end]`: render the recipe's source window as a preview rendition (2–6 s, muted,
+    /// 360p) through the preview path instead of `export`; the recipe names source and output.
+    #[serde(default)]
+    preview_window: Option<[f64; 2]>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +59,7 @@ pub struct Case {
     pub recipe_json: serde_json::Value,
     pub times: Vec<f64>,
     pub thresholds: Thresholds,
+    pub preview_window: Option<(f64, f64)>,
 }
 
 /// Cases under `root`, sorted by name; `only` (if not empty) selects by name.
@@ -94,6 +99,7 @@ impl Case {
             recipe_json: f.recipe,
             times: f.times,
             thresholds: f.thresholds,
+            preview_window: f.preview_window.map(|[a, b]| (a, b)),
         })
     }
 

@@ -149,11 +149,30 @@ pub fn bless_case(case: &Case, work: &Path) -> Result<Vec<String>> {
 fn render(case: &Case, work: &Path) -> Result<Vec<(String, PathBuf)>> {
     std::fs::create_dir_all(work).map_err(|e| Error::io_at(work, e))?;
     let recipe = case.recipe_into(work)?;
+    if let Some((start, end)) = case.preview_window {
+        return render_preview(&recipe, start, end);
+    }
     let reports = export(&recipe, &|_| {}, &CancelToken::new())?;
     Ok(reports
         .into_iter()
         .map(|r| (r.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), r.path))
         .collect())
+}
+
+/// A preview-rendition case: the window through the preview path (2–6 s, not the 6–30 s rule).
+#[cfg(feature = "preview")]
+fn render_preview(recipe: &crate::recipe::Recipe, start: f64, end: f64) -> Result<Vec<(String, PathBuf)>> {
+    let out = recipe.outputs.first().ok_or_else(|| Error::invalid("a preview case needs one output"))?;
+    let info = crate::source::probe(&recipe.source)?;
+    let (_, v) = info.video().ok_or_else(|| Error::unsupported("the source has no video stream"))?;
+    let r = crate::preview::rendition::export_window(&recipe.source, (v.display_width, v.display_height), v.fps, start, end, &out.path)?;
+    let name = r.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(vec![(name, r.path)])
+}
+
+#[cfg(not(feature = "preview"))]
+fn render_preview(_: &crate::recipe::Recipe, _: f64, _: f64) -> Result<Vec<(String, PathBuf)>> {
+    Err(Error::invalid("preview-rendition cases need clipforge's 'preview' feature"))
 }
 
 fn inspect(case: &Case, work: &Path, name: &str, path: &Path) -> Result<(OutputMeta, Vec<Thumb>, Vec<Thumb>)> {

@@ -59,6 +59,13 @@ impl VideoDecoder {
         })
     }
 
+    /// Decode only keyframes (`true`) or every frame. Switch to `true` at any time; back to `false`
+    /// only just before a keyframe packet, since the frames after it need the ones skipped.
+    pub fn set_keyframes_only(&mut self, on: bool) {
+        let d = if on { ff::codec::discard::Discard::NonKey } else { ff::codec::discard::Discard::Default };
+        self.decoder.skip_frame(d);
+    }
+
     /// Feeds one packet; a damaged packet is skipped (the decoder conceals what it can).
     pub fn send(&mut self, packet: &ff::Packet) {
         let _ = self.decoder.send_packet(packet);

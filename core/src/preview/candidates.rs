@@ -1,0 +1,339 @@
+//! Candidate frames of a clip, in bounded time. Every keyframe is a candidate: it decodes alone
+//! (the decoder skips everything else), and encoders start one at each scene cut. When keyframes
+//! are sparse, a uniform spread of in-between frames is added, cheapest first, under a budget of
+//! extra decoded frames — so a 1080p clip costs a few dozen decodes, not all of its frames.
+
+use ffmpeg_next as ff;
+
+use crate::error::{Error, Result};
+use crate::frame::Frame;
+use crate::source::open::open_input;
+use crate::source::probe;
+use crate::source::video::VideoDecoder;
+
+/// How candidates are drawn from a clip.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SampleOptions {
+    /// At most this many candidate frames (default 32).
+    pub max_candidates: usize,
+    /// At most this many non-key frames decoded to reach in-between candidates (default 96).
+    pub extra_decode_budget: usize,
+    /// Frames are decoded with this short side (default 256; never upscaled).
+    pub work_short_side: u32,
+}
+
+impl Default for SampleOptions {
+    fn default() -> Self {
+        SampleOptions { max_candidates: 32, extra_decode_budget: 96, work_short_side: 256 }
+    }
+}
+
+/// One decoded candidate, upright, at the working size.
+#[derive(Debug, Clone)]
+pub struct CandidateFrame {
+    /// Seconds from the start of the clip.
+    pub time: f64,
+    pub frame: Frame,
+    pub keyframe: bool,
+    /// A keyframe that breaks the clip's keyframe cadence: the encoder saw a cut.
+    pub scene_change: bool,
+}
+
+/// What the sampler learnt about the clip.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClipFacts {
+    pub duration: f64,
+    /// Display (upright) size.
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Packet timing read without decoding.
+struct Index {
+    /// Presentation times of every video frame, sorted.
+    frames: Vec<f64>,
+    /// Presentation times of keyframes, sorted.
+    keys: Vec<f64>,
+}
+
+struct Target {
+    time: f64,
+    keyframe: bool,
+    scene_change: bool,
+}
+
+pub fn sample(path: &std::path::Path, opts: &SampleOptions) -> Result<(Vec<CandidateFrame>, ClipFacts)> {
+    if opts.max_candidates == 0 {
+        return Err(Error::invalid("max_candidates must be at least 1"));
+    }
+    let info = probe(path)?;
+    let (stream, v) = info.video().ok_or_else(|| Error::unsupported(format!("{}: has no video stream", path.display())))?;
+    if v.display_width < 2 || v.display_height < 2 {
+        return Err(Error::unsupported(format!("{}: the video has no usable size", path.display())));
+    }
+    let index = read_index(path)?;
+    if index.frames.is_empty() {
+        return Err(Error::unsupported(format!("{}: no video frames could be read", path.display())));
+    }
+    let last = *index.frames.last().expect("not empty");
+    let step = frame_step(&index.frames);
+    let duration = if stream.duration > 0.0 { stream.duration } else { last + step };
+    let facts = ClipFacts { duration, width: v.display_width, height: v.display_height };
+    let targets = choose_targets(&index, duration, opts);
+    let work = work_size(v.display_width, v.display_height, opts.work_short_side);
+    let frames = decode_targets(path, v.rotation, work, &index, &targets, step)?;
+    if frames.is_empty() {
+        return Err(Error::unsupported(format!("{}: no candidate frame could be decoded", path.display())));
+    }
+    Ok((frames, facts))
+}
+
+/// Upright working size: short side `short` (even), aspect kept, never larger than the source.
+pub(crate) fn work_size(w: u32, h: u32, short: u32) -> (u32, u32) {
+    let s = (f64::from(short.max(16)) / f64::from(w.min(h))).min(1.0);
+    let even = |x: f64| ((x / 2.0).round() as u32 * 2).max(2);
+    (even(f64::from(w) * s), even(f64::from(h) * s))
+}
+
+fn read_index(path: &std::path::Path) -> Result<Index> {
+    let mut input = open_input(path)?;
+    let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
+    let (vindex, tb) = (stream.index(), f64::from(stream.time_base()));
+    let start = if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() };
+    let (mut frames, mut keys) = (Vec::new(), Vec::new());
+    let mut errors = 0;
+    loop {
+        let mut packet = ff::Packet::empty();
+        match packet.read(&mut input) {
+            Ok(()) => {}
+            Err(ff::Error::Eof) => break,
+            Err(ff::Error::InvalidData) if errors < 1000 => {
+                errors += 1;
+                continue;
+            }
+            Err(_) => break,
+        }
+        if packet.stream() != vindex {
+            continue;
+        }
+        let Some(pts) = packet.pts().or(packet.dts()) else { continue };
+        let t = (pts - start) as f64 * tb;
+        if !t.is_finite() || t < -1.0 {
+            continue;
+        }
+        frames.push(t);
+        if packet.is_key() {
+            keys.push(t);
+        }
+        if frames.len() > 1_000_000 {
+            return Err(Error::limit("the clip has more than a million video frames"));
+        }
+    }
+    frames.sort_by(f64::total_cmp);
+    keys.sort_by(f64::total_cmp);
+    Ok(Index { frames, keys })
+}
+
+fn frame_step(frames: &[f64]) -> f64 {
+    let mut d: Vec<f64> = frames.windows(2).map(|w| w[1] - w[0]).filter(|d| *d > 1e-4).collect();
+    if d.is_empty() {
+        return 1.0 / 30.0;
+    }
+    d.sort_by(f64::total_cmp);
+    d[d.len() / 2]
+}
+
+/// Keyframes first (thinned evenly when there are too many, scene cuts kept), then in-between
+/// frames on a uniform grid where no candidate is near, cheapest to decode first.
+fn choose_targets(index: &Index, duration: f64, opts: &SampleOptions) -> Vec<Target> {
+    let n = opts.max_candidates;
+    let gaps: Vec<f64> = index.keys.windows(2).map(|w| w[1] - w[0]).collect();
+    let cadence = {
+        let mut g = gaps.clone();
+        g.sort_by(f64::total_cmp);
+        g.get(g.len() / 2).copied().unwrap_or(f64::INFINITY)
+    };
+    let mut keys: Vec<Target> = index
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| Target { time: t, keyframe: true, scene_change: i > 0 && gaps[i - 1] < 0.8 * cadence })
+        .collect();
+    if keys.len() > n {
+        // Evenly spaced picks; a scene cut replaces the regular keyframe nearest to it.
+        let mut keep = vec![false; keys.len()];
+        let cuts: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].scene_change).take(n / 2).collect();
+        for &i in &cuts {
+            keep[i] = true;
+        }
+        let rest = n - cuts.len();
+        for j in 0..rest {
+            let t = (j as f64 + 0.5) * duration / rest as f64;
+            let best = (0..keys.len())
+                .filter(|&i| !keep[i])
+                .min_by(|&a, &b| (keys[a].time - t).abs().total_cmp(&(keys[b].time - t).abs()));
+            if let Some(i) = best {
+                keep[i] = true;
+            }
+        }
+        let mut i = 0;
+        keys.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+    }
+    let mut targets = keys;
+    let room = n.saturating_sub(targets.len());
+    if room == 0 || index.keys.is_empty() {
+        targets.sort_by(|a, b| a.time.total_cmp(&b.time));
+        return targets;
+    }
+    // Grid points with no candidate within half a grid step, snapped to a real frame.
+    let grid = duration / n as f64;
+    let mut extra: Vec<(usize, usize, f64)> = Vec::new(); // (cost in frames, gop, time)
+    for j in 0..n {
+        let t = (j as f64 + 0.5) * grid;
+        if targets.iter().any(|c| (c.time - t).abs() < grid / 2.0) {
+            continue;
+        }
+        let fi = index.frames.partition_point(|&f| f <= t).saturating_sub(1);
+        let ft = index.frames[fi];
+        let gop = index.keys.partition_point(|&k| k <= ft).saturating_sub(1);
+        let cost = index.frames.partition_point(|&f| f <= ft) - index.frames.partition_point(|&f| f <= index.keys[gop]);
+        if cost > 0 {
+            extra.push((cost, gop, ft));
+        }
+    }
+    extra.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.total_cmp(&b.2)));
+    // Frames inside one GOP are decoded once: a GOP costs as far as its furthest target.
+    let mut reach = vec![0usize; index.keys.len()];
+    let mut spent = 0;
+    let mut added = 0;
+    for (cost, gop, t) in extra {
+        if added == room {
+            break;
+        }
+        let more = cost.saturating_sub(reach[gop]);
+        if spent + more > opts.extra_decode_budget {
+            continue;
+        }
+        spent += more;
+        reach[gop] = reach[gop].max(cost);
+        targets.push(Target { time: t, keyframe: false, scene_change: false });
+        added += 1;
+    }
+    targets.sort_by(|a, b| a.time.total_cmp(&b.time));
+    targets.dedup_by(|a, b| (a.time - b.time).abs() < 1e-6);
+    targets
+}
+
+/// One demux pass: every frame of a GOP up to its last target is decoded, keyframes only elsewhere.
+fn decode_targets(
+    path: &std::path::Path,
+    rotation: u32,
+    (ww, wh): (u32, u32),
+    index: &Index,
+    targets: &[Target],
+    step: f64,
+) -> Result<Vec<CandidateFrame>> {
+    // For each GOP (by keyframe index): the time up to which every frame must be decoded.
+    let mut full_until = vec![f64::NEG_INFINITY; index.keys.len()];
+    for t in targets.iter().filter(|t| !t.keyframe) {
+        let gop = index.keys.partition_point(|&k| k <= t.time).saturating_sub(1);
+        full_until[gop] = full_until[gop].max(t.time);
+    }
+    let last_target = targets.last().map_or(0.0, |t| t.time);
+    let mut input = open_input(path)?;
+    let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
+    let (vindex, tb) = (stream.index(), f64::from(stream.time_base()));
+    let start = if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() };
+    let mut dec = VideoDecoder::new(&stream, rotation, ww, wh)?;
+    dec.set_keyframes_only(true);
+    let mut found: Vec<Option<CandidateFrame>> = (0..targets.len()).map(|_| None).collect();
+    let mut decode_until = f64::NEG_INFINITY;
+    let take = |time: f64, frame: Frame, found: &mut Vec<Option<CandidateFrame>>| {
+        let i = targets.partition_point(|t| t.time < time - step / 2.0);
+        if let Some(t) = targets.get(i) {
+            if (t.time - time).abs() < step / 2.0 && found[i].is_none() {
+                found[i] = Some(CandidateFrame { time: t.time.max(0.0), frame, keyframe: t.keyframe, scene_change: t.scene_change });
+            }
+        }
+    };
+    let mut errors = 0;
+    loop {
+        let mut packet = ff::Packet::empty();
+        match packet.read(&mut input) {
+            Ok(()) => {}
+            Err(ff::Error::Eof) => break,
+            Err(ff::Error::InvalidData) if errors < 1000 => {
+                errors += 1;
+                continue;
+            }
+            Err(_) => break,
+        }
+        if packet.stream() != vindex {
+            continue;
+        }
+        let t = packet.pts().or(packet.dts()).map(|p| (p - start) as f64 * tb);
+        if packet.is_key() {
+            if let Some(t) = t {
+                if t > last_target + step {
+                    break;
+                }
+                let gop = index.keys.partition_point(|&k| k <= t + 1e-9).saturating_sub(1);
+                decode_until = full_until.get(gop).copied().unwrap_or(f64::NEG_INFINITY);
+                dec.set_keyframes_only(!decode_until.is_finite());
+            }
+        } else if packet.dts().is_some_and(|d| (d - start) as f64 * tb > decode_until + step / 2.0) {
+            // Past this GOP's last target: later frames of the GOP are not needed. Decode order is
+            // not display order (B-frames), but a frame shown by `decode_until` is decoded by then.
+            dec.set_keyframes_only(true);
+        }
+        dec.send(&packet);
+        while let Some((time, frame)) = dec.receive()? {
+            take(time, frame, &mut found);
+        }
+    }
+    dec.send_eof();
+    while let Some((time, frame)) = dec.receive()? {
+        take(time, frame, &mut found);
+    }
+    Ok(found.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(fps: f64, secs: f64, gop: usize) -> Index {
+        let frames: Vec<f64> = (0..(fps * secs) as usize).map(|i| i as f64 / fps).collect();
+        let keys = frames.iter().step_by(gop).copied().collect();
+        Index { frames, keys }
+    }
+
+    #[test]
+    fn keyframes_first_then_cheap_in_between_frames_within_budget() {
+        let idx = index(30.0, 15.0, 30);
+        let opts = SampleOptions { max_candidates: 32, extra_decode_budget: 96, work_short_side: 256 };
+        let t = choose_targets(&idx, 15.0, &opts);
+        assert!(t.len() <= 32 && t.len() > 15, "{}", t.len());
+        assert_eq!(t.iter().filter(|t| t.keyframe).count(), 15);
+        assert!(t.windows(2).all(|w| w[0].time < w[1].time));
+    }
+
+    #[test]
+    fn many_keyframes_are_thinned_evenly() {
+        let idx = index(30.0, 20.0, 5);
+        let opts = SampleOptions { max_candidates: 10, ..Default::default() };
+        let t = choose_targets(&idx, 20.0, &opts);
+        assert_eq!(t.len(), 10);
+        assert!(t.first().unwrap().time < 2.5 && t.last().unwrap().time > 17.5);
+    }
+
+    #[test]
+    fn work_size_keeps_aspect_and_never_upscales() {
+        assert_eq!(work_size(1920, 1080, 256), (456, 256));
+        assert_eq!(work_size(1080, 1920, 256), (256, 456));
+        assert_eq!(work_size(200, 100, 256), (200, 100));
+    }
+}

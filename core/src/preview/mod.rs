@@ -1,0 +1,303 @@
+//! Preview personalization: per viewer, the poster frame and the short preview loop of a clip.
+//!
+//! Data flow: [`candidates`] (keyframes + a uniform spread, decoded small) → [`quality`] (reject
+//! black / white / flat / blurred, prior score, near-duplicates) → [`embed`] (EfficientNet-Lite0
+//! through ONNX Runtime, batched) → [`rank`] (taste similarity + quality prior; best frame, best
+//! window) → [`poster`] (image file) and [`rendition`] (muted 360p MP4 through the export engine).
+//! The [`profile::TasteProfile`] is plain JSON that never leaves the device.
+
+pub mod candidates;
+pub mod embed;
+pub mod poster;
+pub mod profile;
+pub mod quality;
+pub mod rank;
+pub mod rendition;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+pub use candidates::{ClipFacts, SampleOptions};
+pub use embed::{Embedder, ModelSource};
+pub use poster::PosterFormat;
+pub use profile::TasteProfile;
+pub use rank::ScoredCandidate;
+
+use crate::error::{Error, Result};
+use crate::export::panic_text;
+
+/// What `preview` makes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewOptions {
+    /// Preview loop length in seconds, 2–6 (default 3).
+    pub window: f64,
+    pub sample: SampleOptions,
+    pub poster_format: PosterFormat,
+    /// Short side of the poster picture in pixels (default 480; never upscaled).
+    pub poster_short_side: u32,
+}
+
+impl Default for PreviewOptions {
+    fn default() -> Self {
+        PreviewOptions { window: 3.0, sample: SampleOptions::default(), poster_format: PosterFormat::Jpeg, poster_short_side: 480 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Poster {
+    pub time: f64,
+    pub path: PathBuf,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewLoop {
+    pub start: f64,
+    pub end: f64,
+    pub path: PathBuf,
+    pub bytes: u64,
+}
+
+/// Wall time of each stage, milliseconds (for benchmarks and logs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    pub sample_ms: f64,
+    pub embed_ms: f64,
+    /// Frames that went through the model (rejected and near-duplicate candidates do not).
+    pub embedded: usize,
+    pub poster_ms: f64,
+    pub loop_ms: f64,
+    pub total_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewResult {
+    pub poster: Poster,
+    #[serde(rename = "loop")]
+    pub preview_loop: PreviewLoop,
+    /// Every candidate in time order with its score.
+    pub candidates: Vec<ScoredCandidate>,
+    pub timings: Timings,
+}
+
+/// A clip's place in a prefetch order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClipRank {
+    pub path: PathBuf,
+    pub score: f32,
+}
+
+/// The model session plus the ranking logic. One per thread (`Session::run` needs `&mut`).
+pub struct PreviewRanker {
+    embedder: Embedder,
+}
+
+/// Candidates scored, with what scoring needed.
+pub struct RankedFrames {
+    pub facts: ClipFacts,
+    pub candidates: Vec<ScoredCandidate>,
+    /// Embeddings of usable candidates (index into `candidates`, L2-normalised vector).
+    pub embeddings: Vec<(usize, Vec<f32>)>,
+    pub timings: Timings,
+}
+
+fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(Error::internal(format!("{what} failed unexpectedly: {}", panic_text(&p)))))
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+impl PreviewRanker {
+    /// `runtime_lib`: absolute or relative path of ONNX Runtime's shared library (1.31+);
+    /// `model`: the EfficientNet-Lite0 ONNX file or bytes; `threads`: intra-op threads (1–2).
+    pub fn new(runtime_lib: &Path, model: ModelSource<'_>, threads: usize) -> Result<PreviewRanker> {
+        guarded("loading the model", || Ok(PreviewRanker { embedder: Embedder::new(runtime_lib, model, threads)? }))
+    }
+
+    /// L2-normalised embeddings of frames.
+    pub fn embed(&mut self, frames: &[&crate::frame::Frame]) -> Result<Vec<Vec<f32>>> {
+        guarded("embedding", || self.embedder.embed(frames))
+    }
+
+    /// Samples, measures, embeds and scores the candidate frames of `clip` for `profile`.
+    pub fn rank_frames(&mut self, clip: &Path, profile: &TasteProfile, opts: &SampleOptions) -> Result<RankedFrames> {
+        guarded("ranking frames", || self.rank_frames_inner(clip, profile, opts, profile.is_cold()))
+    }
+
+    fn rank_frames_inner(&mut self, clip: &Path, profile: &TasteProfile, opts: &SampleOptions, cold: bool) -> Result<RankedFrames> {
+        let t0 = Instant::now();
+        let (cands, facts) = candidates::sample(clip, opts)?;
+        let quals: Vec<_> = {
+            use rayon::prelude::*;
+            cands.par_iter().map(|c| quality::measure(&c.frame)).collect()
+        };
+        let max_sharp = quals.iter().map(|q| q.sharpness).fold(0.0, f32::max);
+        let rejected: Vec<_> = quals.iter().map(|q| quality::reject(q, max_sharp)).collect();
+        let sample_ms = ms(t0);
+
+        // Embed usable candidates; a near-duplicate of the previous usable one shares its vector.
+        let t1 = Instant::now();
+        let usable: Vec<usize> = (0..cands.len()).filter(|&i| rejected[i].is_none()).collect();
+        let mut source_of = vec![usize::MAX; cands.len()];
+        let mut to_embed = Vec::new();
+        let mut prev: Option<usize> = None;
+        for &i in &usable {
+            match prev {
+                Some(p) if quality::near_duplicate(&quals[i], &quals[p]) => source_of[i] = source_of[p],
+                _ => {
+                    source_of[i] = to_embed.len();
+                    to_embed.push(i);
+                    prev = Some(i);
+                }
+            }
+        }
+        let mut embeddings = Vec::new();
+        if !cold || profile.taste().is_some() {
+            let frames: Vec<_> = to_embed.iter().map(|&i| &cands[i].frame).collect();
+            let vecs = if frames.is_empty() { Vec::new() } else { self.embedder.embed(&frames)? };
+            embeddings = usable.iter().map(|&i| (i, vecs[source_of[i]].clone())).collect();
+        }
+        let embed_ms = ms(t1);
+
+        let taste = profile.taste();
+        let centre = rank::mean(&embeddings.iter().map(|(_, v)| v.as_slice()).collect::<Vec<_>>());
+        let scored = cands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let q = quality::prior(&quals[i], max_sharp);
+                let sim = taste.as_ref().and_then(|t| {
+                    embeddings.iter().find(|(j, _)| *j == i).map(|(_, v)| rank::centred_cosine(v, t, &centre))
+                });
+                ScoredCandidate {
+                    time: c.time,
+                    score: rank::combine(sim, q, rejected[i]),
+                    quality: q,
+                    similarity: sim,
+                    rejected: rejected[i],
+                    keyframe: c.keyframe,
+                    scene_change: c.scene_change,
+                }
+            })
+            .collect();
+        let timings = Timings { sample_ms, embed_ms, embedded: if embeddings.is_empty() { 0 } else { to_embed.len() }, ..Default::default() };
+        Ok(RankedFrames { facts, candidates: scored, embeddings, timings })
+    }
+
+    /// Poster frame and preview loop of `clip` for `profile`, written into `out_dir` as
+    /// `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
+    pub fn preview(&mut self, clip: &Path, profile: &TasteProfile, out_dir: &Path, opts: &PreviewOptions) -> Result<PreviewResult> {
+        if !(rendition::MIN_SECONDS..=rendition::MAX_SECONDS).contains(&opts.window) {
+            return Err(Error::invalid(format!("the preview window must be 2–6 s, got {}", opts.window)));
+        }
+        if !out_dir.is_dir() {
+            return Err(Error::io(format!("output folder {} does not exist", out_dir.display())));
+        }
+        guarded("preview", || {
+            let t0 = Instant::now();
+            let ranked = self.rank_frames_inner(clip, profile, &opts.sample, profile.is_cold())?;
+            let mut timings = ranked.timings;
+            let cands = &ranked.candidates;
+            let best = rank::best(cands).ok_or_else(|| Error::unsupported(format!("{}: no candidate frames", clip.display())))?;
+            let stem = clip.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "clip".into());
+
+            let t1 = Instant::now();
+            let time = cands[best].time;
+            let frame = poster::frame_at(clip, time, opts.poster_short_side)?;
+            let poster_path = out_dir.join(format!("{stem}.poster.{}", opts.poster_format.extension()));
+            poster::write(&frame, &poster_path, opts.poster_format)?;
+            timings.poster_ms = ms(t1);
+
+            let t2 = Instant::now();
+            let facts = ranked.facts;
+            let (start, end) = rank::best_window(cands, facts.duration, opts.window);
+            let loop_path = out_dir.join(format!("{stem}.preview.mp4"));
+            let fps = crate::source::probe(clip)?.video().map_or(30.0, |(_, v)| v.fps);
+            let report = rendition::export_window(clip, (facts.width, facts.height), fps, start, end, &loop_path)?;
+            timings.loop_ms = ms(t2);
+            timings.total_ms = ms(t0);
+            Ok(PreviewResult {
+                poster: Poster { time, path: poster_path, width: frame.width, height: frame.height },
+                preview_loop: PreviewLoop { start, end, path: report.path, bytes: report.bytes },
+                candidates: ranked.candidates,
+                timings,
+            })
+        })
+    }
+
+    /// One vector for a whole clip: the quality-weighted mean of its usable candidates' embeddings.
+    pub fn clip_embedding(&mut self, clip: &Path) -> Result<Vec<f32>> {
+        let opts = SampleOptions { max_candidates: 12, extra_decode_budget: 48, ..Default::default() };
+        guarded("embedding a clip", || {
+            let ranked = self.rank_frames_inner(clip, &TasteProfile::new(), &opts, false)?;
+            clip_vector(&ranked).ok_or_else(|| {
+                Error::unsupported(format!("{}: every sampled frame is black, white, flat or blurred", clip.display()))
+            })
+        })
+    }
+
+    /// Records that the viewer liked `clip`.
+    pub fn like_clip(&mut self, profile: &mut TasteProfile, clip: &Path) -> Result<()> {
+        let v = self.clip_embedding(clip)?;
+        profile.like(&v)
+    }
+
+    /// Records that the viewer skipped `clip`.
+    pub fn skip_clip(&mut self, profile: &mut TasteProfile, clip: &Path) -> Result<()> {
+        let v = self.clip_embedding(clip)?;
+        profile.skip(&v)
+    }
+
+    /// Orders clips for prefetching, most likely to be opened first. A clip that cannot be read
+    /// ranks last (score −∞ is not serialisable: −10) rather than failing the whole list.
+    pub fn rank_clips(&mut self, profile: &TasteProfile, clips: &[PathBuf]) -> Result<Vec<ClipRank>> {
+        let opts = SampleOptions { max_candidates: 12, extra_decode_budget: 48, ..Default::default() };
+        guarded("ranking clips", || {
+            let mut rows = Vec::new();
+            for clip in clips {
+                let ranked = self.rank_frames_inner(clip, profile, &opts, false).ok();
+                let v = ranked.as_ref().and_then(clip_vector);
+                let q = ranked.as_ref().map_or(0.0, |r| {
+                    let ok: Vec<f32> = r.candidates.iter().filter(|c| c.rejected.is_none()).map(|c| c.quality).collect();
+                    ok.iter().sum::<f32>() / ok.len().max(1) as f32
+                });
+                rows.push((clip.clone(), v, q));
+            }
+            let vecs: Vec<&[f32]> = rows.iter().filter_map(|(_, v, _)| v.as_deref()).collect();
+            // With several clips, centre on their mean (what they share says nothing about taste).
+            let centre = if vecs.len() >= 2 { rank::mean(&vecs) } else { vec![0.0; embed::DIM] };
+            let taste = profile.taste();
+            let mut out: Vec<ClipRank> = rows
+                .into_iter()
+                .map(|(path, v, q)| {
+                    let score = match (&v, &taste) {
+                        (None, _) => -10.0,
+                        (Some(v), Some(t)) => rank::centred_cosine(v, t, &centre) + 0.25 * q,
+                        (Some(_), None) => q,
+                    };
+                    ClipRank { path, score }
+                })
+                .collect();
+            out.sort_by(|a, b| b.score.total_cmp(&a.score));
+            Ok(out)
+        })
+    }
+}
+
+fn clip_vector(r: &RankedFrames) -> Option<Vec<f32>> {
+    if r.embeddings.is_empty() {
+        return None;
+    }
+    let mut v = vec![0f32; embed::DIM];
+    for (i, e) in &r.embeddings {
+        let w = r.candidates[*i].quality.max(0.05);
+        v.iter_mut().zip(e).for_each(|(v, e)| *v += w * e);
+    }
+    Some(embed::normalised(v))
+}

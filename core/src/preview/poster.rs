@@ -1,0 +1,136 @@
+//! The poster frame as a picture file: the frame at a time, decoded at the requested size,
+//! converted once to RGB and written as JPEG, PNG or WebP (atomically).
+
+use std::path::Path;
+
+use ffmpeg_next as ff;
+use serde::{Deserialize, Serialize};
+
+use super::candidates::work_size;
+use crate::error::{Error, Result};
+use crate::frame::Frame;
+use crate::source::open::open_input;
+use crate::source::probe;
+use crate::source::video::VideoDecoder;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PosterFormat {
+    #[default]
+    Jpeg,
+    Png,
+    /// Lossless WebP (the `image` crate's encoder).
+    Webp,
+}
+
+impl PosterFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            PosterFormat::Jpeg => "jpg",
+            PosterFormat::Png => "png",
+            PosterFormat::Webp => "webp",
+        }
+    }
+}
+
+/// The upright frame shown at `time`, with short side `short_side` (never upscaled).
+pub fn frame_at(clip: &Path, time: f64, short_side: u32) -> Result<Frame> {
+    let info = probe(clip)?;
+    let (_, v) = info.video().ok_or_else(|| Error::unsupported(format!("{}: has no video stream", clip.display())))?;
+    let (w, h) = work_size(v.display_width, v.display_height, short_side);
+    let mut input = open_input(clip)?;
+    let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
+    let vindex = stream.index();
+    let mut dec = VideoDecoder::new(&stream, v.rotation, w, h)?;
+    let step = if v.fps > 0.0 { 1.0 / v.fps } else { 1.0 / 30.0 };
+    // Seek to the keyframe at or before `time` (container time base is AV_TIME_BASE).
+    let ts = ((time.max(0.0)) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+    let _ = input.seek(ts, ..ts);
+    let mut best: Option<(f64, Frame)> = None;
+    let mut done = false;
+    let consider = |t: f64, f: Frame, best: &mut Option<(f64, Frame)>| -> bool {
+        // The last frame not after `time` (within half a frame) is the one shown at `time`.
+        if t <= time + step / 2.0 || best.is_none() {
+            *best = Some((t, f));
+        }
+        t >= time - step / 2.0
+    };
+    let mut errors = 0;
+    while !done {
+        let mut packet = ff::Packet::empty();
+        match packet.read(&mut input) {
+            Ok(()) => {}
+            Err(ff::Error::Eof) => break,
+            Err(ff::Error::InvalidData) if errors < 1000 => {
+                errors += 1;
+                continue;
+            }
+            Err(_) => break,
+        }
+        if packet.stream() != vindex {
+            continue;
+        }
+        dec.send(&packet);
+        while let Some((t, f)) = dec.receive()? {
+            if consider(t, f, &mut best) {
+                done = true;
+                break;
+            }
+        }
+    }
+    if !done {
+        dec.send_eof();
+        while let Some((t, f)) = dec.receive()? {
+            if consider(t, f, &mut best) {
+                break;
+            }
+        }
+    }
+    best.map(|(_, f)| f).ok_or_else(|| Error::unsupported(format!("{}: no frame decodes at {time:.3} s", clip.display())))
+}
+
+/// BT.709 limited-range YUV 4:2:0 → 8-bit sRGB, interleaved.
+pub fn to_rgb(f: &Frame) -> Vec<u8> {
+    let (w, h) = (f.width as usize, f.height as usize);
+    let cw = f.chroma_width() as usize;
+    let mut out = vec![0u8; w * h * 3];
+    use rayon::prelude::*;
+    out.par_chunks_mut(w * 3).enumerate().for_each(|(r, row)| {
+        for c in 0..w {
+            let y = (f32::from(f.y[r * w + c]) - 16.0) * (255.0 / 219.0);
+            let u = (f32::from(f.u[(r / 2) * cw + c / 2]) - 128.0) * (255.0 / 224.0);
+            let v = (f32::from(f.v[(r / 2) * cw + c / 2]) - 128.0) * (255.0 / 224.0);
+            let q = |x: f32| x.round().clamp(0.0, 255.0) as u8;
+            row[c * 3] = q(y + 1.5748 * v);
+            row[c * 3 + 1] = q(y - 0.187_324 * u - 0.468_124 * v);
+            row[c * 3 + 2] = q(y + 1.8556 * u);
+        }
+    });
+    out
+}
+
+/// Writes `frame` to `path` as `format`, through a temporary file beside it.
+pub fn write(frame: &Frame, path: &Path, format: PosterFormat) -> Result<()> {
+    let img = image::RgbImage::from_raw(frame.width, frame.height, to_rgb(frame))
+        .ok_or_else(|| Error::internal("poster buffer has the wrong size"))?;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io_at(dir, e))?;
+    {
+        let mut out = std::io::BufWriter::new(tmp.as_file());
+        let res = match format {
+            PosterFormat::Jpeg => image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img),
+            PosterFormat::Png => img.write_to(&mut out, image::ImageFormat::Png),
+            PosterFormat::Webp => img.write_with_encoder(image::codecs::webp::WebPEncoder::new_lossless(&mut out)),
+        };
+        res.map_err(|e| Error::io(format!("cannot write poster {}: {e}", path.display())))?;
+        std::io::Write::flush(&mut out).map_err(|e| Error::io_at(path, e))?;
+    }
+    // A picture to share with the app's UI, not a secret: the usual rw-r--r--.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    tmp.persist(path).map_err(|e| Error::io_at(path, e.error))?;
+    Ok(())
+}
