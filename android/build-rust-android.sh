@@ -17,6 +17,9 @@ ABIS=(arm64-v8a armeabi-v7a x86_64)
 command -v cargo-ndk >/dev/null || cargo install cargo-ndk --locked
 rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android
 
+# Ship without debug info and symbols (the workspace's release profile keeps line tables for backtraces).
+export CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=symbols
+
 for abi in "${ABIS[@]}"; do
   # ffmpeg-sys-next finds FFmpeg through pkg-config; point it at this ABI's build only.
   export PKG_CONFIG_ALLOW_CROSS=1

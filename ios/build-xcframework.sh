@@ -15,6 +15,8 @@ DEVICE=aarch64-apple-ios
 SIMS=(aarch64-apple-ios-sim x86_64-apple-ios)
 export IPHONEOS_DEPLOYMENT_TARGET=15.0
 rustup target add "$DEVICE" "${SIMS[@]}"
+# No debug info in what ships (the workspace's release profile keeps line tables for backtraces).
+export CARGO_PROFILE_RELEASE_DEBUG=false
 
 for t in "$DEVICE" "${SIMS[@]}"; do
   PKG_CONFIG_ALLOW_CROSS=1 PKG_CONFIG_LIBDIR=$FFMPEG_IOS_DIR/$t/lib/pkgconfig \

@@ -22,6 +22,7 @@ import dev.clipforge.ffi.startExportJson
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.async
 import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -280,6 +281,7 @@ fun main(args: Array<String>) {
         expect(leftovers(out).isEmpty()) { "left behind: ${leftovers(out)}" }
     }
 
+    println("(the Rust panic report printed by the next test is expected: the listener throws on purpose)")
     test("error Internal: a listener that throws ends the export cleanly, no crash, no file") {
         val out = tempDir("internal")
         val recipe = Recipe(
@@ -303,8 +305,10 @@ fun main(args: Array<String>) {
 
     test("README example (Use from Kotlin)") {
         val out = tempDir("readme")
-        val lines = runBlocking { makeLoop(counter, out.path) }
-        expect(lines.size == 2 && lines.all { "frames" in it }) { "README example printed $lines" }
+        val progress = MutableStateFlow(0f)
+        val lines = runBlocking { makeLoop(counter, out.path, progress) }
+        expect(lines.size == 2 && lines.all { "frames" in it }) { "README example returned $lines" }
+        expect(progress.value == 1f) { "README example progress ended at ${progress.value}" }
     }
 
     val failed = results.filter { it.second != null }

@@ -10,9 +10,10 @@ import dev.clipforge.ffi.LoopSpec
 import dev.clipforge.ffi.OutputSpec
 import dev.clipforge.ffi.Recipe
 import dev.clipforge.ffi.Trim
+import kotlinx.coroutines.flow.MutableStateFlow
 
 // README-KOTLIN-BEGIN
-suspend fun makeLoop(clip: String, outDir: String): List<String> {
+suspend fun makeLoop(clip: String, outDir: String, progress: MutableStateFlow<Float>): List<String> {
     val info = Clipforge.probe(clip)                      // container, duration, streams
     println("${info.container}, ${info.duration} s")
     val recipe = Recipe(
@@ -26,7 +27,7 @@ suspend fun makeLoop(clip: String, outDir: String): List<String> {
     )
     return try {
         // Cancelling this coroutine cancels the export and leaves no file behind.
-        Clipforge.export(recipe) { p -> println("progress ${(p * 100).toInt()}%") }
+        Clipforge.export(recipe) { p -> progress.value = p }  // 0..1 from a worker thread; UI collects it
             .map { "${it.path}: ${it.width}x${it.height}, ${it.frames} frames" }
     } catch (e: ClipforgeException.InvalidRecipe) {
         listOf("bad recipe: ${e.message}")                    // every kind is a subclass with `message`

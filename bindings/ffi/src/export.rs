@@ -37,7 +37,8 @@ pub struct OutputReport {
 
 type Outcome = Result<Vec<OutputReport>, ClipforgeError>;
 
-/// A running (or finished) export. Every output or none is written.
+/// A running (or finished) export. Every output or none is written. Releasing the job does not cancel
+/// the export (it runs to its end); call `cancel()` for that.
 #[derive(uniffi::Object)]
 pub struct ExportJob {
     cancel: CancelToken,

@@ -622,7 +622,8 @@ fileprivate struct FfiConverterString: FfiConverter {
 
 
 /**
- * A running (or finished) export. Every output or none is written.
+ * A running (or finished) export. Every output or none is written. Releasing the job does not cancel
+ * the export (it runs to its end); call `cancel()` for that.
  */
 public protocol ExportJobProtocol: AnyObject, Sendable {
     
@@ -646,7 +647,8 @@ public protocol ExportJobProtocol: AnyObject, Sendable {
     
 }
 /**
- * A running (or finished) export. Every output or none is written.
+ * A running (or finished) export. Every output or none is written. Releasing the job does not cancel
+ * the export (it runs to its end); call `cancel()` for that.
  */
 open class ExportJob: ExportJobProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64

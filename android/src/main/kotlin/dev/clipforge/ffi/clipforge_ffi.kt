@@ -1441,7 +1441,8 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
 
 
 /**
- * A running (or finished) export. Every output or none is written.
+ * A running (or finished) export. Every output or none is written. Releasing the job does not cancel
+ * the export (it runs to its end); call `cancel()` for that.
  */
 public interface ExportJobInterface {
     
@@ -1467,7 +1468,8 @@ public interface ExportJobInterface {
 }
 
 /**
- * A running (or finished) export. Every output or none is written.
+ * A running (or finished) export. Every output or none is written. Releasing the job does not cancel
+ * the export (it runs to its end); call `cancel()` for that.
  */
 open class ExportJob: Disposable, AutoCloseable, ExportJobInterface
 {
