@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash fixtures/make.sh
 cargo build --release -q -p clipforge-cli
-cargo test --release --workspace
 bash scripts/test-bindings.sh   # Kotlin on the JVM + the Swift package's C module (bindings/ffi)
+cargo test --release --workspace

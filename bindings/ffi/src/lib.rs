@@ -9,7 +9,7 @@
 //! - `recipe.rs`  the typed recipe records (the JSON path takes any field the core reads)
 //! - `export.rs`  `start_export` / `start_export_json` → `ExportJob` (cancel, join, async outcome)
 //! - `preview.rs` (not yet) poster frame, `PreviewRanker`, `TasteProfile`, `rank_clips` once
-//!                `clipforge::preview` lands — see the note at the end of this file.
+//!   `clipforge::preview` lands — see the note at the end of this file.
 
 uniffi::setup_scaffolding!();
 
