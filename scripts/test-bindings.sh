@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$SECONDS
-# Built together with the CLI so the core is compiled once, with the same features as the rest of the
-# test run (the CLI turns on `golden`); apps build clipforge-ffi alone, without it.
-cargo build --release -q -p clipforge-cli -p clipforge-ffi
+# The whole workspace, as scripts/test.sh and `cargo test --workspace` build it: with a different
+# feature set (e.g. only -p clipforge-ffi) cargo would compile the core and FFmpeg's bindings again.
+cargo build --release -q --workspace
 bash scripts/gen-bindings.sh --check
 bash scripts/test-swift-c.sh
 bash scripts/test-kotlin.sh

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash fixtures/make.sh
-cargo build --release -q -p clipforge-cli
+# --workspace: one feature set for every build and test below, so the core is compiled once.
+cargo build --release -q --workspace
 bash scripts/test-bindings.sh   # Kotlin on the JVM + the Swift package's C module (bindings/ffi)
 cargo test --release --workspace
