@@ -14,6 +14,7 @@ as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
 apt_install() { as_root apt-get install -y -q "$@" >/dev/null || { as_root apt-get update -q >/dev/null && as_root apt-get install -y -q "$@" >/dev/null; }; }
 
 command -v java >/dev/null || apt_install default-jre-headless
+command -v npm >/dev/null || apt_install npm
 JNA=/usr/share/java/jna.jar
 [[ -f $JNA ]] || apt_install libjna-java
 KOTLIN_HOME=$CACHE/node_modules/kotlin-compiler
