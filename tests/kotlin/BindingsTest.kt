@@ -23,6 +23,7 @@ import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.async
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -64,7 +65,8 @@ private inline fun <reified T : ClipforgeException> expectError(body: () -> Unit
     throw AssertionError("expected ${T::class.simpleName}, nothing was thrown")
 }
 
-private fun tempDir(tag: String): File = Files.createTempDirectory("clipforge-kt-$tag").toFile()
+private val tempDirs = mutableListOf<File>()
+private fun tempDir(tag: String): File = Files.createTempDirectory("clipforge-kt-$tag").toFile().also { tempDirs += it }
 
 /** Every file left in [dir], hidden *.part files included. */
 private fun leftovers(dir: File): List<String> = dir.listFiles().orEmpty().map { it.name }.sorted()
@@ -236,6 +238,13 @@ fun main(args: Array<String>) {
         expect(leftovers(out).isEmpty()) { "left behind: ${leftovers(out)}" }
     }
 
+    test("Flow collector stopping early (first { >= 0.1 }) cancels the export, no file left") {
+        val out = tempDir("flowcancel")
+        val first = runBlocking { withTimeout(120_000) { Clipforge.exportProgress(longRecipe(out)).first { it >= 0.1f } } }
+        expect(first < 1f) { "finished before the collector stopped: $first" }
+        expect(leftovers(out).isEmpty()) { "left behind: ${leftovers(out)}" }
+    }
+
     test("error InvalidRecipe: clip too short (typed), malformed JSON, wrong version") {
         val out = tempDir("invalid")
         val short = Recipe(
@@ -311,6 +320,7 @@ fun main(args: Array<String>) {
         expect(progress.value == 1f) { "README example progress ended at ${progress.value}" }
     }
 
+    tempDirs.forEach { it.deleteRecursively() }
     val failed = results.filter { it.second != null }
     println()
     println("Kotlin bindings: ${results.size - failed.size} passed, ${failed.size} failed")
