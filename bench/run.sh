@@ -116,8 +116,15 @@ verify() {
 }
 
 # --- the edits ----------------------------------------------------------------------------------
-# Common x264/AAC settings = clipforge's defaults (core/src/plan.rs, encode/video.rs).
-VENC=(-r 30 -c:v libx264 -preset veryfast -crf 23 -profile:v high -pix_fmt yuv420p -g 60)
+# Common x264/AAC settings = clipforge's defaults (core/src/plan.rs, encode/video.rs): the same
+# x264 params, 2 slice threads for a single output, 1 per encoder when three encode in parallel,
+# and a 2-thread decoder.
+X264P=$(sed -n 's/^pub const X264_PARAMS: &str = "\(.*\)";/\1/p' core/src/encode/video.rs)
+[ -n "$X264P" ] || die "cannot read X264_PARAMS from core/src/encode/video.rs"
+VENC=(-r 30 -c:v libx264 -preset veryfast -crf 23 -profile:v high -pix_fmt yuv420p -g 60 -x264-params "$X264P")
+VENC1=("${VENC[@]}" -threads:v 2)
+VENC3=("${VENC[@]}" -threads:v 1)
+DEC=(-threads 2)
 AENC=(-c:a aac -b:a 128k -ar 48000 -ac 2)
 FF=(ffmpeg -hide_banner -loglevel error -nostdin -y)
 
@@ -176,9 +183,9 @@ run_cf() { # CASE SECS FRAMES
 # a: one 9:16 blur output, 0–15 s, accurate seek.
 run_ff_a() {
   local d=$W/a/ff; rm -f "$d"/out-*.mp4
-  local r; r=$(measure "$d/log.txt" "${FF[@]}" -ss 0 -t 15 -i "$SRC" \
+  local r; r=$(measure "$d/log.txt" "${FF[@]}" "${DEC[@]}" -ss 0 -t 15 -i "$SRC" \
     -filter_complex "$(blur916 0:v v)[vo]" -map "[vo]" -map 0:a \
-    "${VENC[@]}" "${AENC[@]}" -movflags +faststart "$d/out-9x16.mp4")
+    "${VENC1[@]}" "${AENC[@]}" -movflags +faststart "$d/out-9x16.mp4")
   verify "$d/out-9x16.mp4" 1080 1920 450 15
   echo "$r"
 }
@@ -190,15 +197,15 @@ run_ff_separate() { # CASE
   else ss=0 t=15 tout=15 frames=450 vl="" al="[0:a]anull[ao]"; fi
   rm -f "$d"/out-*.mp4
   local r1 r2 r3
-  r1=$(measure "$d/log1.txt" "${FF[@]}" -ss "$ss" -t "$t" -i "$SRC" \
+  r1=$(measure "$d/log1.txt" "${FF[@]}" "${DEC[@]}" -ss "$ss" -t "$t" -i "$SRC" \
     -filter_complex "$(blur916 0:v v)$vl[vo];$al" -map "[vo]" -map "[ao]" \
-    "${VENC[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-9x16.mp4")
-  r2=$(measure "$d/log2.txt" "${FF[@]}" -ss "$ss" -t "$t" -i "$SRC" \
+    "${VENC1[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-9x16.mp4")
+  r2=$(measure "$d/log2.txt" "${FF[@]}" "${DEC[@]}" -ss "$ss" -t "$t" -i "$SRC" \
     -filter_complex "$(crop11 0:v)$vl[vo];$al" -map "[vo]" -map "[ao]" \
-    "${VENC[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-1x1.mp4")
-  r3=$(measure "$d/log3.txt" "${FF[@]}" -ss "$ss" -t "$t" -i "$SRC" \
+    "${VENC1[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-1x1.mp4")
+  r3=$(measure "$d/log3.txt" "${FF[@]}" "${DEC[@]}" -ss "$ss" -t "$t" -i "$SRC" \
     -filter_complex "$(pad45 0:v)$vl[vo];$al" -map "[vo]" -map "[ao]" \
-    "${VENC[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-4x5.mp4")
+    "${VENC1[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-4x5.mp4")
   verify "$d/out-9x16.mp4" 1080 1920 "$frames" "$tout"
   verify "$d/out-1x1.mp4" 1080 1080 "$frames" "$tout"
   verify "$d/out-4x5.mp4" 1080 1350 "$frames" "$tout"
@@ -212,10 +219,10 @@ run_ff_split() { # CASE
   else ss=0 t=15 tout=15 frames=450 vl="" al="[0:a]asplit=3[a1][a2][a3]"; fi
   rm -f "$d"/out-*.mp4
   local g="[0:v]split=3[s1][s2][s3];$(blur916 s1 v1)$vl[o1];$(crop11 s2)$vl[o2];$(pad45 s3)$vl[o3];$al"
-  local r; r=$(measure "$d/log.txt" "${FF[@]}" -ss "$ss" -t "$t" -i "$SRC" -filter_complex "$g" \
-    -map "[o1]" -map "[a1]" "${VENC[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-9x16.mp4" \
-    -map "[o2]" -map "[a2]" "${VENC[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-1x1.mp4" \
-    -map "[o3]" -map "[a3]" "${VENC[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-4x5.mp4")
+  local r; r=$(measure "$d/log.txt" "${FF[@]}" "${DEC[@]}" -ss "$ss" -t "$t" -i "$SRC" -filter_complex "$g" \
+    -map "[o1]" -map "[a1]" "${VENC3[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-9x16.mp4" \
+    -map "[o2]" -map "[a2]" "${VENC3[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-1x1.mp4" \
+    -map "[o3]" -map "[a3]" "${VENC3[@]}" "${AENC[@]}" -t "$tout" -movflags +faststart "$d/out-4x5.mp4")
   verify "$d/out-9x16.mp4" 1080 1920 "$frames" "$tout"
   verify "$d/out-1x1.mp4" 1080 1080 "$frames" "$tout"
   verify "$d/out-4x5.mp4" 1080 1350 "$frames" "$tout"

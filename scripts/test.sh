@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash fixtures/make.sh
+bash fixtures/fonts/make.sh   # caption fonts (apt + a pinned fonttools subset)
 # --workspace: one feature set for every build and test below, so the core is compiled once.
 cargo build --release -q --workspace
 bash scripts/test-bindings.sh   # Kotlin on the JVM + the Swift package's C module (bindings/ffi)

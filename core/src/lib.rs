@@ -3,6 +3,7 @@
 //! Data flow: [`Recipe`] → [`plan::Plan`] → [`source`] (demux + decode) → [`timeline`] →
 //! [`frame`] operations on YUV planes → [`encode`] (H.264 + AAC, MP4) → atomic finish.
 
+pub mod captions;
 pub mod encode;
 pub mod error;
 pub mod export;
@@ -14,6 +15,7 @@ pub mod recipe;
 pub mod source;
 pub mod timeline;
 
+pub use captions::fonts::{register_font_bytes, register_font_path};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{export, CancelToken, OutputReport};
 pub use recipe::{Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};

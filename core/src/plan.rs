@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::captions::CaptionPlan;
 use crate::error::{Error, Result};
 use crate::frame::Yuv;
 use crate::recipe::{Fit, LoopMode, OutputSpec, Recipe};
@@ -43,6 +44,10 @@ pub struct OutputPlan {
     pub fps: (i32, i32),
     pub timeline: Timeline,
     pub encoder: EncoderSettings,
+    /// Captions to draw on this output (shared by all outputs; laid out per output size).
+    pub captions: Option<std::sync::Arc<CaptionPlan>>,
+    /// The captions differ between loop passes: encode every frame instead of replaying one pass.
+    pub captions_per_pass: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +56,8 @@ pub struct EncoderSettings {
     pub preset: String,
     pub crf: Option<u8>,
     pub bitrate: Option<u64>,
+    /// Encoder threads: outputs already encode in parallel, so each gets a share of the cores.
+    pub threads: u32,
 }
 
 impl OutputPlan {
@@ -59,6 +66,11 @@ impl OutputPlan {
     }
     pub fn duration(&self) -> f64 {
         f64::from(self.timeline.total) / self.fps_f64()
+    }
+    /// The timeline the video is encoded and muxed with: the loop's, or one flat pass of the whole
+    /// clip when captions make the passes differ.
+    pub fn video_timeline(&self) -> Timeline {
+        if self.captions_per_pass { self.timeline.flat() } else { self.timeline }
     }
 }
 
@@ -79,11 +91,18 @@ impl Plan {
             return Err(Error::limit(format!("{} outputs requested; at most {MAX_OUTPUTS}", recipe.outputs.len())));
         }
         let source_size = (v.display_width.max(2), v.display_height.max(2));
+        let captions = CaptionPlan::from_recipe(recipe)?.map(std::sync::Arc::new);
         let mut outputs = Vec::new();
         for (i, spec) in recipe.outputs.iter().enumerate() {
-            outputs.push(output_plan(recipe, spec, i, seg_end - seg_start)?);
+            let mut o = output_plan(recipe, spec, i, seg_end - seg_start)?;
+            o.captions_per_pass = captions.as_ref().is_some_and(|c| c.varies_per_pass(&o.timeline, o.fps_f64(), seg_start));
+            o.captions = captions.clone();
+            outputs.push(o);
         }
         check_paths(&source, &outputs)?;
+        if let [only] = outputs.as_mut_slice() {
+            only.encoder.threads = 2;
+        }
         let muted = recipe.audio.and_then(|a| a.mute).unwrap_or(mode == LoopMode::Boomerang);
         Ok(Plan {
             source,
@@ -171,7 +190,10 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64) -> Re
             preset: spec.preset.clone().unwrap_or_else(|| "veryfast".into()),
             crf: if spec.bitrate.is_some() { spec.crf } else { Some(spec.crf.unwrap_or(23)) },
             bitrate: spec.bitrate,
+            threads: 1,
         },
+        captions: None,
+        captions_per_pass: false,
     })
 }
 

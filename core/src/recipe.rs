@@ -20,6 +20,12 @@ pub struct Recipe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<AudioSpec>,
     pub outputs: Vec<OutputSpec>,
+    /// Captions in output time (see `captions::model`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captions: Option<Vec<crate::captions::model::Caption>>,
+    /// An SRT/WebVTT file whose cues are in source time, carried through trim and loop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitles: Option<crate::captions::model::SubtitlesSpec>,
     /// Directory that relative paths are resolved against (the recipe file's folder).
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,

@@ -65,6 +65,11 @@ impl Timeline {
         self.passes().1 == 0
     }
 
+    /// The whole clip as one pass (every frame encoded, nothing replayed).
+    pub fn flat(&self) -> Timeline {
+        Timeline { mode: LoopMode::None, seg_frames: self.total, period: self.total, total: self.total }
+    }
+
     /// Pass positions that must start a closed GOP so the packets can be cut and reused there.
     pub fn keyframes(&self) -> Vec<u32> {
         let (_, partial) = self.passes();

@@ -53,6 +53,11 @@ fn issue_example_recipe_exports_as_promised() {
         assert!((fmt_dur - 6.0).abs() <= frame + 1e-6, "{name}: container duration {fmt_dur}");
         assert!(probe["format"]["format_name"].as_str().unwrap().contains("mp4"), "{name}");
         assert!(mp4_is_faststart(&path), "{name}: moov must come before mdat: {:?}", mp4_top_level_boxes(&path));
+        // Closed GOPs: every sync sample must be decodable on its own (seeking, pass reuse).
+        // libx264 records its settings in an SEI; an open GOP shows there as open_gop=1.
+        let bytes = std::fs::read(&path).unwrap();
+        let has = |s: &str| bytes.windows(s.len()).any(|w| w == s.as_bytes());
+        assert!(has("open_gop=0") && !has("open_gop=1"), "{name}: x264 was not configured for closed GOPs");
 
         // Decoded: frame count, constant rate, first frame a keyframe, the right pictures.
         let dec = decode_video_keeping(&path, |i| i == 0 || i == 89 || i == 90 || i == 179);

@@ -84,22 +84,23 @@ fn a_wrong_duration_golden_is_reported_as_failed() {
 }
 
 #[test]
-fn a_golden_missing_its_overlay_is_reported_as_failed() {
-    // Stand-in for "a missing caption" until captions exist: the blessed frame has a marker
-    // painted over (as a caption would be) that the export does not draw.
+fn a_golden_missing_its_caption_is_reported_as_failed() {
+    // The real caption golden, exported from a recipe that lost its captions: every frame that
+    // should carry a caption fails, the caption-free frame at 0 s still passes.
     let tmp = tempfile::tempdir().unwrap();
-    let case = copy_case("fit-pad-4x5", tmp.path());
-    let frame = case.frame_path("pad-4x5.mp4", case.times[0]);
-    let mut t = Thumb::load_png(&frame).unwrap();
-    let w = t.width as usize;
-    for y in (t.height as usize * 3 / 4)..(t.height as usize * 3 / 4 + 24) {
-        for x in w / 8..w * 7 / 8 {
-            t.rgb[(y * w + x) * 3..(y * w + x) * 3 + 3].copy_from_slice(&[255, 255, 255]);
-        }
-    }
-    t.save_png(&frame).unwrap();
+    let case = copy_case("captions-styles", tmp.path());
+    let case_json = case.dir.join("case.json");
+    let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&case_json).unwrap()).unwrap();
+    json["recipe"].as_object_mut().unwrap().remove("captions");
+    std::fs::write(&case_json, json.to_string()).unwrap();
+    let case = Case::load(&case.dir).unwrap();
     let r = golden::run_case(&case, &tmp.path().join("work")).unwrap();
-    assert!(r.failures.iter().any(|f| f.contains("@0s: PSNR")), "{:?}", r.failures);
+    assert!(!r.passed());
+    assert!(!r.failures.iter().any(|f| f.contains("@0s")), "the caption-free frame failed: {:?}", r.failures);
+    for t in ["0.2", "1.5", "3.2", "5"] {
+        assert!(r.failures.iter().any(|f| f.contains(&format!("cap-9x16.mp4 @{t}s: PSNR"))), "{t} s not reported: {:?}", r.failures);
+    }
+    assert!(r.failures.iter().all(|f| f.contains("PSNR") || f.contains("SSIM")), "{:?}", r.failures);
 }
 
 #[test]

@@ -20,6 +20,9 @@ pub fn open_video_encoder(settings: &EncoderSettings, width: u32, height: u32, f
     Ok(Box::new(FfmpegH264::open(settings, width, height, fps)?))
 }
 
+/// x264 options every export uses; bench/run.sh gives the ffmpeg CLI the same ones.
+pub const X264_PARAMS: &str = "sliced-threads=1:rc-lookahead=5";
+
 /// An H.264 encoder from the linked FFmpeg build, by encoder name.
 struct FfmpegH264 {
     encoder: ff::codec::encoder::video::Encoder,
@@ -50,8 +53,10 @@ impl FfmpegH264 {
         enc.set_color_range(ff::color::Range::MPEG);
         enc.set_color_primaries(ff::color::Primaries::BT709);
         enc.set_color_transfer_characteristic(ff::color::TransferCharacteristic::BT709);
-        // MP4 keeps SPS/PPS in the stream header.
-        enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+        // MP4 keeps SPS/PPS in the stream header. Closed GOPs: setting flags replaces libx264's
+        // default +cgop, and an open GOP would let a pass's first frames reference the previous
+        // pass, which breaks reusing one encoded pass for every repeat.
+        enc.set_flags(ff::codec::Flags::GLOBAL_HEADER | ff::codec::Flags::CLOSED_GOP);
         // Two seconds between keyframes keeps seeking in feeds quick.
         enc.set_gop((2 * fps.0 / fps.1.max(1)).max(1) as u32);
         let mut opts = ff::Dictionary::new();
@@ -59,6 +64,11 @@ impl FfmpegH264 {
             opts.set("preset", &s.preset);
             opts.set("forced-idr", "1");
             opts.set("profile", "high");
+            // Memory: x264 keeps ~10 MB per 1080p frame in flight. Slice threads add no frames in
+            // flight (frame threads do), and a 5-frame lookahead keeps mbtree working; together a
+            // 1080p export stays under 250 MB (docs/BENCHMARKS.md).
+            opts.set("threads", &s.threads.to_string());
+            opts.set("x264-params", X264_PARAMS);
             match (s.crf, s.bitrate) {
                 (_, Some(b)) => enc.set_bit_rate(b as usize),
                 (Some(c), None) => opts.set("crf", &c.to_string()),

@@ -55,7 +55,7 @@ pub(crate) fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
 fn export_inner(recipe: &Recipe, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
     let info = probe(&recipe.resolve(&recipe.source))?;
     let plan = Plan::new(recipe, &info)?;
-    let units: u64 = plan.outputs.iter().map(|o| u64::from(o.timeline.encoded())).sum();
+    let units: u64 = plan.outputs.iter().map(|o| u64::from(o.video_timeline().encoded())).sum();
     // Muxing and audio are cheap next to encoding; a tenth of the bar keeps the tail honest.
     let progress = Progress::new(progress, units + units / 10);
 
@@ -69,7 +69,7 @@ fn export_inner(recipe: &Recipe, progress: &(dyn Fn(f32) + Sync), cancel: &Cance
         }
         let part = PartFile::create(&out.path)?;
         let track = audio.get(&audio_key(out));
-        write_mp4(part.path(), video, &out.timeline, track, &|| cancel.is_cancelled())?;
+        write_mp4(part.path(), video, &out.video_timeline(), track, &|| cancel.is_cancelled())?;
         progress.add(units / 10 / plan.outputs.len() as u64);
         parts.push(part);
     }

@@ -4,6 +4,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
+use crate::captions::Overlay;
 use crate::encode::video::open_video_encoder;
 use crate::encode::EncodedStream;
 use crate::error::{Error, Result};
@@ -27,26 +28,46 @@ pub(crate) fn render_output(
     let mut reframer = Reframer::new(work_size.0, work_size.1, out.width, out.height, out.fit, out.background);
     let mut encoder = open_video_encoder(&out.encoder, out.width, out.height, out.fps)?;
     let t = out.timeline;
-    let encoded = t.encoded();
-    let keyframes = t.keyframes();
+    // Captions that differ between passes turn the loop into one flat pass (see OutputPlan).
+    let vt = out.video_timeline();
+    let full = out.captions_per_pass;
+    let encoded = vt.encoded();
+    let keyframes = vt.keyframes();
     let fps = out.fps_f64();
+    let mut overlay = out.captions.clone().map(|c| Overlay::new(c, out.width, out.height, fps, seg_start, t));
     let spill_dir = out.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")).to_path_buf();
+    // Which segment frames are kept for later passes, and where: the boomerang's middle (its way
+    // back), or every frame when each pass is encoded.
+    let spill_index = move |seg_i: u32| -> Option<usize> {
+        if full {
+            Some(seg_i as usize)
+        } else if seg_i > 0 && seg_i + 1 < t.seg_frames {
+            Some(seg_i as usize - 1)
+        } else {
+            None
+        }
+    };
     // Beside the output, not in the system temp dir: on Android that is not writable by apps.
-    let mut spill = (t.mode == LoopMode::Boomerang && encoded > t.seg_frames).then(|| Spill::new(spill_dir));
+    let needs_spill = if full { t.total > t.seg_frames } else { t.mode == LoopMode::Boomerang && encoded > t.seg_frames };
+    let mut spill = needs_spill.then(|| Spill::new(spill_dir));
 
     let mut emit = |seg_i: u32, frame: &Frame| -> Result<()> {
         if cancel.is_cancelled() {
             return Err(Error::cancelled());
         }
-        let pic = reframer.apply(frame);
-        if seg_i < encoded {
-            encoder.encode(&pic, i64::from(seg_i), keyframes.contains(&seg_i))?;
-            progress.add(1);
-        }
+        let mut pic = reframer.apply(frame);
         if let Some(s) = spill.as_mut() {
-            if seg_i > 0 && seg_i + 1 < t.seg_frames {
+            // Kept without captions: later passes draw their own.
+            if spill_index(seg_i).is_some() {
                 s.push(&pic)?;
             }
+        }
+        if seg_i < encoded {
+            if let Some(o) = overlay.as_mut() {
+                o.apply(&mut pic, seg_i);
+            }
+            encoder.encode(&pic, i64::from(seg_i), keyframes.contains(&seg_i))?;
+            progress.add(1);
         }
         Ok(())
     };
@@ -75,14 +96,19 @@ pub(crate) fn render_output(
     drop(last);
     drop(frames);
 
-    // Boomerang: the way back, read from the spill in reverse.
+    // Boomerang: the way back, read from the spill in reverse; or, with per-pass captions, every
+    // later pass.
     if let Some(mut s) = spill.take() {
         for pos in t.seg_frames..encoded {
             if cancel.is_cancelled() {
                 return Err(Error::cancelled());
             }
-            let seg_i = t.seg_index(pos);
-            let pic = s.read(seg_i as usize - 1, out.width, out.height)?;
+            let seg_i = t.frame_at(pos);
+            let index = spill_index(seg_i).ok_or_else(|| Error::internal("loop frame missing from the frame store"))?;
+            let mut pic = s.read(index, out.width, out.height)?;
+            if let Some(o) = overlay.as_mut() {
+                o.apply(&mut pic, pos);
+            }
             encoder.encode(&pic, i64::from(pos), keyframes.contains(&pos))?;
             progress.add(1);
         }

@@ -8,6 +8,10 @@ use crate::error::{Error, Result};
 use crate::frame::rotate::rotate;
 use crate::frame::Frame;
 
+/// Each decoder thread holds its own reference frames (~10 MB at 1080p); two keep up with the
+/// encoders while memory stays bounded on phones with many cores.
+const DECODE_THREADS: usize = 2;
+
 pub struct VideoDecoder {
     decoder: ff::decoder::Video,
     time_base: f64,
@@ -33,7 +37,7 @@ impl VideoDecoder {
     pub fn new(stream: &ff::format::stream::Stream, rotation: u32, work_w: u32, work_h: u32) -> Result<Self> {
         let mut ctx = ff::codec::context::Context::from_parameters(stream.parameters())
             .map_err(|e| Error::ffmpeg("cannot set up the video decoder", e))?;
-        ctx.set_threading(ff::codec::threading::Config { kind: ff::codec::threading::Type::Frame, count: 0, ..Default::default() });
+        ctx.set_threading(ff::codec::threading::Config { kind: ff::codec::threading::Type::Frame, count: DECODE_THREADS, ..Default::default() });
         let decoder = ctx.decoder().video().map_err(|e| {
             Error::unsupported(format!("this FFmpeg build cannot decode {} video: {e}", stream.parameters().id().name()))
         })?;
