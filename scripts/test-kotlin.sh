@@ -43,5 +43,8 @@ t0=$SECONDS
 echo "compiled in $((SECONDS - t0)) s"
 
 # RUST_BACKTRACE=0: the one expected panic (a listener that throws) prints a line, not a backtrace.
-RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" \
+# CLIPFORGE_FONTS=empty folder: like a phone app, no bundled fonts until the tests register some.
+NO_FONTS=$CACHE/no-fonts
+rm -rf "$NO_FONTS" && mkdir -p "$NO_FONTS"
+CLIPFORGE_FONTS=$NO_FONTS RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" \
   dev.clipforge.test.BindingsTestKt "$ROOT"

@@ -315,6 +315,16 @@ RustBuffer uniffi_clipforge_ffi_fn_func_clipforge_version(RustCallStatus *_Nonnu
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_BYTES
+void uniffi_clipforge_ffi_fn_func_register_font_bytes(RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_PATH
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_PATH
+void uniffi_clipforge_ffi_fn_func_register_font_path(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_START_EXPORT
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_START_EXPORT
 uint64_t uniffi_clipforge_ffi_fn_func_start_export(RustBuffer recipe, RustBuffer listener, RustCallStatus *_Nonnull out_status
@@ -593,6 +603,18 @@ void ffi_clipforge_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_CLIPFORGE_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_CLIPFORGE_VERSION
 uint16_t uniffi_clipforge_ffi_checksum_func_clipforge_version(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_FONT_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_FONT_BYTES
+uint16_t uniffi_clipforge_ffi_checksum_func_register_font_bytes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_FONT_PATH
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_FONT_PATH
+uint16_t uniffi_clipforge_ffi_checksum_func_register_font_path(void
     
 );
 #endif

@@ -7,18 +7,24 @@
 //! - `error.rs`   the boundary's error enum; panics become `Internal` (`guard.rs`)
 //! - `media.rs`   `probe` and its records
 //! - `recipe.rs`  the typed recipe records (the JSON path takes any field the core reads)
+//! - `captions.rs` caption / subtitle records; `register_font_path` / `register_font_bytes`
 //! - `export.rs`  `start_export` / `start_export_json` → `ExportJob` (cancel, join, async outcome)
 //! - `preview.rs` (not yet) poster frame, `PreviewRanker`, `TasteProfile`, `rank_clips` once
 //!   `clipforge::preview` lands — see the note at the end of this file.
 
 uniffi::setup_scaffolding!();
 
+mod captions;
 mod error;
 mod export;
 mod guard;
 mod media;
 mod recipe;
 
+pub use captions::{
+    register_font_bytes, register_font_path, Caption, CaptionPosition, CaptionStyle, ShadowOffset, StyleFields, StylePreset,
+    SubtitlesSpec, TextAlign, WordTime,
+};
 pub use error::ClipforgeError;
 pub use export::{start_export, start_export_json, ExportJob, ExportListener, OutputReport};
 pub use media::{probe, AudioStreamInfo, MediaInfo, StreamInfo, VideoStreamInfo};

@@ -1,12 +1,14 @@
 //! The typed recipe (v1) as uniffi records, converted field by field to `clipforge::Recipe`.
 //!
 //! Apps that build edits in code use these; apps that store recipes as JSON use `start_export_json`,
-//! which reads every field the core understands (captions and subtitles included once they land)
-//! without a change here.
+//! which reads every field the core understands without a change here. The caption records live in
+//! `captions.rs`.
 
 use std::path::PathBuf;
 
 use clipforge::recipe::RECIPE_VERSION;
+
+use crate::captions::{Caption, SubtitlesSpec};
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Recipe {
@@ -20,7 +22,13 @@ pub struct Recipe {
     #[uniffi(default)]
     pub audio: Option<AudioSpec>,
     pub outputs: Vec<OutputSpec>,
-    /// Folder that relative `source` and output paths resolve against.
+    /// Captions in OUTPUT time (seconds of the finished clip).
+    #[uniffi(default)]
+    pub captions: Option<Vec<Caption>>,
+    /// An SRT / WebVTT file whose cues are in SOURCE time.
+    #[uniffi(default)]
+    pub subtitles: Option<SubtitlesSpec>,
+    /// Folder that relative `source`, output, subtitle and font paths resolve against.
     #[uniffi(default)]
     pub base_dir: Option<String>,
 }
@@ -120,9 +128,10 @@ impl From<Recipe> for clipforge::Recipe {
             }),
             audio: r.audio.map(|a| clipforge::recipe::AudioSpec { mute: a.mute }),
             outputs: r.outputs.into_iter().map(Into::into).collect(),
+            captions: r.captions.map(|c| c.into_iter().map(Into::into).collect()),
+            subtitles: r.subtitles.map(Into::into),
             base_dir: r.base_dir.map(PathBuf::from),
-            // captions / subtitles: when the captions work merges, this literal stops compiling on
-            // purpose; mirror `Caption` / `SubtitlesSpec` as records above and convert them here.
+            // A new core field makes this literal stop compiling on purpose: mirror it above.
         }
     }
 }

@@ -618,6 +618,24 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
 
 
 
@@ -1128,6 +1146,121 @@ public func FfiConverterTypeAudioStreamInfo_lower(_ value: AudioStreamInfo) -> R
 
 
 /**
+ * One caption in OUTPUT time (seconds of the finished clip), shown on frames with start ≤ t < end.
+ */
+public struct Caption: Equatable, Hashable {
+    public var text: String
+    public var start: Double
+    public var end: Double
+    /**
+     * Default `CaptionStyle.BoldOutline`.
+     */
+    public var style: CaptionStyle?
+    /**
+     * Default `CaptionPosition.Bottom`.
+     */
+    public var position: CaptionPosition?
+    /**
+     * Karaoke highlight: one timing per whitespace-separated word of `text`, same clock.
+     */
+    public var words: [WordTime]?
+    /**
+     * Seconds (default 0).
+     */
+    public var fadeIn: Double?
+    public var fadeOut: Double?
+    /**
+     * `true`: the caption grows from 80 % to full size in its first 0.15 s.
+     */
+    public var pop: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(text: String, start: Double, end: Double, 
+        /**
+         * Default `CaptionStyle.BoldOutline`.
+         */style: CaptionStyle? = nil, 
+        /**
+         * Default `CaptionPosition.Bottom`.
+         */position: CaptionPosition? = nil, 
+        /**
+         * Karaoke highlight: one timing per whitespace-separated word of `text`, same clock.
+         */words: [WordTime]? = nil, 
+        /**
+         * Seconds (default 0).
+         */fadeIn: Double? = nil, fadeOut: Double? = nil, 
+        /**
+         * `true`: the caption grows from 80 % to full size in its first 0.15 s.
+         */pop: Bool? = nil) {
+        self.text = text
+        self.start = start
+        self.end = end
+        self.style = style
+        self.position = position
+        self.words = words
+        self.fadeIn = fadeIn
+        self.fadeOut = fadeOut
+        self.pop = pop
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Caption: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCaption: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Caption {
+        return
+            try Caption(
+                text: FfiConverterString.read(from: &buf), 
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf), 
+                style: FfiConverterOptionTypeCaptionStyle.read(from: &buf), 
+                position: FfiConverterOptionTypeCaptionPosition.read(from: &buf), 
+                words: FfiConverterOptionSequenceTypeWordTime.read(from: &buf), 
+                fadeIn: FfiConverterOptionDouble.read(from: &buf), 
+                fadeOut: FfiConverterOptionDouble.read(from: &buf), 
+                pop: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Caption, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+        FfiConverterOptionTypeCaptionStyle.write(value.style, into: &buf)
+        FfiConverterOptionTypeCaptionPosition.write(value.position, into: &buf)
+        FfiConverterOptionSequenceTypeWordTime.write(value.words, into: &buf)
+        FfiConverterOptionDouble.write(value.fadeIn, into: &buf)
+        FfiConverterOptionDouble.write(value.fadeOut, into: &buf)
+        FfiConverterOptionBool.write(value.pop, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaption_lift(_ buf: RustBuffer) throws -> Caption {
+    return try FfiConverterTypeCaption.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaption_lower(_ value: Caption) -> RustBuffer {
+    return FfiConverterTypeCaption.lower(value)
+}
+
+
+/**
  * Target length (`duration` seconds) or number of passes (`count`): one of them.
  */
 public struct LoopSpec: Equatable, Hashable {
@@ -1502,7 +1635,15 @@ public struct Recipe: Equatable, Hashable {
     public var audio: AudioSpec?
     public var outputs: [OutputSpec]
     /**
-     * Folder that relative `source` and output paths resolve against.
+     * Captions in OUTPUT time (seconds of the finished clip).
+     */
+    public var captions: [Caption]?
+    /**
+     * An SRT / WebVTT file whose cues are in SOURCE time.
+     */
+    public var subtitles: SubtitlesSpec?
+    /**
+     * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     public var baseDir: String?
 
@@ -1516,13 +1657,21 @@ public struct Recipe: Equatable, Hashable {
          * The recipe JSON's `loop` block (`loop` is a keyword in Rust).
          */looping: LoopSpec? = nil, audio: AudioSpec? = nil, outputs: [OutputSpec], 
         /**
-         * Folder that relative `source` and output paths resolve against.
+         * Captions in OUTPUT time (seconds of the finished clip).
+         */captions: [Caption]? = nil, 
+        /**
+         * An SRT / WebVTT file whose cues are in SOURCE time.
+         */subtitles: SubtitlesSpec? = nil, 
+        /**
+         * Folder that relative `source`, output, subtitle and font paths resolve against.
          */baseDir: String? = nil) {
         self.source = source
         self.trim = trim
         self.looping = looping
         self.audio = audio
         self.outputs = outputs
+        self.captions = captions
+        self.subtitles = subtitles
         self.baseDir = baseDir
     }
 
@@ -1547,6 +1696,8 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
                 looping: FfiConverterOptionTypeLoopSpec.read(from: &buf), 
                 audio: FfiConverterOptionTypeAudioSpec.read(from: &buf), 
                 outputs: FfiConverterSequenceTypeOutputSpec.read(from: &buf), 
+                captions: FfiConverterOptionSequenceTypeCaption.read(from: &buf), 
+                subtitles: FfiConverterOptionTypeSubtitlesSpec.read(from: &buf), 
                 baseDir: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -1557,6 +1708,8 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
         FfiConverterOptionTypeLoopSpec.write(value.looping, into: &buf)
         FfiConverterOptionTypeAudioSpec.write(value.audio, into: &buf)
         FfiConverterSequenceTypeOutputSpec.write(value.outputs, into: &buf)
+        FfiConverterOptionSequenceTypeCaption.write(value.captions, into: &buf)
+        FfiConverterOptionTypeSubtitlesSpec.write(value.subtitles, into: &buf)
         FfiConverterOptionString.write(value.baseDir, into: &buf)
     }
 }
@@ -1574,6 +1727,63 @@ public func FfiConverterTypeRecipe_lift(_ buf: RustBuffer) throws -> Recipe {
 #endif
 public func FfiConverterTypeRecipe_lower(_ value: Recipe) -> RustBuffer {
     return FfiConverterTypeRecipe.lower(value)
+}
+
+
+/**
+ * Drop-shadow offset in em.
+ */
+public struct ShadowOffset: Equatable, Hashable {
+    public var x: Float
+    public var y: Float
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(x: Float, y: Float) {
+        self.x = x
+        self.y = y
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ShadowOffset: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeShadowOffset: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ShadowOffset {
+        return
+            try ShadowOffset(
+                x: FfiConverterFloat.read(from: &buf), 
+                y: FfiConverterFloat.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ShadowOffset, into buf: inout [UInt8]) {
+        FfiConverterFloat.write(value.x, into: &buf)
+        FfiConverterFloat.write(value.y, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShadowOffset_lift(_ buf: RustBuffer) throws -> ShadowOffset {
+    return try FfiConverterTypeShadowOffset.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShadowOffset_lower(_ value: ShadowOffset) -> RustBuffer {
+    return FfiConverterTypeShadowOffset.lower(value)
 }
 
 
@@ -1656,6 +1866,265 @@ public func FfiConverterTypeStreamInfo_lift(_ buf: RustBuffer) throws -> StreamI
 #endif
 public func FfiConverterTypeStreamInfo_lower(_ value: StreamInfo) -> RustBuffer {
     return FfiConverterTypeStreamInfo.lower(value)
+}
+
+
+/**
+ * Explicit style fields; anything left out comes from `preset`. "em" lengths are relative to the font
+ * size; `size` is relative to the output height, `max_width` to its width.
+ */
+public struct StyleFields: Equatable, Hashable {
+    /**
+     * Default `BoldOutline`.
+     */
+    public var preset: StylePreset?
+    /**
+     * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the bundled Noto Sans.
+     */
+    public var font: String?
+    public var size: Float?
+    public var bold: Bool?
+    /**
+     * "#RRGGBB" or "#RRGGBBAA".
+     */
+    public var color: String?
+    /**
+     * Colour of the current word when word timings exist.
+     */
+    public var highlightColor: String?
+    /**
+     * em.
+     */
+    public var strokeWidth: Float?
+    public var strokeColor: String?
+    public var shadowColor: String?
+    public var shadowOffset: ShadowOffset?
+    /**
+     * em.
+     */
+    public var shadowBlur: Float?
+    /**
+     * Box behind each line; "#RRGGBBAA" for transparency.
+     */
+    public var background: String?
+    /**
+     * em.
+     */
+    public var padding: Float?
+    /**
+     * em.
+     */
+    public var cornerRadius: Float?
+    public var align: TextAlign?
+    /**
+     * Fraction of the output width (further limited by the safe area).
+     */
+    public var maxWidth: Float?
+    /**
+     * Line height as a multiple of the font size.
+     */
+    public var lineSpacing: Float?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Default `BoldOutline`.
+         */preset: StylePreset? = nil, 
+        /**
+         * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the bundled Noto Sans.
+         */font: String? = nil, size: Float? = nil, bold: Bool? = nil, 
+        /**
+         * "#RRGGBB" or "#RRGGBBAA".
+         */color: String? = nil, 
+        /**
+         * Colour of the current word when word timings exist.
+         */highlightColor: String? = nil, 
+        /**
+         * em.
+         */strokeWidth: Float? = nil, strokeColor: String? = nil, shadowColor: String? = nil, shadowOffset: ShadowOffset? = nil, 
+        /**
+         * em.
+         */shadowBlur: Float? = nil, 
+        /**
+         * Box behind each line; "#RRGGBBAA" for transparency.
+         */background: String? = nil, 
+        /**
+         * em.
+         */padding: Float? = nil, 
+        /**
+         * em.
+         */cornerRadius: Float? = nil, align: TextAlign? = nil, 
+        /**
+         * Fraction of the output width (further limited by the safe area).
+         */maxWidth: Float? = nil, 
+        /**
+         * Line height as a multiple of the font size.
+         */lineSpacing: Float? = nil) {
+        self.preset = preset
+        self.font = font
+        self.size = size
+        self.bold = bold
+        self.color = color
+        self.highlightColor = highlightColor
+        self.strokeWidth = strokeWidth
+        self.strokeColor = strokeColor
+        self.shadowColor = shadowColor
+        self.shadowOffset = shadowOffset
+        self.shadowBlur = shadowBlur
+        self.background = background
+        self.padding = padding
+        self.cornerRadius = cornerRadius
+        self.align = align
+        self.maxWidth = maxWidth
+        self.lineSpacing = lineSpacing
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StyleFields: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStyleFields: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StyleFields {
+        return
+            try StyleFields(
+                preset: FfiConverterOptionTypeStylePreset.read(from: &buf), 
+                font: FfiConverterOptionString.read(from: &buf), 
+                size: FfiConverterOptionFloat.read(from: &buf), 
+                bold: FfiConverterOptionBool.read(from: &buf), 
+                color: FfiConverterOptionString.read(from: &buf), 
+                highlightColor: FfiConverterOptionString.read(from: &buf), 
+                strokeWidth: FfiConverterOptionFloat.read(from: &buf), 
+                strokeColor: FfiConverterOptionString.read(from: &buf), 
+                shadowColor: FfiConverterOptionString.read(from: &buf), 
+                shadowOffset: FfiConverterOptionTypeShadowOffset.read(from: &buf), 
+                shadowBlur: FfiConverterOptionFloat.read(from: &buf), 
+                background: FfiConverterOptionString.read(from: &buf), 
+                padding: FfiConverterOptionFloat.read(from: &buf), 
+                cornerRadius: FfiConverterOptionFloat.read(from: &buf), 
+                align: FfiConverterOptionTypeTextAlign.read(from: &buf), 
+                maxWidth: FfiConverterOptionFloat.read(from: &buf), 
+                lineSpacing: FfiConverterOptionFloat.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StyleFields, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeStylePreset.write(value.preset, into: &buf)
+        FfiConverterOptionString.write(value.font, into: &buf)
+        FfiConverterOptionFloat.write(value.size, into: &buf)
+        FfiConverterOptionBool.write(value.bold, into: &buf)
+        FfiConverterOptionString.write(value.color, into: &buf)
+        FfiConverterOptionString.write(value.highlightColor, into: &buf)
+        FfiConverterOptionFloat.write(value.strokeWidth, into: &buf)
+        FfiConverterOptionString.write(value.strokeColor, into: &buf)
+        FfiConverterOptionString.write(value.shadowColor, into: &buf)
+        FfiConverterOptionTypeShadowOffset.write(value.shadowOffset, into: &buf)
+        FfiConverterOptionFloat.write(value.shadowBlur, into: &buf)
+        FfiConverterOptionString.write(value.background, into: &buf)
+        FfiConverterOptionFloat.write(value.padding, into: &buf)
+        FfiConverterOptionFloat.write(value.cornerRadius, into: &buf)
+        FfiConverterOptionTypeTextAlign.write(value.align, into: &buf)
+        FfiConverterOptionFloat.write(value.maxWidth, into: &buf)
+        FfiConverterOptionFloat.write(value.lineSpacing, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStyleFields_lift(_ buf: RustBuffer) throws -> StyleFields {
+    return try FfiConverterTypeStyleFields.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStyleFields_lower(_ value: StyleFields) -> RustBuffer {
+    return FfiConverterTypeStyleFields.lower(value)
+}
+
+
+/**
+ * An SRT or WebVTT file whose cues are in SOURCE time: they follow the trimmed, looped picture.
+ */
+public struct SubtitlesSpec: Equatable, Hashable {
+    /**
+     * Relative paths resolve against the recipe's `base_dir`.
+     */
+    public var path: String
+    public var style: CaptionStyle?
+    public var position: CaptionPosition?
+    public var fadeIn: Double?
+    public var fadeOut: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Relative paths resolve against the recipe's `base_dir`.
+         */path: String, style: CaptionStyle? = nil, position: CaptionPosition? = nil, fadeIn: Double? = nil, fadeOut: Double? = nil) {
+        self.path = path
+        self.style = style
+        self.position = position
+        self.fadeIn = fadeIn
+        self.fadeOut = fadeOut
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SubtitlesSpec: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubtitlesSpec: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubtitlesSpec {
+        return
+            try SubtitlesSpec(
+                path: FfiConverterString.read(from: &buf), 
+                style: FfiConverterOptionTypeCaptionStyle.read(from: &buf), 
+                position: FfiConverterOptionTypeCaptionPosition.read(from: &buf), 
+                fadeIn: FfiConverterOptionDouble.read(from: &buf), 
+                fadeOut: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SubtitlesSpec, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterOptionTypeCaptionStyle.write(value.style, into: &buf)
+        FfiConverterOptionTypeCaptionPosition.write(value.position, into: &buf)
+        FfiConverterOptionDouble.write(value.fadeIn, into: &buf)
+        FfiConverterOptionDouble.write(value.fadeOut, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubtitlesSpec_lift(_ buf: RustBuffer) throws -> SubtitlesSpec {
+    return try FfiConverterTypeSubtitlesSpec.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubtitlesSpec_lower(_ value: SubtitlesSpec) -> RustBuffer {
+    return FfiConverterTypeSubtitlesSpec.lower(value)
 }
 
 
@@ -1812,6 +2281,255 @@ public func FfiConverterTypeVideoStreamInfo_lift(_ buf: RustBuffer) throws -> Vi
 public func FfiConverterTypeVideoStreamInfo_lower(_ value: VideoStreamInfo) -> RustBuffer {
     return FfiConverterTypeVideoStreamInfo.lower(value)
 }
+
+
+public struct WordTime: Equatable, Hashable {
+    public var start: Double
+    public var end: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(start: Double, end: Double) {
+        self.start = start
+        self.end = end
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WordTime: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWordTime: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WordTime {
+        return
+            try WordTime(
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WordTime, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWordTime_lift(_ buf: RustBuffer) throws -> WordTime {
+    return try FfiConverterTypeWordTime.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWordTime_lower(_ value: WordTime) -> RustBuffer {
+    return FfiConverterTypeWordTime.lower(value)
+}
+
+
+/**
+ * Where the text block sits; always kept inside the output's safe area.
+ */
+
+public enum CaptionPosition: Equatable, Hashable {
+    
+    case top
+    case center
+    case bottom
+    /**
+     * Centre of the text block as fractions of the output (0..1).
+     */
+    case at(x: Float, y: Float
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CaptionPosition: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCaptionPosition: FfiConverterRustBuffer {
+    typealias SwiftType = CaptionPosition
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CaptionPosition {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .top
+        
+        case 2: return .center
+        
+        case 3: return .bottom
+        
+        case 4: return .at(x: try FfiConverterFloat.read(from: &buf), y: try FfiConverterFloat.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CaptionPosition, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .top:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .center:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .bottom:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .at(x,y):
+            writeInt(&buf, Int32(4))
+            FfiConverterFloat.write(x, into: &buf)
+            FfiConverterFloat.write(y, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaptionPosition_lift(_ buf: RustBuffer) throws -> CaptionPosition {
+    return try FfiConverterTypeCaptionPosition.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaptionPosition_lower(_ value: CaptionPosition) -> RustBuffer {
+    return FfiConverterTypeCaptionPosition.lower(value)
+}
+
+
+
+/**
+ * A preset, or explicit fields over a preset.
+ */
+
+public enum CaptionStyle: Equatable, Hashable {
+    
+    /**
+     * White bold text with a black outline: readable on anything.
+     */
+    case boldOutline
+    /**
+     * White text on rounded, semi-opaque dark boxes behind each line.
+     */
+    case box
+    /**
+     * White text with a soft drop shadow.
+     */
+    case shadow
+    /**
+     * Text only.
+     */
+    case plain
+    case custom(fields: StyleFields
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CaptionStyle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCaptionStyle: FfiConverterRustBuffer {
+    typealias SwiftType = CaptionStyle
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CaptionStyle {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .boldOutline
+        
+        case 2: return .box
+        
+        case 3: return .shadow
+        
+        case 4: return .plain
+        
+        case 5: return .custom(fields: try FfiConverterTypeStyleFields.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CaptionStyle, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .boldOutline:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .box:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .shadow:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .plain:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .custom(fields):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeStyleFields.write(fields, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaptionStyle_lift(_ buf: RustBuffer) throws -> CaptionStyle {
+    return try FfiConverterTypeCaptionStyle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaptionStyle_lower(_ value: CaptionStyle) -> RustBuffer {
+    return FfiConverterTypeCaptionStyle.lower(value)
+}
+
 
 
 public 
@@ -2110,6 +2828,159 @@ public func FfiConverterTypeLoopMode_lower(_ value: LoopMode) -> RustBuffer {
 }
 
 
+
+
+public enum StylePreset: Equatable, Hashable {
+    
+    case boldOutline
+    case box
+    case shadow
+    case plain
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension StylePreset: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStylePreset: FfiConverterRustBuffer {
+    typealias SwiftType = StylePreset
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StylePreset {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .boldOutline
+        
+        case 2: return .box
+        
+        case 3: return .shadow
+        
+        case 4: return .plain
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: StylePreset, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .boldOutline:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .box:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .shadow:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .plain:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStylePreset_lift(_ buf: RustBuffer) throws -> StylePreset {
+    return try FfiConverterTypeStylePreset.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStylePreset_lower(_ value: StylePreset) -> RustBuffer {
+    return FfiConverterTypeStylePreset.lower(value)
+}
+
+
+
+
+public enum TextAlign: Equatable, Hashable {
+    
+    case left
+    case center
+    case right
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TextAlign: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTextAlign: FfiConverterRustBuffer {
+    typealias SwiftType = TextAlign
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TextAlign {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .left
+        
+        case 2: return .center
+        
+        case 3: return .right
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TextAlign, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .left:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .center:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .right:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextAlign_lift(_ buf: RustBuffer) throws -> TextAlign {
+    return try FfiConverterTypeTextAlign.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextAlign_lower(_ value: TextAlign) -> RustBuffer {
+    return FfiConverterTypeTextAlign.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -2177,6 +3048,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionFloat: FfiConverterRustBuffer {
+    typealias SwiftType = Float?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterFloat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterFloat.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2353,6 +3248,54 @@ fileprivate struct FfiConverterOptionTypeLoopSpec: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeShadowOffset: FfiConverterRustBuffer {
+    typealias SwiftType = ShadowOffset?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeShadowOffset.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeShadowOffset.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSubtitlesSpec: FfiConverterRustBuffer {
+    typealias SwiftType = SubtitlesSpec?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSubtitlesSpec.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSubtitlesSpec.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTrim: FfiConverterRustBuffer {
     typealias SwiftType = Trim?
 
@@ -2401,6 +3344,54 @@ fileprivate struct FfiConverterOptionTypeVideoStreamInfo: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCaptionPosition: FfiConverterRustBuffer {
+    typealias SwiftType = CaptionPosition?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCaptionPosition.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCaptionPosition.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCaptionStyle: FfiConverterRustBuffer {
+    typealias SwiftType = CaptionStyle?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCaptionStyle.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCaptionStyle.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeFit: FfiConverterRustBuffer {
     typealias SwiftType = Fit?
 
@@ -2419,6 +3410,127 @@ fileprivate struct FfiConverterOptionTypeFit: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeFit.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeStylePreset: FfiConverterRustBuffer {
+    typealias SwiftType = StylePreset?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeStylePreset.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeStylePreset.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTextAlign: FfiConverterRustBuffer {
+    typealias SwiftType = TextAlign?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTextAlign.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTextAlign.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeCaption: FfiConverterRustBuffer {
+    typealias SwiftType = [Caption]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeCaption.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeCaption.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeWordTime: FfiConverterRustBuffer {
+    typealias SwiftType = [WordTime]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeWordTime.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeWordTime.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCaption: FfiConverterRustBuffer {
+    typealias SwiftType = [Caption]
+
+    public static func write(_ value: [Caption], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCaption.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Caption] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Caption]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCaption.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -2496,6 +3608,31 @@ fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer {
+    typealias SwiftType = [WordTime]
+
+    public static func write(_ value: [WordTime], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWordTime.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WordTime] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WordTime]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWordTime.read(from: &buf))
+        }
+        return seq
+    }
+}
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -2555,6 +3692,29 @@ public func clipforgeVersion() -> String  {
 })
 }
 /**
+ * Adds a font from its bytes (e.g. read from app assets) for every later export of this process.
+ * Bytes that are not a font are `InvalidRecipe`.
+ */
+public func registerFontBytes(data: Data)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_register_font_bytes(
+        FfiConverterData.lower(data),uniffiCallStatus
+    )
+}
+}
+/**
+ * Adds a font file (TTF/OTF/TTC), or every font in a folder, for every later export of this process:
+ * apps ship their fonts and register them at start-up. A file that is not a font is `InvalidRecipe`,
+ * a missing path `Io`.
+ */
+public func registerFontPath(path: String)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_register_font_path(
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+}
+}
+/**
  * Starts exporting a typed recipe on a new thread.
  */
 public func startExport(recipe: Recipe, listener: ExportListener?)throws  -> ExportJob  {
@@ -2608,6 +3768,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_clipforge_ffi_checksum_func_clipforge_version() != 31696) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_register_font_bytes() != 44387) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_register_font_path() != 28230) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_func_start_export() != 40508) {

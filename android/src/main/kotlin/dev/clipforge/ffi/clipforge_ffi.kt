@@ -706,6 +706,10 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_clipforge_ffi_checksum_func_clipforge_version(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_register_font_bytes(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_register_font_path(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_func_start_export(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_start_export_json(
@@ -765,6 +769,10 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_clipforge_ffi_fn_func_clipforge_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_func_register_font_bytes(`data`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_func_register_font_path(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_clipforge_ffi_fn_func_start_export(`recipe`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clipforge_ffi_fn_func_start_export_json(`recipeJson`: RustBuffer.ByValue,`baseDir`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -891,6 +899,12 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_func_clipforge_version() and 0xFFFF) != 31696) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_bytes() and 0xFFFF) != 44387) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_path() and 0xFFFF) != 28230) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_func_start_export() and 0xFFFF) != 40508) {
@@ -1341,6 +1355,25 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         val byteBuf = toUtf8(value)
         buf.putInt(byteBuf.limit())
         buf.put(byteBuf)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
     }
 }
 
@@ -2085,6 +2118,97 @@ public object FfiConverterTypeAudioStreamInfo: FfiConverterRustBuffer<AudioStrea
 
 
 /**
+ * One caption in OUTPUT time (seconds of the finished clip), shown on frames with start ≤ t < end.
+ */
+data class Caption (
+    var `text`: kotlin.String
+    , 
+    var `start`: kotlin.Double
+    , 
+    var `end`: kotlin.Double
+    , 
+    /**
+     * Default `CaptionStyle.BoldOutline`.
+     */
+    var `style`: CaptionStyle? = null 
+    , 
+    /**
+     * Default `CaptionPosition.Bottom`.
+     */
+    var `position`: CaptionPosition? = null 
+    , 
+    /**
+     * Karaoke highlight: one timing per whitespace-separated word of `text`, same clock.
+     */
+    var `words`: List<WordTime>? = null 
+    , 
+    /**
+     * Seconds (default 0).
+     */
+    var `fadeIn`: kotlin.Double? = null 
+    , 
+    var `fadeOut`: kotlin.Double? = null 
+    , 
+    /**
+     * `true`: the caption grows from 80 % to full size in its first 0.15 s.
+     */
+    var `pop`: kotlin.Boolean? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCaption: FfiConverterRustBuffer<Caption> {
+    override fun read(buf: ByteBuffer): Caption {
+        return Caption(
+            FfiConverterString.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterOptionalTypeCaptionStyle.read(buf),
+            FfiConverterOptionalTypeCaptionPosition.read(buf),
+            FfiConverterOptionalSequenceTypeWordTime.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Caption) = (
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterDouble.allocationSize(value.`start`) +
+            FfiConverterDouble.allocationSize(value.`end`) +
+            FfiConverterOptionalTypeCaptionStyle.allocationSize(value.`style`) +
+            FfiConverterOptionalTypeCaptionPosition.allocationSize(value.`position`) +
+            FfiConverterOptionalSequenceTypeWordTime.allocationSize(value.`words`) +
+            FfiConverterOptionalDouble.allocationSize(value.`fadeIn`) +
+            FfiConverterOptionalDouble.allocationSize(value.`fadeOut`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`pop`)
+    )
+
+    override fun write(value: Caption, buf: ByteBuffer) {
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterDouble.write(value.`start`, buf)
+            FfiConverterDouble.write(value.`end`, buf)
+            FfiConverterOptionalTypeCaptionStyle.write(value.`style`, buf)
+            FfiConverterOptionalTypeCaptionPosition.write(value.`position`, buf)
+            FfiConverterOptionalSequenceTypeWordTime.write(value.`words`, buf)
+            FfiConverterOptionalDouble.write(value.`fadeIn`, buf)
+            FfiConverterOptionalDouble.write(value.`fadeOut`, buf)
+            FfiConverterOptionalBoolean.write(value.`pop`, buf)
+    }
+}
+
+
+
+/**
  * Target length (`duration` seconds) or number of passes (`count`): one of them.
  */
 data class LoopSpec (
@@ -2381,7 +2505,17 @@ data class Recipe (
     var `outputs`: List<OutputSpec>
     , 
     /**
-     * Folder that relative `source` and output paths resolve against.
+     * Captions in OUTPUT time (seconds of the finished clip).
+     */
+    var `captions`: List<Caption>? = null 
+    , 
+    /**
+     * An SRT / WebVTT file whose cues are in SOURCE time.
+     */
+    var `subtitles`: SubtitlesSpec? = null 
+    , 
+    /**
+     * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     var `baseDir`: kotlin.String? = null 
     
@@ -2405,6 +2539,8 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalTypeLoopSpec.read(buf),
             FfiConverterOptionalTypeAudioSpec.read(buf),
             FfiConverterSequenceTypeOutputSpec.read(buf),
+            FfiConverterOptionalSequenceTypeCaption.read(buf),
+            FfiConverterOptionalTypeSubtitlesSpec.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -2415,6 +2551,8 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalTypeLoopSpec.allocationSize(value.`looping`) +
             FfiConverterOptionalTypeAudioSpec.allocationSize(value.`audio`) +
             FfiConverterSequenceTypeOutputSpec.allocationSize(value.`outputs`) +
+            FfiConverterOptionalSequenceTypeCaption.allocationSize(value.`captions`) +
+            FfiConverterOptionalTypeSubtitlesSpec.allocationSize(value.`subtitles`) +
             FfiConverterOptionalString.allocationSize(value.`baseDir`)
     )
 
@@ -2424,7 +2562,50 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalTypeLoopSpec.write(value.`looping`, buf)
             FfiConverterOptionalTypeAudioSpec.write(value.`audio`, buf)
             FfiConverterSequenceTypeOutputSpec.write(value.`outputs`, buf)
+            FfiConverterOptionalSequenceTypeCaption.write(value.`captions`, buf)
+            FfiConverterOptionalTypeSubtitlesSpec.write(value.`subtitles`, buf)
             FfiConverterOptionalString.write(value.`baseDir`, buf)
+    }
+}
+
+
+
+/**
+ * Drop-shadow offset in em.
+ */
+data class ShadowOffset (
+    var `x`: kotlin.Float
+    , 
+    var `y`: kotlin.Float
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeShadowOffset: FfiConverterRustBuffer<ShadowOffset> {
+    override fun read(buf: ByteBuffer): ShadowOffset {
+        return ShadowOffset(
+            FfiConverterFloat.read(buf),
+            FfiConverterFloat.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ShadowOffset) = (
+            FfiConverterFloat.allocationSize(value.`x`) +
+            FfiConverterFloat.allocationSize(value.`y`)
+    )
+
+    override fun write(value: ShadowOffset, buf: ByteBuffer) {
+            FfiConverterFloat.write(value.`x`, buf)
+            FfiConverterFloat.write(value.`y`, buf)
     }
 }
 
@@ -2489,6 +2670,215 @@ public object FfiConverterTypeStreamInfo: FfiConverterRustBuffer<StreamInfo> {
             FfiConverterDouble.write(value.`duration`, buf)
             FfiConverterOptionalTypeVideoStreamInfo.write(value.`video`, buf)
             FfiConverterOptionalTypeAudioStreamInfo.write(value.`audio`, buf)
+    }
+}
+
+
+
+/**
+ * Explicit style fields; anything left out comes from `preset`. "em" lengths are relative to the font
+ * size; `size` is relative to the output height, `max_width` to its width.
+ */
+data class StyleFields (
+    /**
+     * Default `BoldOutline`.
+     */
+    var `preset`: StylePreset? = null 
+    , 
+    /**
+     * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the bundled Noto Sans.
+     */
+    var `font`: kotlin.String? = null 
+    , 
+    var `size`: kotlin.Float? = null 
+    , 
+    var `bold`: kotlin.Boolean? = null 
+    , 
+    /**
+     * "#RRGGBB" or "#RRGGBBAA".
+     */
+    var `color`: kotlin.String? = null 
+    , 
+    /**
+     * Colour of the current word when word timings exist.
+     */
+    var `highlightColor`: kotlin.String? = null 
+    , 
+    /**
+     * em.
+     */
+    var `strokeWidth`: kotlin.Float? = null 
+    , 
+    var `strokeColor`: kotlin.String? = null 
+    , 
+    var `shadowColor`: kotlin.String? = null 
+    , 
+    var `shadowOffset`: ShadowOffset? = null 
+    , 
+    /**
+     * em.
+     */
+    var `shadowBlur`: kotlin.Float? = null 
+    , 
+    /**
+     * Box behind each line; "#RRGGBBAA" for transparency.
+     */
+    var `background`: kotlin.String? = null 
+    , 
+    /**
+     * em.
+     */
+    var `padding`: kotlin.Float? = null 
+    , 
+    /**
+     * em.
+     */
+    var `cornerRadius`: kotlin.Float? = null 
+    , 
+    var `align`: TextAlign? = null 
+    , 
+    /**
+     * Fraction of the output width (further limited by the safe area).
+     */
+    var `maxWidth`: kotlin.Float? = null 
+    , 
+    /**
+     * Line height as a multiple of the font size.
+     */
+    var `lineSpacing`: kotlin.Float? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStyleFields: FfiConverterRustBuffer<StyleFields> {
+    override fun read(buf: ByteBuffer): StyleFields {
+        return StyleFields(
+            FfiConverterOptionalTypeStylePreset.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeShadowOffset.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalTypeTextAlign.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StyleFields) = (
+            FfiConverterOptionalTypeStylePreset.allocationSize(value.`preset`) +
+            FfiConverterOptionalString.allocationSize(value.`font`) +
+            FfiConverterOptionalFloat.allocationSize(value.`size`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`bold`) +
+            FfiConverterOptionalString.allocationSize(value.`color`) +
+            FfiConverterOptionalString.allocationSize(value.`highlightColor`) +
+            FfiConverterOptionalFloat.allocationSize(value.`strokeWidth`) +
+            FfiConverterOptionalString.allocationSize(value.`strokeColor`) +
+            FfiConverterOptionalString.allocationSize(value.`shadowColor`) +
+            FfiConverterOptionalTypeShadowOffset.allocationSize(value.`shadowOffset`) +
+            FfiConverterOptionalFloat.allocationSize(value.`shadowBlur`) +
+            FfiConverterOptionalString.allocationSize(value.`background`) +
+            FfiConverterOptionalFloat.allocationSize(value.`padding`) +
+            FfiConverterOptionalFloat.allocationSize(value.`cornerRadius`) +
+            FfiConverterOptionalTypeTextAlign.allocationSize(value.`align`) +
+            FfiConverterOptionalFloat.allocationSize(value.`maxWidth`) +
+            FfiConverterOptionalFloat.allocationSize(value.`lineSpacing`)
+    )
+
+    override fun write(value: StyleFields, buf: ByteBuffer) {
+            FfiConverterOptionalTypeStylePreset.write(value.`preset`, buf)
+            FfiConverterOptionalString.write(value.`font`, buf)
+            FfiConverterOptionalFloat.write(value.`size`, buf)
+            FfiConverterOptionalBoolean.write(value.`bold`, buf)
+            FfiConverterOptionalString.write(value.`color`, buf)
+            FfiConverterOptionalString.write(value.`highlightColor`, buf)
+            FfiConverterOptionalFloat.write(value.`strokeWidth`, buf)
+            FfiConverterOptionalString.write(value.`strokeColor`, buf)
+            FfiConverterOptionalString.write(value.`shadowColor`, buf)
+            FfiConverterOptionalTypeShadowOffset.write(value.`shadowOffset`, buf)
+            FfiConverterOptionalFloat.write(value.`shadowBlur`, buf)
+            FfiConverterOptionalString.write(value.`background`, buf)
+            FfiConverterOptionalFloat.write(value.`padding`, buf)
+            FfiConverterOptionalFloat.write(value.`cornerRadius`, buf)
+            FfiConverterOptionalTypeTextAlign.write(value.`align`, buf)
+            FfiConverterOptionalFloat.write(value.`maxWidth`, buf)
+            FfiConverterOptionalFloat.write(value.`lineSpacing`, buf)
+    }
+}
+
+
+
+/**
+ * An SRT or WebVTT file whose cues are in SOURCE time: they follow the trimmed, looped picture.
+ */
+data class SubtitlesSpec (
+    /**
+     * Relative paths resolve against the recipe's `base_dir`.
+     */
+    var `path`: kotlin.String
+    , 
+    var `style`: CaptionStyle? = null 
+    , 
+    var `position`: CaptionPosition? = null 
+    , 
+    var `fadeIn`: kotlin.Double? = null 
+    , 
+    var `fadeOut`: kotlin.Double? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSubtitlesSpec: FfiConverterRustBuffer<SubtitlesSpec> {
+    override fun read(buf: ByteBuffer): SubtitlesSpec {
+        return SubtitlesSpec(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeCaptionStyle.read(buf),
+            FfiConverterOptionalTypeCaptionPosition.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SubtitlesSpec) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterOptionalTypeCaptionStyle.allocationSize(value.`style`) +
+            FfiConverterOptionalTypeCaptionPosition.allocationSize(value.`position`) +
+            FfiConverterOptionalDouble.allocationSize(value.`fadeIn`) +
+            FfiConverterOptionalDouble.allocationSize(value.`fadeOut`)
+    )
+
+    override fun write(value: SubtitlesSpec, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterOptionalTypeCaptionStyle.write(value.`style`, buf)
+            FfiConverterOptionalTypeCaptionPosition.write(value.`position`, buf)
+            FfiConverterOptionalDouble.write(value.`fadeIn`, buf)
+            FfiConverterOptionalDouble.write(value.`fadeOut`, buf)
     }
 }
 
@@ -2607,6 +2997,285 @@ public object FfiConverterTypeVideoStreamInfo: FfiConverterRustBuffer<VideoStrea
             FfiConverterString.write(value.`pixelFormat`, buf)
     }
 }
+
+
+
+data class WordTime (
+    var `start`: kotlin.Double
+    , 
+    var `end`: kotlin.Double
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWordTime: FfiConverterRustBuffer<WordTime> {
+    override fun read(buf: ByteBuffer): WordTime {
+        return WordTime(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: WordTime) = (
+            FfiConverterDouble.allocationSize(value.`start`) +
+            FfiConverterDouble.allocationSize(value.`end`)
+    )
+
+    override fun write(value: WordTime, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`start`, buf)
+            FfiConverterDouble.write(value.`end`, buf)
+    }
+}
+
+
+
+/**
+ * Where the text block sits; always kept inside the output's safe area.
+ */
+sealed class CaptionPosition {
+    
+    object Top : CaptionPosition()
+    
+    
+    object Center : CaptionPosition()
+    
+    
+    object Bottom : CaptionPosition()
+    
+    
+    /**
+     * Centre of the text block as fractions of the output (0..1).
+     */
+    data class At(
+        val `x`: kotlin.Float, 
+        val `y`: kotlin.Float) : CaptionPosition()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCaptionPosition : FfiConverterRustBuffer<CaptionPosition>{
+    override fun read(buf: ByteBuffer): CaptionPosition {
+        return when(buf.getInt()) {
+            1 -> CaptionPosition.Top
+            2 -> CaptionPosition.Center
+            3 -> CaptionPosition.Bottom
+            4 -> CaptionPosition.At(
+                FfiConverterFloat.read(buf),
+                FfiConverterFloat.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CaptionPosition): ULong = when(value) {
+        is CaptionPosition.Top -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CaptionPosition.Center -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CaptionPosition.Bottom -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CaptionPosition.At -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterFloat.allocationSize(value.`x`)
+                + FfiConverterFloat.allocationSize(value.`y`)
+            )
+        }
+    }
+
+    override fun write(value: CaptionPosition, buf: ByteBuffer) {
+        when(value) {
+            is CaptionPosition.Top -> {
+                buf.putInt(1)
+                Unit
+            }
+            is CaptionPosition.Center -> {
+                buf.putInt(2)
+                Unit
+            }
+            is CaptionPosition.Bottom -> {
+                buf.putInt(3)
+                Unit
+            }
+            is CaptionPosition.At -> {
+                buf.putInt(4)
+                FfiConverterFloat.write(value.`x`, buf)
+                FfiConverterFloat.write(value.`y`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * A preset, or explicit fields over a preset.
+ */
+sealed class CaptionStyle {
+    
+    /**
+     * White bold text with a black outline: readable on anything.
+     */
+    object BoldOutline : CaptionStyle()
+    
+    
+    /**
+     * White text on rounded, semi-opaque dark boxes behind each line.
+     */
+    object Box : CaptionStyle()
+    
+    
+    /**
+     * White text with a soft drop shadow.
+     */
+    object Shadow : CaptionStyle()
+    
+    
+    /**
+     * Text only.
+     */
+    object Plain : CaptionStyle()
+    
+    
+    data class Custom(
+        val `fields`: dev.clipforge.ffi.StyleFields) : CaptionStyle()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCaptionStyle : FfiConverterRustBuffer<CaptionStyle>{
+    override fun read(buf: ByteBuffer): CaptionStyle {
+        return when(buf.getInt()) {
+            1 -> CaptionStyle.BoldOutline
+            2 -> CaptionStyle.Box
+            3 -> CaptionStyle.Shadow
+            4 -> CaptionStyle.Plain
+            5 -> CaptionStyle.Custom(
+                FfiConverterTypeStyleFields.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CaptionStyle): ULong = when(value) {
+        is CaptionStyle.BoldOutline -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CaptionStyle.Box -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CaptionStyle.Shadow -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CaptionStyle.Plain -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CaptionStyle.Custom -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeStyleFields.allocationSize(value.`fields`)
+            )
+        }
+    }
+
+    override fun write(value: CaptionStyle, buf: ByteBuffer) {
+        when(value) {
+            is CaptionStyle.BoldOutline -> {
+                buf.putInt(1)
+                Unit
+            }
+            is CaptionStyle.Box -> {
+                buf.putInt(2)
+                Unit
+            }
+            is CaptionStyle.Shadow -> {
+                buf.putInt(3)
+                Unit
+            }
+            is CaptionStyle.Plain -> {
+                buf.putInt(4)
+                Unit
+            }
+            is CaptionStyle.Custom -> {
+                buf.putInt(5)
+                FfiConverterTypeStyleFields.write(value.`fields`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
 
 
 
@@ -2794,6 +3463,77 @@ public object FfiConverterTypeLoopMode: FfiConverterRustBuffer<LoopMode> {
 
 
 
+enum class StylePreset {
+    
+    BOLD_OUTLINE,
+    BOX,
+    SHADOW,
+    PLAIN;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStylePreset: FfiConverterRustBuffer<StylePreset> {
+    override fun read(buf: ByteBuffer) = try {
+        StylePreset.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: StylePreset) = 4UL
+
+    override fun write(value: StylePreset, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
+enum class TextAlign {
+    
+    LEFT,
+    CENTER,
+    RIGHT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTextAlign: FfiConverterRustBuffer<TextAlign> {
+    override fun read(buf: ByteBuffer) = try {
+        TextAlign.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TextAlign) = 4UL
+
+    override fun write(value: TextAlign, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
 /**
  * @suppress
  */
@@ -2883,6 +3623,38 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
         } else {
             buf.put(1)
             FfiConverterULong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalFloat: FfiConverterRustBuffer<kotlin.Float?> {
+    override fun read(buf: ByteBuffer): kotlin.Float? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterFloat.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Float?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterFloat.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Float?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterFloat.write(value, buf)
         }
     }
 }
@@ -3117,6 +3889,70 @@ public object FfiConverterOptionalTypeLoopSpec: FfiConverterRustBuffer<LoopSpec?
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeShadowOffset: FfiConverterRustBuffer<ShadowOffset?> {
+    override fun read(buf: ByteBuffer): ShadowOffset? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeShadowOffset.read(buf)
+    }
+
+    override fun allocationSize(value: ShadowOffset?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeShadowOffset.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ShadowOffset?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeShadowOffset.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSubtitlesSpec: FfiConverterRustBuffer<SubtitlesSpec?> {
+    override fun read(buf: ByteBuffer): SubtitlesSpec? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSubtitlesSpec.read(buf)
+    }
+
+    override fun allocationSize(value: SubtitlesSpec?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSubtitlesSpec.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SubtitlesSpec?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSubtitlesSpec.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeTrim: FfiConverterRustBuffer<Trim?> {
     override fun read(buf: ByteBuffer): Trim? {
         if (buf.get().toInt() == 0) {
@@ -3181,6 +4017,70 @@ public object FfiConverterOptionalTypeVideoStreamInfo: FfiConverterRustBuffer<Vi
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCaptionPosition: FfiConverterRustBuffer<CaptionPosition?> {
+    override fun read(buf: ByteBuffer): CaptionPosition? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCaptionPosition.read(buf)
+    }
+
+    override fun allocationSize(value: CaptionPosition?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCaptionPosition.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CaptionPosition?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCaptionPosition.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCaptionStyle: FfiConverterRustBuffer<CaptionStyle?> {
+    override fun read(buf: ByteBuffer): CaptionStyle? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCaptionStyle.read(buf)
+    }
+
+    override fun allocationSize(value: CaptionStyle?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCaptionStyle.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CaptionStyle?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCaptionStyle.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeFit: FfiConverterRustBuffer<Fit?> {
     override fun read(buf: ByteBuffer): Fit? {
         if (buf.get().toInt() == 0) {
@@ -3203,6 +4103,162 @@ public object FfiConverterOptionalTypeFit: FfiConverterRustBuffer<Fit?> {
         } else {
             buf.put(1)
             FfiConverterTypeFit.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeStylePreset: FfiConverterRustBuffer<StylePreset?> {
+    override fun read(buf: ByteBuffer): StylePreset? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeStylePreset.read(buf)
+    }
+
+    override fun allocationSize(value: StylePreset?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeStylePreset.allocationSize(value)
+        }
+    }
+
+    override fun write(value: StylePreset?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeStylePreset.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTextAlign: FfiConverterRustBuffer<TextAlign?> {
+    override fun read(buf: ByteBuffer): TextAlign? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTextAlign.read(buf)
+    }
+
+    override fun allocationSize(value: TextAlign?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTextAlign.allocationSize(value)
+        }
+    }
+
+    override fun write(value: TextAlign?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTextAlign.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceTypeCaption: FfiConverterRustBuffer<List<Caption>?> {
+    override fun read(buf: ByteBuffer): List<Caption>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeCaption.read(buf)
+    }
+
+    override fun allocationSize(value: List<Caption>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeCaption.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<Caption>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeCaption.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceTypeWordTime: FfiConverterRustBuffer<List<WordTime>?> {
+    override fun read(buf: ByteBuffer): List<WordTime>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeWordTime.read(buf)
+    }
+
+    override fun allocationSize(value: List<WordTime>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeWordTime.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<WordTime>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeWordTime.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCaption: FfiConverterRustBuffer<List<Caption>> {
+    override fun read(buf: ByteBuffer): List<Caption> {
+        val len = buf.getInt()
+        return List<Caption>(len) {
+            FfiConverterTypeCaption.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Caption>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCaption.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Caption>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCaption.write(it, buf)
         }
     }
 }
@@ -3294,6 +4350,34 @@ public object FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer<List<St
 
 
 
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<WordTime>> {
+    override fun read(buf: ByteBuffer): List<WordTime> {
+        val len = buf.getInt()
+        return List<WordTime>(len) {
+            FfiConverterTypeWordTime.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<WordTime>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeWordTime.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<WordTime>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeWordTime.write(it, buf)
+        }
+    }
+}
+
+
+
+
 
 
 
@@ -3309,6 +4393,37 @@ public object FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer<List<St
 }
     )
     }
+    
+
+        /**
+         * Adds a font from its bytes (e.g. read from app assets) for every later export of this process.
+         * Bytes that are not a font are `InvalidRecipe`.
+         */
+    @Throws(ClipforgeException::class) fun `registerFontBytes`(`data`: kotlin.ByteArray)
+        = 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_register_font_bytes(
+    
+        
+        FfiConverterByteArray.lower(`data`),_status)
+}
+    
+    
+
+        /**
+         * Adds a font file (TTF/OTF/TTC), or every font in a folder, for every later export of this process:
+         * apps ship their fonts and register them at start-up. A file that is not a font is `InvalidRecipe`,
+         * a missing path `Io`.
+         */
+    @Throws(ClipforgeException::class) fun `registerFontPath`(`path`: kotlin.String)
+        = 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_register_font_path(
+    
+        
+        FfiConverterString.lower(`path`),_status)
+}
+    
     
 
         /**
