@@ -15,23 +15,37 @@ pub const DEFAULT_FAMILY: &str = "Noto Sans";
 
 static REGISTERED: Mutex<Vec<fontdb::Source>> = Mutex::new(Vec::new());
 
-/// Adds a font (TTF/OTF/TTC bytes) for every later export of this process.
-pub fn register_font_bytes(data: Vec<u8>) {
-    REGISTERED.lock().unwrap_or_else(|p| p.into_inner()).push(fontdb::Source::Binary(Arc::new(data)));
+/// Adds a font (TTF/OTF/TTC bytes) for every later export of this process. Bytes that hold no font
+/// face are refused with `InvalidRecipe` here, rather than being skipped silently at export time.
+pub fn register_font_bytes(data: Vec<u8>) -> Result<()> {
+    let source = fontdb::Source::Binary(Arc::new(data));
+    if !has_face(&source) {
+        return Err(Error::invalid("font bytes are not a font (TTF, OTF or TTC)"));
+    }
+    REGISTERED.lock().unwrap_or_else(|p| p.into_inner()).push(source);
+    Ok(())
 }
 
-/// Adds a font file, or every font in a folder, for every later export of this process.
+/// Adds a font file, or every font in a folder, for every later export of this process. A file that
+/// is not a font is refused with `InvalidRecipe`; a missing path is `Io`.
 pub fn register_font_path(path: &Path) -> Result<()> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io_at(path, e))?;
-    let mut list = REGISTERED.lock().unwrap_or_else(|p| p.into_inner());
     if meta.is_dir() {
-        for f in font_files(path) {
-            list.push(fontdb::Source::File(f));
-        }
+        let files = font_files(path);
+        REGISTERED.lock().unwrap_or_else(|p| p.into_inner()).extend(files.into_iter().map(fontdb::Source::File));
     } else {
-        list.push(fontdb::Source::File(path.to_path_buf()));
+        let source = fontdb::Source::File(path.to_path_buf());
+        if !has_face(&source) {
+            return Err(Error::invalid(format!("{} is not a font file (TTF, OTF or TTC)", path.display())));
+        }
+        REGISTERED.lock().unwrap_or_else(|p| p.into_inner()).push(source);
     }
     Ok(())
+}
+
+/// Whether fontdb finds at least one face in `source` (the check it would otherwise do at export).
+fn has_face(source: &fontdb::Source) -> bool {
+    !fontdb::Database::new().load_font_source(source.clone()).is_empty()
 }
 
 /// The bundled fonts folder: `$CLIPFORGE_FONTS`, else the source tree's `fixtures/fonts` (made by

@@ -1,0 +1,159 @@
+//! The typed recipe (v1) as uniffi records, converted field by field to `clipforge::Recipe`.
+//!
+//! Apps that build edits in code use these; apps that store recipes as JSON use `start_export_json`,
+//! which reads every field the core understands without a change here. The caption records live in
+//! `captions.rs`.
+
+use std::path::PathBuf;
+
+use clipforge::recipe::RECIPE_VERSION;
+
+use crate::captions::{Caption, SubtitlesSpec};
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Recipe {
+    /// Source media; relative paths resolve against `base_dir`.
+    pub source: String,
+    #[uniffi(default)]
+    pub trim: Option<Trim>,
+    /// The recipe JSON's `loop` block (`loop` is a keyword in Rust).
+    #[uniffi(default)]
+    pub looping: Option<LoopSpec>,
+    #[uniffi(default)]
+    pub audio: Option<AudioSpec>,
+    pub outputs: Vec<OutputSpec>,
+    /// Captions in OUTPUT time (seconds of the finished clip).
+    #[uniffi(default)]
+    pub captions: Option<Vec<Caption>>,
+    /// An SRT / WebVTT file whose cues are in SOURCE time.
+    #[uniffi(default)]
+    pub subtitles: Option<SubtitlesSpec>,
+    /// Folder that relative `source`, output, subtitle and font paths resolve against.
+    #[uniffi(default)]
+    pub base_dir: Option<String>,
+}
+
+/// Segment of the source in seconds of source time; `end` defaults to the source's end.
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub struct Trim {
+    #[uniffi(default = 0.0)]
+    pub start: f64,
+    #[uniffi(default)]
+    pub end: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum LoopMode {
+    /// The trimmed segment plays once.
+    None,
+    /// The trimmed segment repeats; the last pass is cut to fit.
+    Repeat,
+    /// Forward then reversed, repeated.
+    Boomerang,
+}
+
+/// Target length (`duration` seconds) or number of passes (`count`): one of them.
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub struct LoopSpec {
+    pub mode: LoopMode,
+    #[uniffi(default)]
+    pub duration: Option<f64>,
+    #[uniffi(default)]
+    pub count: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub struct AudioSpec {
+    /// `true` drops the audio track. Default: muted for boomerang, kept otherwise.
+    #[uniffi(default)]
+    pub mute: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Fit {
+    /// Fill the frame, cutting the overflow (centred).
+    Crop,
+    /// Fit inside, bars in `background`.
+    Pad,
+    /// Fit inside, bars filled with a blurred, darkened copy of the frame.
+    Blur,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct OutputSpec {
+    pub path: String,
+    /// "W:H", e.g. "9:16", "1:1", "4:5", "16:9".
+    pub aspect: String,
+    #[uniffi(default)]
+    pub height: Option<u32>,
+    #[uniffi(default)]
+    pub width: Option<u32>,
+    /// Default `Crop`.
+    #[uniffi(default)]
+    pub fit: Option<Fit>,
+    /// "#RRGGBB" for `pad` bars; default black.
+    #[uniffi(default)]
+    pub background: Option<String>,
+    /// Constant output frame rate; default 30.
+    #[uniffi(default)]
+    pub fps: Option<f64>,
+    /// x264 constant rate factor (0–51); default 23 unless `bitrate` is set.
+    #[uniffi(default)]
+    pub crf: Option<u8>,
+    /// Target video bits per second (alternative to `crf`).
+    #[uniffi(default)]
+    pub bitrate: Option<u64>,
+    /// x264 preset name; default "veryfast".
+    #[uniffi(default)]
+    pub preset: Option<String>,
+    /// FFmpeg H.264 encoder name: "libx264" (default), "h264_mediacodec", "h264_videotoolbox".
+    #[uniffi(default)]
+    pub encoder: Option<String>,
+}
+
+impl From<Recipe> for clipforge::Recipe {
+    fn from(r: Recipe) -> Self {
+        clipforge::Recipe {
+            version: RECIPE_VERSION,
+            source: PathBuf::from(r.source),
+            trim: r.trim.map(|t| clipforge::Trim { start: t.start, end: t.end }),
+            looping: r.looping.map(|l| clipforge::LoopSpec {
+                mode: match l.mode {
+                    LoopMode::None => clipforge::LoopMode::None,
+                    LoopMode::Repeat => clipforge::LoopMode::Repeat,
+                    LoopMode::Boomerang => clipforge::LoopMode::Boomerang,
+                },
+                duration: l.duration,
+                count: l.count,
+            }),
+            audio: r.audio.map(|a| clipforge::recipe::AudioSpec { mute: a.mute }),
+            outputs: r.outputs.into_iter().map(Into::into).collect(),
+            captions: r.captions.map(|c| c.into_iter().map(Into::into).collect()),
+            subtitles: r.subtitles.map(Into::into),
+            base_dir: r.base_dir.map(PathBuf::from),
+            // A new core field makes this literal stop compiling on purpose: mirror it above.
+        }
+    }
+}
+
+impl From<OutputSpec> for clipforge::OutputSpec {
+    fn from(o: OutputSpec) -> Self {
+        clipforge::OutputSpec {
+            path: PathBuf::from(o.path),
+            aspect: o.aspect,
+            height: o.height,
+            width: o.width,
+            fit: match o.fit.unwrap_or(Fit::Crop) {
+                Fit::Crop => clipforge::Fit::Crop,
+                Fit::Pad => clipforge::Fit::Pad,
+                Fit::Blur => clipforge::Fit::Blur,
+            },
+            background: o.background,
+            fps: o.fps,
+            crf: o.crf,
+            bitrate: o.bitrate,
+            preset: o.preset,
+            encoder: o.encoder,
+        }
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Kotlin on the JVM against the host release build of libclipforge_ffi.so: compiles the committed
+# generated bindings + the idiomatic layer (android/src/main/kotlin) + tests/kotlin with the official
+# Kotlin compiler (npm `kotlin-compiler`, pinned; stdlib and kotlinx-coroutines jars come inside it),
+# JNA from Debian's libjna-java, then runs every test and prints a PASS/FAIL summary.
+# Expects: cargo build --release -p clipforge-ffi (scripts/test-bindings.sh does it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KOTLIN_VERSION=2.4.20
+ROOT=$PWD
+CACHE=$ROOT/.cache/kotlin
+
+as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
+apt_install() { as_root apt-get install -y -q "$@" >/dev/null || { as_root apt-get update -q >/dev/null && as_root apt-get install -y -q "$@" >/dev/null; }; }
+
+command -v java >/dev/null || apt_install default-jre-headless
+command -v npm >/dev/null || apt_install npm
+JNA=/usr/share/java/jna.jar
+[[ -f $JNA ]] || apt_install libjna-java
+KOTLIN_HOME=$CACHE/node_modules/kotlin-compiler
+if [[ ! -x $KOTLIN_HOME/bin/kotlinc || $(node -p "require('$KOTLIN_HOME/package.json').version" 2>/dev/null) != "$KOTLIN_VERSION" ]]; then
+  mkdir -p "$CACHE"
+  npm install --prefix "$CACHE" --no-save --no-audit --no-fund --loglevel=error "kotlin-compiler@$KOTLIN_VERSION" >/dev/null
+fi
+STDLIB=$KOTLIN_HOME/lib/kotlin-stdlib.jar
+COROUTINES=$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar
+
+# README "Use from Kotlin" must be the tested code, line for line.
+between() { sed -n "/$2-BEGIN/,/$2-END/p" "$1" | sed '1d;$d'; }
+if ! diff <(between tests/kotlin/ReadmeExample.kt README-KOTLIN) <(between README.md README-KOTLIN) >/dev/null; then
+  echo "README.md's Kotlin example differs from tests/kotlin/ReadmeExample.kt (README-KOTLIN markers)" >&2
+  diff <(between tests/kotlin/ReadmeExample.kt README-KOTLIN) <(between README.md README-KOTLIN) >&2 || true
+  exit 1
+fi
+
+OUT=$CACHE/classes
+rm -rf "$OUT"
+echo "kotlinc $KOTLIN_VERSION: compiling bindings, wrapper and tests..."
+t0=$SECONDS
+"$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$JNA:$COROUTINES" \
+  $(find android/src/main/kotlin tests/kotlin -name '*.kt' | sort) -d "$OUT" 2>&1 | grep -v '^warning:' || true
+[[ -f $OUT/dev/clipforge/test/BindingsTestKt.class ]] || { echo "kotlinc failed" >&2; exit 1; }
+echo "compiled in $((SECONDS - t0)) s"
+
+# RUST_BACKTRACE=0: the one expected panic (a listener that throws) prints a line, not a backtrace.
+# CLIPFORGE_FONTS=empty folder: like a phone app, no bundled fonts until the tests register some.
+NO_FONTS=$CACHE/no-fonts
+rm -rf "$NO_FONTS" && mkdir -p "$NO_FONTS"
+CLIPFORGE_FONTS=$NO_FONTS RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" \
+  dev.clipforge.test.BindingsTestKt "$ROOT"
