@@ -1,7 +1,9 @@
 // Runs every item the clipforge FFI exports, from Kotlin on the JVM, against the host release build of
 // libclipforge_ffi.so: real exports of fixtures with progress, cancellation (job and coroutine), every
 // error kind as a typed exception, probe, the async variants and the idiomatic layer, captions and
-// subtitles (typed and JSON, checked on decoded frames with the ffmpeg CLI) and app fonts.
+// subtitles (typed and JSON, checked on decoded frames with the ffmpeg CLI), app fonts, and preview
+// personalization (PreviewRanker, TasteProfile) with the real model and ONNX Runtime (system properties
+// clipforge.ortLib / clipforge.model, set by scripts/test-kotlin.sh).
 // scripts/test-kotlin.sh points CLIPFORGE_FONTS at an empty folder: like a phone app, only the built-in
 // Noto Sans Bold exists until the test registers a font.
 // Usage: java -Djna.library.path=target/release -cp ... dev.clipforge.test.BindingsTestKt REPO_ROOT
