@@ -1,7 +1,9 @@
 // Runs every item the clipforge FFI exports, from Kotlin on the JVM, against the host release build of
 // libclipforge_ffi.so: real exports of fixtures with progress, cancellation (job and coroutine), every
 // error kind as a typed exception, probe, the async variants and the idiomatic layer, captions and
-// subtitles (typed and JSON, checked on decoded frames with the ffmpeg CLI) and app fonts.
+// subtitles (typed and JSON, checked on decoded frames with the ffmpeg CLI), app fonts, and preview
+// personalization (PreviewRanker, TasteProfile) with the real model and ONNX Runtime (system properties
+// clipforge.ortLib / clipforge.model, set by scripts/test-kotlin.sh).
 // scripts/test-kotlin.sh points CLIPFORGE_FONTS at an empty folder: like a phone app, only the built-in
 // Noto Sans Bold exists until the test registers a font.
 // Usage: java -Djna.library.path=target/release -cp ... dev.clipforge.test.BindingsTestKt REPO_ROOT
@@ -19,11 +21,14 @@ import dev.clipforge.ffi.LoopMode
 import dev.clipforge.ffi.LoopSpec
 import dev.clipforge.ffi.OutputReport
 import dev.clipforge.ffi.OutputSpec
+import dev.clipforge.ffi.PreviewOptions
+import dev.clipforge.ffi.PreviewRanker
 import dev.clipforge.ffi.Recipe
 import dev.clipforge.ffi.ShadowOffset
 import dev.clipforge.ffi.StyleFields
 import dev.clipforge.ffi.StylePreset
 import dev.clipforge.ffi.SubtitlesSpec
+import dev.clipforge.ffi.TasteProfile
 import dev.clipforge.ffi.TextAlign
 import dev.clipforge.ffi.Trim
 import dev.clipforge.ffi.WordTime
@@ -442,6 +447,87 @@ fun main(args: Array<String>) {
         expectError<ClipforgeException.Io> { registerFontPath(File(fonts, "missing.ttf").path) }
         registerFontPath(fonts.path)  // a folder: every font in it
     }
+
+    // Preview personalization with the real model through the real ONNX Runtime (scripts/setup-preview.sh).
+    // test-kotlin.sh passes the paths as system properties. ONNX Runtime is process-wide (the first
+    // library loaded stays loaded), so the missing-runtime case must run before any ranker is made.
+    val ortLib = System.getProperty("clipforge.ortLib") ?: File(root, ".cache/onnxruntime/libonnxruntime.so.1.31.1").path
+    val model = System.getProperty("clipforge.model") ?: File(root, "fixtures/models/efficientnet_lite0.onnx").path
+    val photos = File(root, "fixtures/photos/media")
+    fun photo(name: String) = File(photos, name).path
+
+    test("PreviewRanker: a missing ONNX Runtime library is ClipforgeException.Io, not a crash") {
+        val e = expectError<ClipforgeException.Io> { PreviewRanker(File(root, "no/libonnxruntime.so").path, model, 2u) }
+        expect("ONNX Runtime" in e.message!!) { "message ${e.message}" }
+    }
+
+    test("TasteProfile: JSON round trip; corrupt JSON is InvalidRecipe") {
+        TasteProfile().use { p ->
+            expect(p.isCold() && p.likes() == 0u && p.skips() == 0u) { "new profile not cold: ${p.toJson()}" }
+            val json = p.toJson()
+            TasteProfile.fromJson(json).use { back -> expect(back.toJson() == json) { "round trip changed $json" } }
+        }
+        expectError<ClipforgeException.InvalidRecipe> { TasteProfile.fromJson("{ \"version\": 1, \"liked\": [") }
+        expectError<ClipforgeException.InvalidRecipe> { TasteProfile.fromJson("""{ "version": 1, "liked": [1.0, 2.0] }""") }
+        expectError<ClipforgeException.InvalidRecipe> { TasteProfile.fromJson("""{ "version": 99 }""") }
+    }
+
+    val ranker = PreviewRanker(ortLib, model, 2u)
+
+    test("suspend Clipforge.preview, cold start: poster time inside the clip, poster and loop files exist") {
+        val out = tempDir("preview")
+        val clip = photo("mixed.mp4")
+        val duration = probe(clip).duration
+        val res = TasteProfile().use { cold -> runBlocking { Clipforge.preview(ranker, clip, cold, out.path) } }
+        expect(res.poster.time >= 0.0 && res.poster.time < duration) { "poster at ${res.poster.time} s of $duration" }
+        expect(File(res.poster.path).isFile && File(res.poster.path).length() > 0) { "no poster ${res.poster.path}" }
+        expect(File(res.poster.path).readBytes().take(3) == listOf(0xff, 0xd8, 0xff).map { it.toByte() }) { "poster is not a JPEG" }
+        expect(res.poster.width == 640u && res.poster.height == 360u) { "poster ${res.poster.width}x${res.poster.height}" }
+        val loop = res.previewLoop
+        expect(Math.abs(loop.end - loop.start - 3.0) < 1e-6 && loop.start >= 0.0 && loop.end <= duration + 1e-6) { "loop $loop" }
+        expect(File(loop.path).isFile && File(loop.path).length() == loop.bytes.toLong()) { "loop file $loop" }
+        expect(probe(loop.path).streams.none { it.kind == "audio" }) { "the preview loop is not muted" }
+        expect(res.candidates.isNotEmpty() && res.candidates.any { it.time == res.poster.time }) { "candidates ${res.candidates}" }
+        expect(res.candidates.all { it.similarity == null }) { "cold start has similarities" }
+        expect(leftovers(out) == listOf("mixed.poster.jpg", "mixed.preview.mp4")) { "files ${leftovers(out)}" }
+        // Options: a 2 s PNG poster; a 7 s window is InvalidRecipe; a missing folder is Io.
+        val png = TasteProfile().use { ranker.preview(clip, it, out.path, PreviewOptions(window = 2.0, posterFormat = dev.clipforge.ffi.PosterFormat.PNG)) }
+        expect(png.poster.path.endsWith(".png") && Math.abs(png.previewLoop.end - png.previewLoop.start - 2.0) < 1e-6) { "png $png" }
+        TasteProfile().use { p ->
+            expectError<ClipforgeException.InvalidRecipe> { ranker.preview(clip, p, out.path, PreviewOptions(window = 7.0)) }
+            expectError<ClipforgeException.Io> { ranker.preview(clip, p, File(out, "missing").path, null) }
+        }
+    }
+
+    test("likeClip + rankClips: a profile that liked the cat ranks the cat clip first; it survives JSON") {
+        TasteProfile().use { p ->
+            ranker.likeClip(p, photo("cat.mp4"))
+            expect(p.likes() == 1u && !p.isCold()) { "likes ${p.likes()}" }
+            val clips = listOf("rocket.mp4", "cat.mp4", "coffee.mp4").map(::photo)
+            val order = ranker.rankClips(p, clips)
+            expect(order.map { it.path }.sorted() == clips.sorted()) { "order $order" }
+            expect(order[0].path == photo("cat.mp4")) { "cat not first: $order" }
+            TasteProfile.fromJson(p.toJson()).use { back ->
+                expect(back.likes() == 1u) { "likes after JSON ${back.likes()}" }
+                expect(ranker.rankClips(back, clips) == order) { "a reloaded profile ranks differently" }
+            }
+            // An unreadable clip goes last instead of failing the list.
+            val withMissing = ranker.rankClips(p, listOf(photo("missing.mp4")) + clips)
+            expect(withMissing.last().path.endsWith("missing.mp4")) { "missing clip not last: $withMissing" }
+            ranker.skipClip(p, photo("coffee.mp4"))
+            expect(p.skips() == 1u) { "skips ${p.skips()}" }
+            expectError<ClipforgeException.Io> { ranker.likeClip(p, photo("missing.mp4")) }
+        }
+    }
+
+    test("PreviewRanker.fromModelBytes (int8 phone model read in Kotlin); a bad model is UnsupportedInput") {
+        val phone = File(File(model).parentFile, "efficientnet_lite0_phone.onnx")
+        PreviewRanker.fromModelBytes(ortLib, phone.readBytes(), 1u).use { r ->
+            TasteProfile().use { p -> expect(r.rankClips(p, listOf(photo("cat.mp4"))).single().score > -10f) { "cat unreadable" } }
+        }
+        expectError<ClipforgeException.UnsupportedInput> { PreviewRanker.fromModelBytes(ortLib, "not a model".toByteArray(), 1u) }
+    }
+    ranker.close()
 
     test("README example (Use from Kotlin)") {
         val out = tempDir("readme")

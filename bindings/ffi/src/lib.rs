@@ -9,8 +9,8 @@
 //! - `recipe.rs`  the typed recipe records (the JSON path takes any field the core reads)
 //! - `captions.rs` caption / subtitle records; `register_font_path` / `register_font_bytes`
 //! - `export.rs`  `start_export` / `start_export_json` → `ExportJob` (cancel, join, async outcome)
-//! - `preview.rs` (not yet) poster frame, `PreviewRanker`, `TasteProfile`, `rank_clips` once
-//!   `clipforge::preview` lands — see the note at the end of this file.
+//! - `preview.rs` `PreviewRanker` (poster frame + preview loop, `rank_clips`, like / skip) and
+//!   `TasteProfile` (JSON) over `clipforge::preview`
 
 uniffi::setup_scaffolding!();
 
@@ -19,6 +19,7 @@ mod error;
 mod export;
 mod guard;
 mod media;
+mod preview;
 mod recipe;
 
 pub use captions::{
@@ -28,6 +29,10 @@ pub use captions::{
 pub use error::ClipforgeError;
 pub use export::{start_export, start_export_json, ExportJob, ExportListener, OutputReport};
 pub use media::{probe, AudioStreamInfo, MediaInfo, StreamInfo, VideoStreamInfo};
+pub use preview::{
+    ClipRank, FrameReject, Poster, PosterFormat, PreviewLoop, PreviewOptions, PreviewRanker, PreviewResult, PreviewTimings,
+    ScoredCandidate, TasteProfile,
+};
 pub use recipe::{AudioSpec, Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
 
 /// The library's version (the workspace version), e.g. for an app's about screen or bug reports.
@@ -35,10 +40,3 @@ pub use recipe::{AudioSpec, Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
 pub fn clipforge_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
-
-// Preview personalization slots in as `mod preview;` with, mirroring the core once it exists:
-//   #[uniffi::export] fn poster_frame(...) -> Result<PosterFrame, ClipforgeError>
-//   #[derive(uniffi::Object)] struct PreviewRanker   (constructor takes runtime + model paths)
-//   #[derive(uniffi::Object)] struct TasteProfile    (from_json / to_json / like / skip)
-//   #[uniffi::export] fn rank_clips(profile, clips) -> Result<Vec<RankedClip>, ClipforgeError>
-// each body wrapped in `guard::catch` like the functions below.

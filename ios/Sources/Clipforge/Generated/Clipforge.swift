@@ -1031,6 +1031,414 @@ public func FfiConverterTypeExportListener_lower(_ value: ExportListener) -> UIn
 
 
 
+
+
+/**
+ * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
+ */
+public protocol PreviewRankerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Records in `profile` that the viewer liked `clip`.
+     */
+    func likeClip(profile: TasteProfile, clip: String) throws 
+    
+    /**
+     * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
+     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
+     */
+    func preview(clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions?) throws  -> PreviewResult
+    
+    /**
+     * Orders clips for prefetching, most likely to be opened first.
+     */
+    func rankClips(profile: TasteProfile, clips: [String]) throws  -> [ClipRank]
+    
+    /**
+     * Records in `profile` that the viewer skipped `clip`.
+     */
+    func skipClip(profile: TasteProfile, clip: String) throws 
+    
+}
+/**
+ * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
+ */
+open class PreviewRanker: PreviewRankerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clipforge_ffi_fn_clone_previewranker(self.handle, $0) }
+    }
+    /**
+     * `runtime_lib`: path of ONNX Runtime's shared library (1.31+, e.g. `libonnxruntime.so`);
+     * `model`: the EfficientNet-Lite0 ONNX file; `threads`: intra-op threads (1–2).
+     * A missing runtime or model → `Io`; one that cannot be loaded → `UnsupportedInput`.
+     * ONNX Runtime is process-wide: the first runtime library loaded stays loaded.
+     */
+public convenience init(runtimeLib: String, model: String, threads: UInt32)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_previewranker_new(
+        FfiConverterString.lower(runtimeLib),
+        FfiConverterString.lower(model),
+        FfiConverterUInt32.lower(threads),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clipforge_ffi_fn_free_previewranker(handle, $0) }
+    }
+
+    
+    /**
+     * Like `new`, with the model's bytes (e.g. from an app's assets).
+     */
+public static func fromModelBytes(runtimeLib: String, model: Data, threads: UInt32)throws  -> PreviewRanker  {
+    return try  FfiConverterTypePreviewRanker_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_previewranker_from_model_bytes(
+        FfiConverterString.lower(runtimeLib),
+        FfiConverterData.lower(model),
+        FfiConverterUInt32.lower(threads),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Records in `profile` that the viewer liked `clip`.
+     */
+open func likeClip(profile: TasteProfile, clip: String)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_previewranker_like_clip(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTasteProfile_lower(profile),
+        FfiConverterString.lower(clip),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
+     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
+     */
+open func preview(clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions?)throws  -> PreviewResult  {
+    return try  FfiConverterTypePreviewResult_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_previewranker_preview(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(clip),
+        FfiConverterTypeTasteProfile_lower(profile),
+        FfiConverterString.lower(outDir),
+        FfiConverterOptionTypePreviewOptions.lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Orders clips for prefetching, most likely to be opened first.
+     */
+open func rankClips(profile: TasteProfile, clips: [String])throws  -> [ClipRank]  {
+    return try  FfiConverterSequenceTypeClipRank.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_previewranker_rank_clips(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTasteProfile_lower(profile),
+        FfiConverterSequenceString.lower(clips),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records in `profile` that the viewer skipped `clip`.
+     */
+open func skipClip(profile: TasteProfile, clip: String)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_previewranker_skip_clip(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTasteProfile_lower(profile),
+        FfiConverterString.lower(clip),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePreviewRanker: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PreviewRanker
+
+    public static func lift(_ handle: UInt64) throws -> PreviewRanker {
+        return PreviewRanker(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PreviewRanker) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PreviewRanker {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PreviewRanker, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewRanker_lift(_ handle: UInt64) throws -> PreviewRanker {
+    return try FfiConverterTypePreviewRanker.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewRanker_lower(_ value: PreviewRanker) -> UInt64 {
+    return FfiConverterTypePreviewRanker.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A viewer's taste: plain versioned JSON that stays on the device. Updated in place by
+ * `PreviewRanker.likeClip` / `skipClip`.
+ */
+public protocol TasteProfileProtocol: AnyObject, Sendable {
+    
+    /**
+     * Nothing liked or skipped yet.
+     */
+    func isCold()  -> Bool
+    
+    func likes()  -> UInt32
+    
+    func skips()  -> UInt32
+    
+    func toJson() throws  -> String
+    
+}
+/**
+ * A viewer's taste: plain versioned JSON that stays on the device. Updated in place by
+ * `PreviewRanker.likeClip` / `skipClip`.
+ */
+open class TasteProfile: TasteProfileProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clipforge_ffi_fn_clone_tasteprofile(self.handle, $0) }
+    }
+    /**
+     * An empty (cold) profile: ranking uses picture quality alone.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_tasteprofile_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clipforge_ffi_fn_free_tasteprofile(handle, $0) }
+    }
+
+    
+    /**
+     * A profile saved by `toJson` (or the CLI); malformed JSON → `InvalidRecipe`.
+     */
+public static func fromJson(json: String)throws  -> TasteProfile  {
+    return try  FfiConverterTypeTasteProfile_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_tasteprofile_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Nothing liked or skipped yet.
+     */
+open func isCold() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_tasteprofile_is_cold(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func likes() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_tasteprofile_likes(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func skips() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_tasteprofile_skips(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func toJson()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTasteProfile: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TasteProfile
+
+    public static func lift(_ handle: UInt64) throws -> TasteProfile {
+        return TasteProfile(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TasteProfile) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TasteProfile {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TasteProfile, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTasteProfile_lift(_ handle: UInt64) throws -> TasteProfile {
+    return try FfiConverterTypeTasteProfile.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTasteProfile_lower(_ value: TasteProfile) -> UInt64 {
+    return FfiConverterTypeTasteProfile.lower(value)
+}
+
+
+
+
 public struct AudioSpec: Equatable, Hashable {
     /**
      * `true` drops the audio track. Default: muted for boomerang, kept otherwise.
@@ -1257,6 +1665,63 @@ public func FfiConverterTypeCaption_lift(_ buf: RustBuffer) throws -> Caption {
 #endif
 public func FfiConverterTypeCaption_lower(_ value: Caption) -> RustBuffer {
     return FfiConverterTypeCaption.lower(value)
+}
+
+
+/**
+ * A clip's place in a prefetch order (an unreadable clip scores −10 and comes last).
+ */
+public struct ClipRank: Equatable, Hashable {
+    public var path: String
+    public var score: Float
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(path: String, score: Float) {
+        self.path = path
+        self.score = score
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ClipRank: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClipRank: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClipRank {
+        return
+            try ClipRank(
+                path: FfiConverterString.read(from: &buf), 
+                score: FfiConverterFloat.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ClipRank, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterFloat.write(value.score, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClipRank_lift(_ buf: RustBuffer) throws -> ClipRank {
+    return try FfiConverterTypeClipRank.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClipRank_lower(_ value: ClipRank) -> RustBuffer {
+    return FfiConverterTypeClipRank.lower(value)
 }
 
 
@@ -1622,6 +2087,378 @@ public func FfiConverterTypeOutputSpec_lower(_ value: OutputSpec) -> RustBuffer 
 }
 
 
+/**
+ * The chosen poster frame, written as a picture file.
+ */
+public struct Poster: Equatable, Hashable {
+    /**
+     * Seconds into the clip.
+     */
+    public var time: Double
+    public var path: String
+    public var width: UInt32
+    public var height: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Seconds into the clip.
+         */time: Double, path: String, width: UInt32, height: UInt32) {
+        self.time = time
+        self.path = path
+        self.width = width
+        self.height = height
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Poster: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePoster: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Poster {
+        return
+            try Poster(
+                time: FfiConverterDouble.read(from: &buf), 
+                path: FfiConverterString.read(from: &buf), 
+                width: FfiConverterUInt32.read(from: &buf), 
+                height: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Poster, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.time, into: &buf)
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterUInt32.write(value.width, into: &buf)
+        FfiConverterUInt32.write(value.height, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoster_lift(_ buf: RustBuffer) throws -> Poster {
+    return try FfiConverterTypePoster.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePoster_lower(_ value: Poster) -> RustBuffer {
+    return FfiConverterTypePoster.lower(value)
+}
+
+
+/**
+ * The chosen preview loop, written as a muted MP4.
+ */
+public struct PreviewLoop: Equatable, Hashable {
+    public var start: Double
+    public var end: Double
+    public var path: String
+    public var bytes: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(start: Double, end: Double, path: String, bytes: UInt64) {
+        self.start = start
+        self.end = end
+        self.path = path
+        self.bytes = bytes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PreviewLoop: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePreviewLoop: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PreviewLoop {
+        return
+            try PreviewLoop(
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf), 
+                path: FfiConverterString.read(from: &buf), 
+                bytes: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PreviewLoop, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterUInt64.write(value.bytes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewLoop_lift(_ buf: RustBuffer) throws -> PreviewLoop {
+    return try FfiConverterTypePreviewLoop.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewLoop_lower(_ value: PreviewLoop) -> RustBuffer {
+    return FfiConverterTypePreviewLoop.lower(value)
+}
+
+
+/**
+ * What `preview` makes. Every field is optional; `null` takes the core's default.
+ */
+public struct PreviewOptions: Equatable, Hashable {
+    /**
+     * Preview loop length in seconds, 2–6 (default 3).
+     */
+    public var window: Double?
+    /**
+     * At most this many candidate frames (default 32).
+     */
+    public var maxCandidates: UInt32?
+    /**
+     * Default `PosterFormat.JPEG`.
+     */
+    public var posterFormat: PosterFormat?
+    /**
+     * Short side of the poster picture in pixels (default 480; never upscaled).
+     */
+    public var posterShortSide: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Preview loop length in seconds, 2–6 (default 3).
+         */window: Double? = nil, 
+        /**
+         * At most this many candidate frames (default 32).
+         */maxCandidates: UInt32? = nil, 
+        /**
+         * Default `PosterFormat.JPEG`.
+         */posterFormat: PosterFormat? = nil, 
+        /**
+         * Short side of the poster picture in pixels (default 480; never upscaled).
+         */posterShortSide: UInt32? = nil) {
+        self.window = window
+        self.maxCandidates = maxCandidates
+        self.posterFormat = posterFormat
+        self.posterShortSide = posterShortSide
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PreviewOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePreviewOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PreviewOptions {
+        return
+            try PreviewOptions(
+                window: FfiConverterOptionDouble.read(from: &buf), 
+                maxCandidates: FfiConverterOptionUInt32.read(from: &buf), 
+                posterFormat: FfiConverterOptionTypePosterFormat.read(from: &buf), 
+                posterShortSide: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PreviewOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionDouble.write(value.window, into: &buf)
+        FfiConverterOptionUInt32.write(value.maxCandidates, into: &buf)
+        FfiConverterOptionTypePosterFormat.write(value.posterFormat, into: &buf)
+        FfiConverterOptionUInt32.write(value.posterShortSide, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewOptions_lift(_ buf: RustBuffer) throws -> PreviewOptions {
+    return try FfiConverterTypePreviewOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewOptions_lower(_ value: PreviewOptions) -> RustBuffer {
+    return FfiConverterTypePreviewOptions.lower(value)
+}
+
+
+public struct PreviewResult: Equatable, Hashable {
+    public var poster: Poster
+    public var previewLoop: PreviewLoop
+    /**
+     * Every candidate in time order with its score.
+     */
+    public var candidates: [ScoredCandidate]
+    public var timings: PreviewTimings
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(poster: Poster, previewLoop: PreviewLoop, 
+        /**
+         * Every candidate in time order with its score.
+         */candidates: [ScoredCandidate], timings: PreviewTimings) {
+        self.poster = poster
+        self.previewLoop = previewLoop
+        self.candidates = candidates
+        self.timings = timings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PreviewResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePreviewResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PreviewResult {
+        return
+            try PreviewResult(
+                poster: FfiConverterTypePoster.read(from: &buf), 
+                previewLoop: FfiConverterTypePreviewLoop.read(from: &buf), 
+                candidates: FfiConverterSequenceTypeScoredCandidate.read(from: &buf), 
+                timings: FfiConverterTypePreviewTimings.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PreviewResult, into buf: inout [UInt8]) {
+        FfiConverterTypePoster.write(value.poster, into: &buf)
+        FfiConverterTypePreviewLoop.write(value.previewLoop, into: &buf)
+        FfiConverterSequenceTypeScoredCandidate.write(value.candidates, into: &buf)
+        FfiConverterTypePreviewTimings.write(value.timings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewResult_lift(_ buf: RustBuffer) throws -> PreviewResult {
+    return try FfiConverterTypePreviewResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewResult_lower(_ value: PreviewResult) -> RustBuffer {
+    return FfiConverterTypePreviewResult.lower(value)
+}
+
+
+/**
+ * Wall time of each stage, milliseconds.
+ */
+public struct PreviewTimings: Equatable, Hashable {
+    public var sampleMs: Double
+    public var embedMs: Double
+    /**
+     * Frames that went through the model.
+     */
+    public var embedded: UInt32
+    public var posterMs: Double
+    public var loopMs: Double
+    public var totalMs: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(sampleMs: Double, embedMs: Double, 
+        /**
+         * Frames that went through the model.
+         */embedded: UInt32, posterMs: Double, loopMs: Double, totalMs: Double) {
+        self.sampleMs = sampleMs
+        self.embedMs = embedMs
+        self.embedded = embedded
+        self.posterMs = posterMs
+        self.loopMs = loopMs
+        self.totalMs = totalMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PreviewTimings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePreviewTimings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PreviewTimings {
+        return
+            try PreviewTimings(
+                sampleMs: FfiConverterDouble.read(from: &buf), 
+                embedMs: FfiConverterDouble.read(from: &buf), 
+                embedded: FfiConverterUInt32.read(from: &buf), 
+                posterMs: FfiConverterDouble.read(from: &buf), 
+                loopMs: FfiConverterDouble.read(from: &buf), 
+                totalMs: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PreviewTimings, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.sampleMs, into: &buf)
+        FfiConverterDouble.write(value.embedMs, into: &buf)
+        FfiConverterUInt32.write(value.embedded, into: &buf)
+        FfiConverterDouble.write(value.posterMs, into: &buf)
+        FfiConverterDouble.write(value.loopMs, into: &buf)
+        FfiConverterDouble.write(value.totalMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewTimings_lift(_ buf: RustBuffer) throws -> PreviewTimings {
+    return try FfiConverterTypePreviewTimings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewTimings_lower(_ value: PreviewTimings) -> RustBuffer {
+    return FfiConverterTypePreviewTimings.lower(value)
+}
+
+
 public struct Recipe: Equatable, Hashable {
     /**
      * Source media; relative paths resolve against `base_dir`.
@@ -1727,6 +2564,95 @@ public func FfiConverterTypeRecipe_lift(_ buf: RustBuffer) throws -> Recipe {
 #endif
 public func FfiConverterTypeRecipe_lower(_ value: Recipe) -> RustBuffer {
     return FfiConverterTypeRecipe.lower(value)
+}
+
+
+/**
+ * One candidate frame with its score.
+ */
+public struct ScoredCandidate: Equatable, Hashable {
+    public var time: Double
+    public var score: Float
+    /**
+     * Picture-quality prior, 0–1.
+     */
+    public var quality: Float
+    /**
+     * Taste similarity (absent on a cold profile or for a rejected frame).
+     */
+    public var similarity: Float?
+    public var rejected: FrameReject?
+    public var keyframe: Bool
+    public var sceneChange: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(time: Double, score: Float, 
+        /**
+         * Picture-quality prior, 0–1.
+         */quality: Float, 
+        /**
+         * Taste similarity (absent on a cold profile or for a rejected frame).
+         */similarity: Float?, rejected: FrameReject?, keyframe: Bool, sceneChange: Bool) {
+        self.time = time
+        self.score = score
+        self.quality = quality
+        self.similarity = similarity
+        self.rejected = rejected
+        self.keyframe = keyframe
+        self.sceneChange = sceneChange
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ScoredCandidate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScoredCandidate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScoredCandidate {
+        return
+            try ScoredCandidate(
+                time: FfiConverterDouble.read(from: &buf), 
+                score: FfiConverterFloat.read(from: &buf), 
+                quality: FfiConverterFloat.read(from: &buf), 
+                similarity: FfiConverterOptionFloat.read(from: &buf), 
+                rejected: FfiConverterOptionTypeFrameReject.read(from: &buf), 
+                keyframe: FfiConverterBool.read(from: &buf), 
+                sceneChange: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ScoredCandidate, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.time, into: &buf)
+        FfiConverterFloat.write(value.score, into: &buf)
+        FfiConverterFloat.write(value.quality, into: &buf)
+        FfiConverterOptionFloat.write(value.similarity, into: &buf)
+        FfiConverterOptionTypeFrameReject.write(value.rejected, into: &buf)
+        FfiConverterBool.write(value.keyframe, into: &buf)
+        FfiConverterBool.write(value.sceneChange, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScoredCandidate_lift(_ buf: RustBuffer) throws -> ScoredCandidate {
+    return try FfiConverterTypeScoredCandidate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScoredCandidate_lower(_ value: ScoredCandidate) -> RustBuffer {
+    return FfiConverterTypeScoredCandidate.lower(value)
 }
 
 
@@ -2747,6 +3673,89 @@ public func FfiConverterTypeFit_lower(_ value: Fit) -> RustBuffer {
 
 
 
+/**
+ * Why a candidate frame was not usable.
+ */
+
+public enum FrameReject: Equatable, Hashable {
+    
+    case nearBlack
+    case nearWhite
+    case flat
+    case blurred
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FrameReject: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrameReject: FfiConverterRustBuffer {
+    typealias SwiftType = FrameReject
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FrameReject {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .nearBlack
+        
+        case 2: return .nearWhite
+        
+        case 3: return .flat
+        
+        case 4: return .blurred
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FrameReject, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .nearBlack:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .nearWhite:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .flat:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .blurred:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameReject_lift(_ buf: RustBuffer) throws -> FrameReject {
+    return try FfiConverterTypeFrameReject.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameReject_lower(_ value: FrameReject) -> RustBuffer {
+    return FfiConverterTypeFrameReject.lower(value)
+}
+
+
+
 
 public enum LoopMode: Equatable, Hashable {
     
@@ -2825,6 +3834,85 @@ public func FfiConverterTypeLoopMode_lift(_ buf: RustBuffer) throws -> LoopMode 
 #endif
 public func FfiConverterTypeLoopMode_lower(_ value: LoopMode) -> RustBuffer {
     return FfiConverterTypeLoopMode.lower(value)
+}
+
+
+
+/**
+ * Poster picture format.
+ */
+
+public enum PosterFormat: Equatable, Hashable {
+    
+    case jpeg
+    case png
+    /**
+     * Lossless WebP.
+     */
+    case webp
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PosterFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePosterFormat: FfiConverterRustBuffer {
+    typealias SwiftType = PosterFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PosterFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .jpeg
+        
+        case 2: return .png
+        
+        case 3: return .webp
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PosterFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .jpeg:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .png:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .webp:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePosterFormat_lift(_ buf: RustBuffer) throws -> PosterFormat {
+    return try FfiConverterTypePosterFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePosterFormat_lower(_ value: PosterFormat) -> RustBuffer {
+    return FfiConverterTypePosterFormat.lower(value)
 }
 
 
@@ -3248,6 +4336,30 @@ fileprivate struct FfiConverterOptionTypeLoopSpec: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePreviewOptions: FfiConverterRustBuffer {
+    typealias SwiftType = PreviewOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePreviewOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePreviewOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeShadowOffset: FfiConverterRustBuffer {
     typealias SwiftType = ShadowOffset?
 
@@ -3416,6 +4528,54 @@ fileprivate struct FfiConverterOptionTypeFit: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeFrameReject: FfiConverterRustBuffer {
+    typealias SwiftType = FrameReject?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFrameReject.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFrameReject.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePosterFormat: FfiConverterRustBuffer {
+    typealias SwiftType = PosterFormat?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePosterFormat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePosterFormat.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeStylePreset: FfiConverterRustBuffer {
     typealias SwiftType = StylePreset?
 
@@ -3512,6 +4672,31 @@ fileprivate struct FfiConverterOptionSequenceTypeWordTime: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCaption: FfiConverterRustBuffer {
     typealias SwiftType = [Caption]
 
@@ -3529,6 +4714,31 @@ fileprivate struct FfiConverterSequenceTypeCaption: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCaption.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer {
+    typealias SwiftType = [ClipRank]
+
+    public static func write(_ value: [ClipRank], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeClipRank.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ClipRank] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ClipRank]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeClipRank.read(from: &buf))
         }
         return seq
     }
@@ -3579,6 +4789,31 @@ fileprivate struct FfiConverterSequenceTypeOutputSpec: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeOutputSpec.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeScoredCandidate: FfiConverterRustBuffer {
+    typealias SwiftType = [ScoredCandidate]
+
+    public static func write(_ value: [ScoredCandidate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeScoredCandidate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ScoredCandidate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ScoredCandidate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeScoredCandidate.read(from: &buf))
         }
         return seq
     }
@@ -3798,6 +5033,42 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress() != 50418) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_previewranker_like_clip() != 1725) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_previewranker_preview() != 56102) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_previewranker_rank_clips() != 5288) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_previewranker_skip_clip() != 9654) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_tasteprofile_is_cold() != 31955) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_tasteprofile_likes() != 29215) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_tasteprofile_skips() != 54769) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json() != 7172) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes() != 20522) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_previewranker_new() != 29515) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json() != 5274) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new() != 56995) {
         return InitializationResult.apiChecksumMismatch
     }
 

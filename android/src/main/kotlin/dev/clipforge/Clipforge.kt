@@ -7,6 +7,11 @@ import dev.clipforge.ffi.ExportJob
 import dev.clipforge.ffi.ExportListener
 import dev.clipforge.ffi.MediaInfo
 import dev.clipforge.ffi.OutputReport
+import dev.clipforge.ffi.PreviewOptions
+import dev.clipforge.ffi.PreviewRanker
+import dev.clipforge.ffi.PreviewResult
+import dev.clipforge.ffi.TasteProfile
+import dev.clipforge.ffi.ClipRank
 import dev.clipforge.ffi.Recipe
 import dev.clipforge.ffi.startExport
 import dev.clipforge.ffi.startExportJson
@@ -47,6 +52,19 @@ object Clipforge {
     fun exportProgress(recipe: Recipe): Flow<Float> = channelFlow {
         export(recipe) { trySend(it) }
     }.buffer(Channel.CONFLATED)
+
+    /**
+     * Poster frame and preview loop of [clip] for [profile], written into the existing folder [outDir];
+     * runs the model and the encoder on [Dispatchers.IO]. Not cancellable midway: a cancelled coroutine
+     * still waits for this clip (about a second) before it throws.
+     */
+    suspend fun preview(
+        ranker: PreviewRanker, clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions? = null,
+    ): PreviewResult = withContext(Dispatchers.IO) { ranker.preview(clip, profile, outDir, options) }
+
+    /** [PreviewRanker.rankClips] on [Dispatchers.IO]: [clips] in prefetch order, most likely opened first. */
+    suspend fun rankClips(ranker: PreviewRanker, profile: TasteProfile, clips: List<String>): List<ClipRank> =
+        withContext(Dispatchers.IO) { ranker.rankClips(profile, clips) }
 
     private fun listener(onProgress: (Float) -> Unit) = object : ExportListener {
         override fun onProgress(fraction: Float) = onProgress(fraction)

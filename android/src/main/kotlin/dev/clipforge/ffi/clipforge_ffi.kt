@@ -726,6 +726,30 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_previewranker_like_clip(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_previewranker_preview(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_previewranker_rank_clips(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_previewranker_skip_clip(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_is_cold(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_likes(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_skips(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_previewranker_new(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new(
+    ): Int
     external fun ffi_clipforge_ffi_uniffi_contract_version(
     ): Int
 
@@ -767,6 +791,38 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_clipforge_ffi_fn_method_exportlistener_on_progress(`ptr`: Long,`fraction`: Float,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_clipforge_ffi_fn_clone_previewranker(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_previewranker(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_constructor_previewranker_from_model_bytes(`runtimeLib`: RustBuffer.ByValue,`model`: RustBuffer.ByValue,`threads`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_constructor_previewranker_new(`runtimeLib`: RustBuffer.ByValue,`model`: RustBuffer.ByValue,`threads`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_previewranker_like_clip(`ptr`: Long,`profile`: Long,`clip`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_previewranker_preview(`ptr`: Long,`clip`: RustBuffer.ByValue,`profile`: Long,`outDir`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_previewranker_rank_clips(`ptr`: Long,`profile`: Long,`clips`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_previewranker_skip_clip(`ptr`: Long,`profile`: Long,`clip`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_clone_tasteprofile(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_tasteprofile(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_constructor_tasteprofile_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_constructor_tasteprofile_new(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_tasteprofile_is_cold(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_clipforge_ffi_fn_method_tasteprofile_likes(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
+    external fun uniffi_clipforge_ffi_fn_method_tasteprofile_skips(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
+    external fun uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_clipforge_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_register_font_bytes(`data`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -929,6 +985,42 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress() and 0xFFFF) != 50418) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_like_clip() and 0xFFFF) != 1725) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_preview() and 0xFFFF) != 56102) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_rank_clips() and 0xFFFF) != 5288) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_skip_clip() and 0xFFFF) != 9654) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_is_cold() and 0xFFFF) != 31955) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_likes() and 0xFFFF) != 29215) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_skips() and 0xFFFF) != 54769) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json() and 0xFFFF) != 7172) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes() and 0xFFFF) != 20522) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_new() and 0xFFFF) != 29515) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json() and 0xFFFF) != 5274) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new() and 0xFFFF) != 56995) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -2037,6 +2129,723 @@ public object FfiConverterTypeExportListener: FfiConverter<ExportListener, Long>
 }
 
 
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
+ */
+public interface PreviewRankerInterface {
+    
+    /**
+     * Records in `profile` that the viewer liked `clip`.
+     */
+    fun `likeClip`(`profile`: TasteProfile, `clip`: kotlin.String)
+    
+    /**
+     * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
+     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
+     */
+    fun `preview`(`clip`: kotlin.String, `profile`: TasteProfile, `outDir`: kotlin.String, `options`: PreviewOptions?): PreviewResult
+    
+    /**
+     * Orders clips for prefetching, most likely to be opened first.
+     */
+    fun `rankClips`(`profile`: TasteProfile, `clips`: List<kotlin.String>): List<ClipRank>
+    
+    /**
+     * Records in `profile` that the viewer skipped `clip`.
+     */
+    fun `skipClip`(`profile`: TasteProfile, `clip`: kotlin.String)
+    
+    companion object
+}
+
+/**
+ * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
+ */
+open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * `runtime_lib`: path of ONNX Runtime's shared library (1.31+, e.g. `libonnxruntime.so`);
+     * `model`: the EfficientNet-Lite0 ONNX file; `threads`: intra-op threads (1–2).
+     * A missing runtime or model → `Io`; one that cannot be loaded → `UnsupportedInput`.
+     * ONNX Runtime is process-wide: the first runtime library loaded stays loaded.
+     */
+    constructor(`runtimeLib`: kotlin.String, `model`: kotlin.String, `threads`: kotlin.UInt) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_previewranker_new(
+    
+        
+        FfiConverterString.lower(`runtimeLib`),
+        FfiConverterString.lower(`model`),
+        FfiConverterUInt.lower(`threads`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_previewranker(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_previewranker(handle, status)
+        }
+    }
+
+    
+    /**
+     * Records in `profile` that the viewer liked `clip`.
+     */
+    @Throws(ClipforgeException::class)override fun `likeClip`(`profile`: TasteProfile, `clip`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_previewranker_like_clip(
+        it,
+        
+        FfiConverterTypeTasteProfile.lower(`profile`),
+        FfiConverterString.lower(`clip`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
+     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
+     */
+    @Throws(ClipforgeException::class)override fun `preview`(`clip`: kotlin.String, `profile`: TasteProfile, `outDir`: kotlin.String, `options`: PreviewOptions?): PreviewResult {
+            return FfiConverterTypePreviewResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_previewranker_preview(
+        it,
+        
+        FfiConverterString.lower(`clip`),
+        FfiConverterTypeTasteProfile.lower(`profile`),
+        FfiConverterString.lower(`outDir`),
+        FfiConverterOptionalTypePreviewOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Orders clips for prefetching, most likely to be opened first.
+     */
+    @Throws(ClipforgeException::class)override fun `rankClips`(`profile`: TasteProfile, `clips`: List<kotlin.String>): List<ClipRank> {
+            return FfiConverterSequenceTypeClipRank.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_previewranker_rank_clips(
+        it,
+        
+        FfiConverterTypeTasteProfile.lower(`profile`),
+        FfiConverterSequenceString.lower(`clips`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Records in `profile` that the viewer skipped `clip`.
+     */
+    @Throws(ClipforgeException::class)override fun `skipClip`(`profile`: TasteProfile, `clip`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_previewranker_skip_clip(
+        it,
+        
+        FfiConverterTypeTasteProfile.lower(`profile`),
+        FfiConverterString.lower(`clip`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    companion object {
+        
+    /**
+     * Like `new`, with the model's bytes (e.g. from an app's assets).
+     */
+    @Throws(ClipforgeException::class) fun `fromModelBytes`(`runtimeLib`: kotlin.String, `model`: kotlin.ByteArray, `threads`: kotlin.UInt): PreviewRanker {
+            return FfiConverterTypePreviewRanker.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_previewranker_from_model_bytes(
+    
+        
+        FfiConverterString.lower(`runtimeLib`),
+        FfiConverterByteArray.lower(`model`),
+        FfiConverterUInt.lower(`threads`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePreviewRanker: FfiConverter<PreviewRanker, Long> {
+    override fun lower(value: PreviewRanker): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): PreviewRanker {
+        return PreviewRanker(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): PreviewRanker {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: PreviewRanker) = 8UL
+
+    override fun write(value: PreviewRanker, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A viewer's taste: plain versioned JSON that stays on the device. Updated in place by
+ * `PreviewRanker.likeClip` / `skipClip`.
+ */
+public interface TasteProfileInterface {
+    
+    /**
+     * Nothing liked or skipped yet.
+     */
+    fun `isCold`(): kotlin.Boolean
+    
+    fun `likes`(): kotlin.UInt
+    
+    fun `skips`(): kotlin.UInt
+    
+    fun `toJson`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A viewer's taste: plain versioned JSON that stays on the device. Updated in place by
+ * `PreviewRanker.likeClip` / `skipClip`.
+ */
+open class TasteProfile: Disposable, AutoCloseable, TasteProfileInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * An empty (cold) profile: ranking uses picture quality alone.
+     */
+    constructor() :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_tasteprofile_new(
+    
+        _status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_tasteprofile(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_tasteprofile(handle, status)
+        }
+    }
+
+    
+    /**
+     * Nothing liked or skipped yet.
+     */override fun `isCold`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_tasteprofile_is_cold(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `likes`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_tasteprofile_likes(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `skips`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_tasteprofile_skips(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    @Throws(ClipforgeException::class)override fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    companion object {
+        
+    /**
+     * A profile saved by `toJson` (or the CLI); malformed JSON → `InvalidRecipe`.
+     */
+    @Throws(ClipforgeException::class) fun `fromJson`(`json`: kotlin.String): TasteProfile {
+            return FfiConverterTypeTasteProfile.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_tasteprofile_from_json(
+    
+        
+        FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTasteProfile: FfiConverter<TasteProfile, Long> {
+    override fun lower(value: TasteProfile): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TasteProfile {
+        return TasteProfile(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TasteProfile {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TasteProfile) = 8UL
+
+    override fun write(value: TasteProfile, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
 
 data class AudioSpec (
     /**
@@ -2203,6 +3012,47 @@ public object FfiConverterTypeCaption: FfiConverterRustBuffer<Caption> {
             FfiConverterOptionalDouble.write(value.`fadeIn`, buf)
             FfiConverterOptionalDouble.write(value.`fadeOut`, buf)
             FfiConverterOptionalBoolean.write(value.`pop`, buf)
+    }
+}
+
+
+
+/**
+ * A clip's place in a prefetch order (an unreadable clip scores −10 and comes last).
+ */
+data class ClipRank (
+    var `path`: kotlin.String
+    , 
+    var `score`: kotlin.Float
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClipRank: FfiConverterRustBuffer<ClipRank> {
+    override fun read(buf: ByteBuffer): ClipRank {
+        return ClipRank(
+            FfiConverterString.read(buf),
+            FfiConverterFloat.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ClipRank) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterFloat.allocationSize(value.`score`)
+    )
+
+    override fun write(value: ClipRank, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterFloat.write(value.`score`, buf)
     }
 }
 
@@ -2487,6 +3337,289 @@ public object FfiConverterTypeOutputSpec: FfiConverterRustBuffer<OutputSpec> {
 
 
 
+/**
+ * The chosen poster frame, written as a picture file.
+ */
+data class Poster (
+    /**
+     * Seconds into the clip.
+     */
+    var `time`: kotlin.Double
+    , 
+    var `path`: kotlin.String
+    , 
+    var `width`: kotlin.UInt
+    , 
+    var `height`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePoster: FfiConverterRustBuffer<Poster> {
+    override fun read(buf: ByteBuffer): Poster {
+        return Poster(
+            FfiConverterDouble.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Poster) = (
+            FfiConverterDouble.allocationSize(value.`time`) +
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterUInt.allocationSize(value.`width`) +
+            FfiConverterUInt.allocationSize(value.`height`)
+    )
+
+    override fun write(value: Poster, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`time`, buf)
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterUInt.write(value.`width`, buf)
+            FfiConverterUInt.write(value.`height`, buf)
+    }
+}
+
+
+
+/**
+ * The chosen preview loop, written as a muted MP4.
+ */
+data class PreviewLoop (
+    var `start`: kotlin.Double
+    , 
+    var `end`: kotlin.Double
+    , 
+    var `path`: kotlin.String
+    , 
+    var `bytes`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePreviewLoop: FfiConverterRustBuffer<PreviewLoop> {
+    override fun read(buf: ByteBuffer): PreviewLoop {
+        return PreviewLoop(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PreviewLoop) = (
+            FfiConverterDouble.allocationSize(value.`start`) +
+            FfiConverterDouble.allocationSize(value.`end`) +
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterULong.allocationSize(value.`bytes`)
+    )
+
+    override fun write(value: PreviewLoop, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`start`, buf)
+            FfiConverterDouble.write(value.`end`, buf)
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterULong.write(value.`bytes`, buf)
+    }
+}
+
+
+
+/**
+ * What `preview` makes. Every field is optional; `null` takes the core's default.
+ */
+data class PreviewOptions (
+    /**
+     * Preview loop length in seconds, 2–6 (default 3).
+     */
+    var `window`: kotlin.Double? = null 
+    , 
+    /**
+     * At most this many candidate frames (default 32).
+     */
+    var `maxCandidates`: kotlin.UInt? = null 
+    , 
+    /**
+     * Default `PosterFormat.JPEG`.
+     */
+    var `posterFormat`: PosterFormat? = null 
+    , 
+    /**
+     * Short side of the poster picture in pixels (default 480; never upscaled).
+     */
+    var `posterShortSide`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePreviewOptions: FfiConverterRustBuffer<PreviewOptions> {
+    override fun read(buf: ByteBuffer): PreviewOptions {
+        return PreviewOptions(
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalTypePosterFormat.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PreviewOptions) = (
+            FfiConverterOptionalDouble.allocationSize(value.`window`) +
+            FfiConverterOptionalUInt.allocationSize(value.`maxCandidates`) +
+            FfiConverterOptionalTypePosterFormat.allocationSize(value.`posterFormat`) +
+            FfiConverterOptionalUInt.allocationSize(value.`posterShortSide`)
+    )
+
+    override fun write(value: PreviewOptions, buf: ByteBuffer) {
+            FfiConverterOptionalDouble.write(value.`window`, buf)
+            FfiConverterOptionalUInt.write(value.`maxCandidates`, buf)
+            FfiConverterOptionalTypePosterFormat.write(value.`posterFormat`, buf)
+            FfiConverterOptionalUInt.write(value.`posterShortSide`, buf)
+    }
+}
+
+
+
+data class PreviewResult (
+    var `poster`: Poster
+    , 
+    var `previewLoop`: PreviewLoop
+    , 
+    /**
+     * Every candidate in time order with its score.
+     */
+    var `candidates`: List<ScoredCandidate>
+    , 
+    var `timings`: PreviewTimings
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePreviewResult: FfiConverterRustBuffer<PreviewResult> {
+    override fun read(buf: ByteBuffer): PreviewResult {
+        return PreviewResult(
+            FfiConverterTypePoster.read(buf),
+            FfiConverterTypePreviewLoop.read(buf),
+            FfiConverterSequenceTypeScoredCandidate.read(buf),
+            FfiConverterTypePreviewTimings.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PreviewResult) = (
+            FfiConverterTypePoster.allocationSize(value.`poster`) +
+            FfiConverterTypePreviewLoop.allocationSize(value.`previewLoop`) +
+            FfiConverterSequenceTypeScoredCandidate.allocationSize(value.`candidates`) +
+            FfiConverterTypePreviewTimings.allocationSize(value.`timings`)
+    )
+
+    override fun write(value: PreviewResult, buf: ByteBuffer) {
+            FfiConverterTypePoster.write(value.`poster`, buf)
+            FfiConverterTypePreviewLoop.write(value.`previewLoop`, buf)
+            FfiConverterSequenceTypeScoredCandidate.write(value.`candidates`, buf)
+            FfiConverterTypePreviewTimings.write(value.`timings`, buf)
+    }
+}
+
+
+
+/**
+ * Wall time of each stage, milliseconds.
+ */
+data class PreviewTimings (
+    var `sampleMs`: kotlin.Double
+    , 
+    var `embedMs`: kotlin.Double
+    , 
+    /**
+     * Frames that went through the model.
+     */
+    var `embedded`: kotlin.UInt
+    , 
+    var `posterMs`: kotlin.Double
+    , 
+    var `loopMs`: kotlin.Double
+    , 
+    var `totalMs`: kotlin.Double
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimings> {
+    override fun read(buf: ByteBuffer): PreviewTimings {
+        return PreviewTimings(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PreviewTimings) = (
+            FfiConverterDouble.allocationSize(value.`sampleMs`) +
+            FfiConverterDouble.allocationSize(value.`embedMs`) +
+            FfiConverterUInt.allocationSize(value.`embedded`) +
+            FfiConverterDouble.allocationSize(value.`posterMs`) +
+            FfiConverterDouble.allocationSize(value.`loopMs`) +
+            FfiConverterDouble.allocationSize(value.`totalMs`)
+    )
+
+    override fun write(value: PreviewTimings, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`sampleMs`, buf)
+            FfiConverterDouble.write(value.`embedMs`, buf)
+            FfiConverterUInt.write(value.`embedded`, buf)
+            FfiConverterDouble.write(value.`posterMs`, buf)
+            FfiConverterDouble.write(value.`loopMs`, buf)
+            FfiConverterDouble.write(value.`totalMs`, buf)
+    }
+}
+
+
+
 data class Recipe (
     /**
      * Source media; relative paths resolve against `base_dir`.
@@ -2565,6 +3698,78 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalSequenceTypeCaption.write(value.`captions`, buf)
             FfiConverterOptionalTypeSubtitlesSpec.write(value.`subtitles`, buf)
             FfiConverterOptionalString.write(value.`baseDir`, buf)
+    }
+}
+
+
+
+/**
+ * One candidate frame with its score.
+ */
+data class ScoredCandidate (
+    var `time`: kotlin.Double
+    , 
+    var `score`: kotlin.Float
+    , 
+    /**
+     * Picture-quality prior, 0–1.
+     */
+    var `quality`: kotlin.Float
+    , 
+    /**
+     * Taste similarity (absent on a cold profile or for a rejected frame).
+     */
+    var `similarity`: kotlin.Float?
+    , 
+    var `rejected`: FrameReject?
+    , 
+    var `keyframe`: kotlin.Boolean
+    , 
+    var `sceneChange`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeScoredCandidate: FfiConverterRustBuffer<ScoredCandidate> {
+    override fun read(buf: ByteBuffer): ScoredCandidate {
+        return ScoredCandidate(
+            FfiConverterDouble.read(buf),
+            FfiConverterFloat.read(buf),
+            FfiConverterFloat.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalTypeFrameReject.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ScoredCandidate) = (
+            FfiConverterDouble.allocationSize(value.`time`) +
+            FfiConverterFloat.allocationSize(value.`score`) +
+            FfiConverterFloat.allocationSize(value.`quality`) +
+            FfiConverterOptionalFloat.allocationSize(value.`similarity`) +
+            FfiConverterOptionalTypeFrameReject.allocationSize(value.`rejected`) +
+            FfiConverterBoolean.allocationSize(value.`keyframe`) +
+            FfiConverterBoolean.allocationSize(value.`sceneChange`)
+    )
+
+    override fun write(value: ScoredCandidate, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`time`, buf)
+            FfiConverterFloat.write(value.`score`, buf)
+            FfiConverterFloat.write(value.`quality`, buf)
+            FfiConverterOptionalFloat.write(value.`similarity`, buf)
+            FfiConverterOptionalTypeFrameReject.write(value.`rejected`, buf)
+            FfiConverterBoolean.write(value.`keyframe`, buf)
+            FfiConverterBoolean.write(value.`sceneChange`, buf)
     }
 }
 
@@ -3418,6 +4623,45 @@ public object FfiConverterTypeFit: FfiConverterRustBuffer<Fit> {
 
 
 
+/**
+ * Why a candidate frame was not usable.
+ */
+
+enum class FrameReject {
+    
+    NEAR_BLACK,
+    NEAR_WHITE,
+    FLAT,
+    BLURRED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFrameReject: FfiConverterRustBuffer<FrameReject> {
+    override fun read(buf: ByteBuffer) = try {
+        FrameReject.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: FrameReject) = 4UL
+
+    override fun write(value: FrameReject, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 enum class LoopMode {
     
@@ -3454,6 +4698,47 @@ public object FfiConverterTypeLoopMode: FfiConverterRustBuffer<LoopMode> {
     override fun allocationSize(value: LoopMode) = 4UL
 
     override fun write(value: LoopMode, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Poster picture format.
+ */
+
+enum class PosterFormat {
+    
+    JPEG,
+    PNG,
+    /**
+     * Lossless WebP.
+     */
+    WEBP;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePosterFormat: FfiConverterRustBuffer<PosterFormat> {
+    override fun read(buf: ByteBuffer) = try {
+        PosterFormat.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: PosterFormat) = 4UL
+
+    override fun write(value: PosterFormat, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -3889,6 +5174,38 @@ public object FfiConverterOptionalTypeLoopSpec: FfiConverterRustBuffer<LoopSpec?
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypePreviewOptions: FfiConverterRustBuffer<PreviewOptions?> {
+    override fun read(buf: ByteBuffer): PreviewOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePreviewOptions.read(buf)
+    }
+
+    override fun allocationSize(value: PreviewOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePreviewOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PreviewOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePreviewOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeShadowOffset: FfiConverterRustBuffer<ShadowOffset?> {
     override fun read(buf: ByteBuffer): ShadowOffset? {
         if (buf.get().toInt() == 0) {
@@ -4113,6 +5430,70 @@ public object FfiConverterOptionalTypeFit: FfiConverterRustBuffer<Fit?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeFrameReject: FfiConverterRustBuffer<FrameReject?> {
+    override fun read(buf: ByteBuffer): FrameReject? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFrameReject.read(buf)
+    }
+
+    override fun allocationSize(value: FrameReject?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFrameReject.allocationSize(value)
+        }
+    }
+
+    override fun write(value: FrameReject?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFrameReject.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypePosterFormat: FfiConverterRustBuffer<PosterFormat?> {
+    override fun read(buf: ByteBuffer): PosterFormat? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePosterFormat.read(buf)
+    }
+
+    override fun allocationSize(value: PosterFormat?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePosterFormat.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PosterFormat?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePosterFormat.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeStylePreset: FfiConverterRustBuffer<StylePreset?> {
     override fun read(buf: ByteBuffer): StylePreset? {
         if (buf.get().toInt() == 0) {
@@ -4241,6 +5622,34 @@ public object FfiConverterOptionalSequenceTypeWordTime: FfiConverterRustBuffer<L
 /**
  * @suppress
  */
+public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String> {
+        val len = buf.getInt()
+        return List<kotlin.String>(len) {
+            FfiConverterString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeCaption: FfiConverterRustBuffer<List<Caption>> {
     override fun read(buf: ByteBuffer): List<Caption> {
         val len = buf.getInt()
@@ -4259,6 +5668,34 @@ public object FfiConverterSequenceTypeCaption: FfiConverterRustBuffer<List<Capti
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeCaption.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer<List<ClipRank>> {
+    override fun read(buf: ByteBuffer): List<ClipRank> {
+        val len = buf.getInt()
+        return List<ClipRank>(len) {
+            FfiConverterTypeClipRank.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ClipRank>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeClipRank.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ClipRank>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeClipRank.write(it, buf)
         }
     }
 }
@@ -4315,6 +5752,34 @@ public object FfiConverterSequenceTypeOutputSpec: FfiConverterRustBuffer<List<Ou
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeOutputSpec.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeScoredCandidate: FfiConverterRustBuffer<List<ScoredCandidate>> {
+    override fun read(buf: ByteBuffer): List<ScoredCandidate> {
+        val len = buf.getInt()
+        return List<ScoredCandidate>(len) {
+            FfiConverterTypeScoredCandidate.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ScoredCandidate>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeScoredCandidate.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ScoredCandidate>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeScoredCandidate.write(it, buf)
         }
     }
 }
