@@ -185,22 +185,12 @@ fn demux(
 ) -> Result<()> {
     let mut video_done = false;
     let mut audio_done = adec.is_none();
-    let mut errors_in_a_row = 0;
+    let mut reader = crate::source::packets::PacketReader::default();
     while !(video_done && audio_done) {
         if cancel.is_cancelled() {
             return Err(Error::cancelled());
         }
-        let mut packet = ff::Packet::empty();
-        match packet.read(input) {
-            Ok(()) => errors_in_a_row = 0,
-            Err(ff::Error::Eof) => break,
-            Err(ff::Error::InvalidData) if errors_in_a_row < 1000 => {
-                errors_in_a_row += 1;
-                continue;
-            }
-            // Any other read error is sticky in libavformat: treat it as the end of what decodes.
-            Err(_) => break,
-        }
+        let Some(packet) = reader.next(input) else { break };
         let idx = packet.stream();
         if idx == vindex && !video_done {
             vdec.send(&packet);

@@ -5,6 +5,8 @@
 
 use ffmpeg_next as ff;
 
+use crate::source::packets::PacketReader;
+
 use crate::error::{Error, Result};
 use crate::frame::Frame;
 use crate::source::open::open_input;
@@ -101,18 +103,8 @@ fn read_index(path: &std::path::Path) -> Result<Index> {
     let (vindex, tb) = (stream.index(), f64::from(stream.time_base()));
     let start = if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() };
     let (mut frames, mut keys) = (Vec::new(), Vec::new());
-    let mut errors = 0;
-    loop {
-        let mut packet = ff::Packet::empty();
-        match packet.read(&mut input) {
-            Ok(()) => {}
-            Err(ff::Error::Eof) => break,
-            Err(ff::Error::InvalidData) if errors < 1000 => {
-                errors += 1;
-                continue;
-            }
-            Err(_) => break,
-        }
+    let mut reader = PacketReader::default();
+    while let Some(packet) = reader.next(&mut input) {
         if packet.stream() != vindex {
             continue;
         }
@@ -259,18 +251,8 @@ fn decode_targets(
             }
         }
     };
-    let mut errors = 0;
-    loop {
-        let mut packet = ff::Packet::empty();
-        match packet.read(&mut input) {
-            Ok(()) => {}
-            Err(ff::Error::Eof) => break,
-            Err(ff::Error::InvalidData) if errors < 1000 => {
-                errors += 1;
-                continue;
-            }
-            Err(_) => break,
-        }
+    let mut reader = PacketReader::default();
+    while let Some(packet) = reader.next(&mut input) {
         if packet.stream() != vindex {
             continue;
         }

@@ -55,18 +55,9 @@ pub fn frame_at(clip: &Path, time: f64, short_side: u32) -> Result<Frame> {
         }
         t >= time - step / 2.0
     };
-    let mut errors = 0;
+    let mut reader = crate::source::packets::PacketReader::default();
     while !done {
-        let mut packet = ff::Packet::empty();
-        match packet.read(&mut input) {
-            Ok(()) => {}
-            Err(ff::Error::Eof) => break,
-            Err(ff::Error::InvalidData) if errors < 1000 => {
-                errors += 1;
-                continue;
-            }
-            Err(_) => break,
-        }
+        let Some(packet) = reader.next(&mut input) else { break };
         if packet.stream() != vindex {
             continue;
         }

@@ -2,6 +2,7 @@
 
 pub mod audio;
 pub mod open;
+pub mod packets;
 pub mod probe;
 pub mod video;
 
