@@ -1,7 +1,7 @@
 //! One output's worker: constant-rate sampling of decoded frames, reframing, encoding one pass.
 
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use crate::captions::Overlay;
@@ -9,8 +9,9 @@ use crate::encode::video::open_video_encoder;
 use crate::encode::EncodedStream;
 use crate::error::{Error, Result};
 use crate::export::control::{CancelToken, Progress};
+use crate::export::panic_text;
 use crate::frame::reframe::Reframer;
-use crate::frame::Frame;
+use crate::frame::{Frame, Yuv};
 use crate::plan::OutputPlan;
 use crate::recipe::LoopMode;
 
@@ -25,14 +26,67 @@ pub(crate) fn render_output(
     cancel: &CancelToken,
     progress: &Progress,
 ) -> Result<EncodedStream> {
-    let mut reframer = Reframer::new(work_size.0, work_size.1, out.width, out.height, out.fit, out.background);
     let mut encoder = open_video_encoder(&out.encoder, out.width, out.height, out.fps)?;
+    let keyframes = out.video_timeline().keyframes();
+    // Reframing and encoding run on two threads, one picture apart, so the reframe of frame n+1
+    // overlaps x264's work on frame n instead of adding to it. Encoded pictures come back to be
+    // drawn into again.
+    let (to_encoder, pictures) = sync_channel::<(Frame, u32)>(1);
+    let (recycle, recycled) = channel::<Frame>();
+    std::thread::scope(|scope| {
+        let encoding = scope.spawn(move || -> Result<EncodedStream> {
+            for (pic, pos) in pictures {
+                encoder.encode(&pic, i64::from(pos), keyframes.contains(&pos))?;
+                progress.add(1);
+                let _ = recycle.send(pic);
+            }
+            encoder.finish()
+        });
+        let drawn = draw_pictures(out, seg_start, work_size, frames, cancel, &to_encoder, &recycled);
+        drop(to_encoder);
+        let encoded = encoding
+            .join()
+            .unwrap_or_else(|p| Err(Error::internal(format!("video encoder thread failed: {}", panic_text(&p)))));
+        match (drawn, encoded) {
+            // The encoder's own error explains why it stopped taking pictures.
+            (Err(Stop::EncoderGone) | Ok(()), Err(e)) => Err(e),
+            (Err(Stop::EncoderGone), Ok(_)) => Err(Error::internal("video encoder stopped early")),
+            (Err(Stop::Failed(e)), _) => Err(e),
+            (Ok(()), Ok(stream)) => Ok(stream),
+        }
+    })
+}
+
+/// Why drawing stopped early.
+enum Stop {
+    Failed(Error),
+    /// The encoder thread hung up: it failed, and its error is the one to report.
+    EncoderGone,
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Stop {
+        Stop::Failed(e)
+    }
+}
+
+/// Constant-rate sampling, reframing and captions: sends each output picture, in output order,
+/// with its position in the output.
+fn draw_pictures(
+    out: &OutputPlan,
+    seg_start: f64,
+    work_size: (u32, u32),
+    frames: Receiver<Decoded>,
+    cancel: &CancelToken,
+    to_encoder: &SyncSender<(Frame, u32)>,
+    recycled: &Receiver<Frame>,
+) -> std::result::Result<(), Stop> {
+    let mut reframer = Reframer::new(work_size.0, work_size.1, out.width, out.height, out.fit, out.background);
     let t = out.timeline;
     // Captions that differ between passes turn the loop into one flat pass (see OutputPlan).
     let vt = out.video_timeline();
     let full = out.captions_per_pass;
     let encoded = vt.encoded();
-    let keyframes = vt.keyframes();
     let fps = out.fps_f64();
     let mut overlay = out.captions.clone().map(|c| Overlay::new(c, out.width, out.height, fps, seg_start, t));
     let spill_dir = out.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")).to_path_buf();
@@ -50,12 +104,14 @@ pub(crate) fn render_output(
     // Beside the output, not in the system temp dir: on Android that is not writable by apps.
     let needs_spill = if full { t.total > t.seg_frames } else { t.mode == LoopMode::Boomerang && encoded > t.seg_frames };
     let mut spill = needs_spill.then(|| Spill::new(spill_dir));
+    let send = |pic: Frame, pos: u32| to_encoder.send((pic, pos)).map_err(|_| Stop::EncoderGone);
 
-    let mut emit = |seg_i: u32, frame: &Frame| -> Result<()> {
+    let mut emit = |seg_i: u32, frame: &Frame| -> std::result::Result<(), Stop> {
         if cancel.is_cancelled() {
-            return Err(Error::cancelled());
+            return Err(Error::cancelled().into());
         }
-        let mut pic = reframer.apply(frame);
+        let mut pic = recycled.try_recv().unwrap_or_else(|_| Frame::filled(2, 2, Yuv::BLACK));
+        reframer.apply_into(frame, &mut pic);
         if let Some(s) = spill.as_mut() {
             // Kept without captions: later passes draw their own.
             if spill_index(seg_i).is_some() {
@@ -66,8 +122,7 @@ pub(crate) fn render_output(
             if let Some(o) = overlay.as_mut() {
                 o.apply(&mut pic, seg_i);
             }
-            encoder.encode(&pic, i64::from(seg_i), keyframes.contains(&seg_i))?;
-            progress.add(1);
+            send(pic, seg_i)?;
         }
         Ok(())
     };
@@ -101,7 +156,7 @@ pub(crate) fn render_output(
     if let Some(mut s) = spill.take() {
         for pos in t.seg_frames..encoded {
             if cancel.is_cancelled() {
-                return Err(Error::cancelled());
+                return Err(Error::cancelled().into());
             }
             let seg_i = t.frame_at(pos);
             let index = spill_index(seg_i).ok_or_else(|| Error::internal("loop frame missing from the frame store"))?;
@@ -109,11 +164,10 @@ pub(crate) fn render_output(
             if let Some(o) = overlay.as_mut() {
                 o.apply(&mut pic, pos);
             }
-            encoder.encode(&pic, i64::from(pos), keyframes.contains(&pos))?;
-            progress.add(1);
+            send(pic, pos)?;
         }
     }
-    encoder.finish()
+    Ok(())
 }
 
 /// Reframed frames of a boomerang's middle, kept in an unnamed temporary file instead of memory.

@@ -173,6 +173,14 @@ impl Reframer {
 
     /// Produces the `out_w` x `out_h` picture for `src`.
     pub fn apply(&mut self, src: &Frame) -> Frame {
+        let mut out = Frame::filled(self.out_w, self.out_h, Yuv { y: 0, u: 0, v: 0 });
+        self.apply_into(src, &mut out);
+        out
+    }
+
+    /// Like [`Reframer::apply`], but draws into `out`, reusing its buffers (the export recycles
+    /// encoded pictures this way instead of allocating 3 MB per 1080p frame).
+    pub fn apply_into(&mut self, src: &Frame, out: &mut Frame) {
         if (even(src.width), even(src.height)) != (self.src_w, self.src_h) {
             // The stream changed size mid-way: re-plan rather than mis-crop.
             *self = Reframer::new(
@@ -184,14 +192,14 @@ impl Reframer {
                 self.background,
             );
         }
-        let mut out = self.blank_output();
+        self.prepare_output(out);
         if let Fill::Backdrop {
             crop,
             small_w,
             small_h,
         } = self.fill
         {
-            self.draw_backdrop(src, &mut out, crop, small_w, small_h);
+            self.draw_backdrop(src, out, crop, small_w, small_h);
         }
         let main = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(MAIN_FILTER));
         let (crop, dest) = (self.crop, self.dest);
@@ -223,7 +231,6 @@ impl Reframer {
             let r = resize_plane(&mut self.main, &main, (s, sw, sh), crop, (d, ow, oh), dest);
             debug_assert!(r.is_ok(), "reframe resize failed: {r:?}");
         }
-        out
     }
 
     /// Where the whole source picture lands in the output: (x, y, w, h) in output
@@ -240,14 +247,20 @@ impl Reframer {
         )
     }
 
-    /// The output buffer before the picture goes in: bars pre-filled for Pad;
-    /// zeroed (cheap, calloc) when everything will be overwritten anyway.
-    fn blank_output(&self) -> Frame {
-        let c = match self.fill {
-            Fill::Solid(c) => c,
-            _ => Yuv { y: 0, u: 0, v: 0 },
-        };
-        Frame::filled(self.out_w, self.out_h, c)
+    /// Sizes `out` for this output and paints Pad's bars; with the other fills every pixel is
+    /// drawn anyway. Bars are repainted each time: a reused picture may carry captions.
+    fn prepare_output(&self, out: &mut Frame) {
+        let (w, h) = (self.out_w as usize, self.out_h as usize);
+        out.width = self.out_w;
+        out.height = self.out_h;
+        out.y.resize(w * h, 0);
+        out.u.resize(w * h / 4, 0);
+        out.v.resize(w * h / 4, 0);
+        if let Fill::Solid(c) = self.fill {
+            out.y.fill(c.y);
+            out.u.fill(c.u);
+            out.v.fill(c.v);
+        }
     }
 
     /// Fills the bars of `out` (everything outside `self.dest`) with the blurred,
