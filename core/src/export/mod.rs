@@ -132,7 +132,14 @@ fn decode_and_render(plan: &Plan, cancel: &CancelToken, progress: &Progress) -> 
         false => None,
     };
     if plan.seg_start > 0.0 {
-        let ts = ((audio_start - 0.5).max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+        // Audio wants its preroll and some slack for interleaving. Video alone only needs the
+        // keyframe at or before the first frame (seek times are absolute: add the stream's start),
+        // so a trim that starts on a keyframe decodes nothing it does not show.
+        let from = match adec {
+            Some(_) => audio_start - 0.5,
+            None => plan.seg_start + vdec.start_seconds() + 0.001,
+        };
+        let ts = (from.max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
         // A failed seek (damaged index) just means decoding from the start.
         let _ = input.seek(ts, ..ts);
     }

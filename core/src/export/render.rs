@@ -31,7 +31,7 @@ pub(crate) fn render_output(
     // Reframing and encoding run on two threads, one picture apart, so the reframe of frame n+1
     // overlaps x264's work on frame n instead of adding to it. Encoded pictures come back to be
     // drawn into again.
-    let (to_encoder, pictures) = sync_channel::<(Frame, u32)>(1);
+    let (to_encoder, pictures) = sync_channel::<(Frame, u32)>(0);
     let (recycle, recycled) = channel::<Frame>();
     std::thread::scope(|scope| {
         let encoding = scope.spawn(move || -> Result<EncodedStream> {

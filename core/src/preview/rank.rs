@@ -100,6 +100,18 @@ pub fn best_window(scored: &[ScoredCandidate], duration: f64, window: f64) -> (f
     (start, start + window)
 }
 
+/// Moves a window to start on the nearest keyframe candidate within half a second, if the window
+/// still fits: the rendition then decodes from its first frame, with no run-up from an earlier
+/// keyframe. The shift is far below the curve's resolution of what is worth showing.
+pub fn snap_to_keyframe(scored: &[ScoredCandidate], (start, end): (f64, f64), duration: f64) -> (f64, f64) {
+    let len = end - start;
+    scored
+        .iter()
+        .filter(|c| c.keyframe && (c.time - start).abs() <= 0.5 && c.time >= 0.0 && c.time + len <= duration + 1e-9)
+        .min_by(|a, b| (a.time - start).abs().total_cmp(&(b.time - start).abs()))
+        .map_or((start, end), |c| (c.time, c.time + len))
+}
+
 fn score_at(scored: &[ScoredCandidate], t: f64) -> f64 {
     // Sample and hold: a candidate stands for the frames up to the next one. Encoders start a
     // keyframe at each cut, so a new scene begins exactly at a candidate.
@@ -113,6 +125,15 @@ mod tests {
 
     fn c(time: f64, score: f32) -> ScoredCandidate {
         ScoredCandidate { time, score, quality: 0.5, similarity: None, rejected: None, keyframe: true, scene_change: false }
+    }
+
+    #[test]
+    fn window_snaps_to_a_near_keyframe_that_keeps_it_inside_the_clip() {
+        let mut cands = vec![c(0.0, 0.1), c(2.0, 0.9), c(4.0, 0.2)];
+        cands.push(ScoredCandidate { keyframe: false, ..c(2.2, 0.9) });
+        assert_eq!(snap_to_keyframe(&cands, (2.3, 5.3), 10.0), (2.0, 5.0));
+        assert_eq!(snap_to_keyframe(&cands, (2.7, 5.7), 10.0), (2.7, 5.7), "no keyframe within 0.5 s");
+        assert_eq!(snap_to_keyframe(&cands, (3.6, 6.6), 6.8), (3.6, 6.6), "4.0 would run past the end");
     }
 
     #[test]
