@@ -1,0 +1,250 @@
+//! The `blur` fill: a blurred, darkened cover-crop of the frame behind the picture, built at 1/8
+//! size and stretched only where the bars are.
+
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions};
+use rayon::prelude::*;
+
+use super::geometry::{RectF, RectU};
+use super::resize::resize_plane;
+use super::Reframer;
+use crate::frame::Frame;
+
+/// Backdrop: smooth, cheap, and there is no detail left to preserve.
+const BACKDROP_FILTER: FilterType = FilterType::Bilinear;
+/// Backdrop is built at 1/BACKDROP_DIV of the output size.
+pub(super) const BACKDROP_DIV: u32 = 8;
+/// Backdrop luma keeps this fraction of its contrast above black.
+const BACKDROP_LUMA_GAIN: f32 = 0.6;
+/// Backdrop chroma keeps this fraction of its saturation.
+const BACKDROP_CHROMA_GAIN: f32 = 0.85;
+/// Box blur passes; three approximate a Gaussian closely.
+const BLUR_PASSES: usize = 3;
+/// Box radius = short side of the small backdrop / this. With 3 passes, sigma is
+/// ~6% of the output's short side: the heavy blur social apps use.
+const BLUR_RADIUS_DIV: usize = 20;
+
+/// Scratch for the blurred backdrop, kept between frames.
+#[derive(Default)]
+pub(super) struct BackdropBufs {
+    /// One plane of the low-resolution backdrop.
+    small: Vec<u8>,
+    /// `small` stretched to the output width (still low-resolution vertically).
+    wide: Vec<u8>,
+    /// Box blur intermediates.
+    tmp: Vec<u8>,
+    sums: Vec<u32>,
+    luma_lut: Vec<u8>,
+    chroma_lut: Vec<u8>,
+}
+
+impl Reframer {
+    /// Fills the bars of `out` (everything outside `self.dest`) with the blurred,
+    /// darkened cover-crop of `src`.
+    pub(super) fn draw_backdrop(
+        &mut self,
+        src: &Frame,
+        out: &mut Frame,
+        crop: RectF,
+        small_w: u32,
+        small_h: u32,
+    ) {
+        let bufs = &mut self.bufs;
+        if bufs.luma_lut.is_empty() {
+            bufs.luma_lut = gain_lut(16.0, BACKDROP_LUMA_GAIN);
+            bufs.chroma_lut = gain_lut(128.0, BACKDROP_CHROMA_GAIN);
+        }
+        let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(BACKDROP_FILTER));
+        let (sw, sh, ow, oh) = (self.src_w, self.src_h, self.out_w, self.out_h);
+        let planes: [(&Vec<u8>, &mut Vec<u8>, u32); 3] = [
+            (&src.y, &mut out.y, 1),
+            (&src.u, &mut out.u, 2),
+            (&src.v, &mut out.v, 2),
+        ];
+        for (i, (s, d, div)) in planes.into_iter().enumerate() {
+            let (bw, bh, dw, dh) = (small_w / div, small_h / div, ow / div, oh / div);
+            let (crop, hole) = if div == 1 {
+                (crop, self.dest)
+            } else {
+                (crop.halved(), self.dest.halved())
+            };
+
+            // Downscale with a proper (area-covering) filter so nothing aliases.
+            bufs.small.resize((bw * bh) as usize, 0);
+            let small_rect = RectU {
+                x: 0,
+                y: 0,
+                w: bw,
+                h: bh,
+            };
+            let r = resize_plane(
+                &mut self.backdrop,
+                &opts,
+                (s, sw / div, sh / div),
+                crop,
+                (&mut bufs.small, bw, bh),
+                small_rect,
+            );
+            debug_assert!(r.is_ok(), "backdrop downscale failed: {r:?}");
+
+            let radius = (bw.min(bh) as usize / BLUR_RADIUS_DIV).max(1);
+            box_blur(
+                &mut bufs.small,
+                &mut bufs.tmp,
+                &mut bufs.sums,
+                bw as usize,
+                bh as usize,
+                radius,
+                BLUR_PASSES,
+            );
+            let lut = if i == 0 {
+                &bufs.luma_lut
+            } else {
+                &bufs.chroma_lut
+            };
+            bufs.small.iter_mut().for_each(|p| *p = lut[*p as usize]);
+
+            // Upscale in two steps: widen the few small rows (cheap), then
+            // interpolate output rows ourselves, skipping what the picture covers.
+            bufs.wide.resize((dw * bh) as usize, 0);
+            let whole_small = RectF {
+                x: 0.0,
+                y: 0.0,
+                w: bw as f64,
+                h: bh as f64,
+            };
+            let wide_rect = RectU {
+                x: 0,
+                y: 0,
+                w: dw,
+                h: bh,
+            };
+            let r = resize_plane(
+                &mut self.backdrop,
+                &opts,
+                (&bufs.small, bw, bh),
+                whole_small,
+                (&mut bufs.wide, dw, bh),
+                wide_rect,
+            );
+            debug_assert!(r.is_ok(), "backdrop widen failed: {r:?}");
+            stretch_rows_around(&bufs.wide, bh as usize, d, dw as usize, dh as usize, hole);
+        }
+    }
+}
+
+/// Linearly interpolates the `src_h` rows of `wide` (`w` wide) up to the `dst_h`
+/// rows of `dst`, writing only outside `hole`. Sample positions match
+/// fast_image_resize's (pixel centres aligned), so this is plain bilinear.
+pub(super) fn stretch_rows_around(
+    wide: &[u8],
+    src_h: usize,
+    dst: &mut [u8],
+    w: usize,
+    dst_h: usize,
+    hole: RectU,
+) {
+    if w == 0 || src_h == 0 || wide.len() < w * src_h {
+        return;
+    }
+    let scale = src_h as f64 / dst_h as f64;
+    let (hx0, hx1) = (hole.x as usize, (hole.x + hole.w) as usize);
+    let (hy0, hy1) = (hole.y as usize, (hole.y + hole.h) as usize);
+    dst.par_chunks_mut(w)
+        .take(dst_h)
+        .enumerate()
+        .for_each(|(y, row)| {
+            let pos = ((y as f64 + 0.5) * scale - 0.5).clamp(0.0, (src_h - 1) as f64);
+            let i0 = pos as usize;
+            let i1 = (i0 + 1).min(src_h - 1);
+            let wt = ((pos - i0 as f64) * 256.0).round() as u16;
+            let (a, b) = (&wide[i0 * w..(i0 + 1) * w], &wide[i1 * w..(i1 + 1) * w]);
+            let spans: &[(usize, usize)] = if (hy0..hy1).contains(&y) {
+                &[(0, hx0), (hx1, w)]
+            } else {
+                &[(0, w)]
+            };
+            for &(x0, x1) in spans {
+                lerp_row(&a[x0..x1], &b[x0..x1], &mut row[x0..x1], wt);
+            }
+        });
+}
+
+/// `d = a + (b - a) * wt / 256`, rounded; written to auto-vectorise.
+fn lerp_row(a: &[u8], b: &[u8], d: &mut [u8], wt: u16) {
+    let wa = 256 - wt;
+    for ((d, &a), &b) in d.iter_mut().zip(a).zip(b) {
+        *d = ((a as u16 * wa + b as u16 * wt + 128) >> 8) as u8;
+    }
+}
+
+/// Maps v to `pivot + (v - pivot) * gain`, i.e. pulls values toward `pivot`.
+fn gain_lut(pivot: f32, gain: f32) -> Vec<u8> {
+    (0..=255u32)
+        .map(|v| {
+            (pivot + (v as f32 - pivot) * gain)
+                .round()
+                .clamp(0.0, 255.0) as u8
+        })
+        .collect()
+}
+
+/// In-place separable box blur of a `w`x`h` plane, `passes` times, edges clamped.
+fn box_blur(
+    plane: &mut [u8],
+    tmp: &mut Vec<u8>,
+    sums: &mut Vec<u32>,
+    w: usize,
+    h: usize,
+    r: usize,
+    passes: usize,
+) {
+    if w == 0 || h == 0 || plane.len() < w * h {
+        return;
+    }
+    tmp.resize(w * h, 0);
+    for _ in 0..passes {
+        for (s, d) in plane.chunks_exact(w).zip(tmp.chunks_exact_mut(w)) {
+            blur_line(s, d, r);
+        }
+        blur_columns(tmp, plane, sums, w, h, r);
+    }
+}
+
+/// Vertical box pass with a running sum per column, a whole row at a time
+/// (sequential memory access, vectorisable).
+fn blur_columns(src: &[u8], dst: &mut [u8], sums: &mut Vec<u32>, w: usize, h: usize, r: usize) {
+    let row = |i: isize| {
+        let i = i.clamp(0, h as isize - 1) as usize;
+        &src[i * w..(i + 1) * w]
+    };
+    let (r_i, win) = (r as isize, 2 * r as u32 + 1);
+    sums.clear();
+    sums.resize(w, 0);
+    for k in -r_i..=r_i {
+        sums.iter_mut()
+            .zip(row(k))
+            .for_each(|(s, &p)| *s += p as u32);
+    }
+    for (y, out) in dst.chunks_exact_mut(w).take(h).enumerate() {
+        out.iter_mut()
+            .zip(sums.iter())
+            .for_each(|(d, &s)| *d = ((s + win / 2) / win) as u8);
+        let (add, sub) = (row(y as isize + r_i + 1), row(y as isize - r_i));
+        for ((s, &a), &b) in sums.iter_mut().zip(add).zip(sub) {
+            *s = *s + a as u32 - b as u32;
+        }
+    }
+}
+
+/// Running-sum box average along one row, window 2r+1, edges clamped.
+fn blur_line(src: &[u8], dst: &mut [u8], r: usize) {
+    let n = src.len() as isize;
+    let at = |i: isize| src[i.clamp(0, n - 1) as usize] as u32;
+    let (r_i, win) = (r as isize, 2 * r as u32 + 1);
+    let mut sum: u32 = (-r_i..=r_i).map(at).sum();
+    for (i, d) in dst.iter_mut().enumerate() {
+        let i = i as isize;
+        *d = ((sum + win / 2) / win) as u8;
+        sum = sum + at(i + r_i + 1) - at(i - r_i);
+    }
+}
