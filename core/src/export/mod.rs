@@ -132,12 +132,13 @@ fn decode_and_render(plan: &Plan, cancel: &CancelToken, progress: &Progress) -> 
         false => None,
     };
     if plan.seg_start > 0.0 {
-        // Audio wants its preroll and some slack for interleaving. Video alone only needs the
-        // keyframe at or before the first frame (seek times are absolute: add the stream's start),
-        // so a trim that starts on a keyframe decodes nothing it does not show.
+        // Audio wants its preroll and some slack for interleaving. Video alone, from a container
+        // with a keyframe index (MP4/MOV, MKV/WebM), only needs the keyframe at or before the first
+        // frame (seek times are absolute: add the stream's start), so a trim that starts on a
+        // keyframe decodes nothing it does not show. Other containers seek by estimate: keep slack.
         let from = match adec {
-            Some(_) => audio_start - 0.5,
-            None => plan.seg_start + vdec.start_seconds() + 0.001,
+            None if crate::source::open::seeks_exactly(&input) => plan.seg_start + vdec.start_seconds() + 0.001,
+            _ => audio_start - 0.5,
         };
         let ts = (from.max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
         // A failed seek (damaged index) just means decoding from the start.

@@ -303,7 +303,9 @@ fn decode_range(
     dec.set_skip_deblock_except_keyframes();
     if begin > 0.0 {
         // To the first keyframe of this run; a failed or early seek only means reading further.
-        let ts = ((begin + start as f64 * tb + 0.0005) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+        // Containers without a keyframe index seek by estimate: aim a second early.
+        let slack = if crate::source::open::seeks_exactly(&input) { -0.0005 } else { 1.0 };
+        let ts = ((begin + start as f64 * tb - slack).max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
         let _ = input.seek(ts, ..ts);
     }
     let mut started = !begin.is_finite() || begin <= 0.0;

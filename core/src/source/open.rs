@@ -94,3 +94,9 @@ fn refuse_text_playlists(path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// Whether the container seeks exactly to a keyframe through an index (MP4/MOV, MKV/WebM), rather
+/// than by an estimate that can land late (AVI without an index, MPEG-TS).
+pub fn seeks_exactly(input: &ff::format::context::Input) -> bool {
+    input.format().name().split(',').any(|n| n == "mp4" || n == "matroska")
+}
