@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::export::control::{CancelToken, Progress};
 use crate::export::panic_text;
 use crate::frame::reframe::Reframer;
-use crate::frame::{Frame, Yuv};
+use crate::frame::Frame;
 use crate::plan::OutputPlan;
 use crate::recipe::LoopMode;
 
@@ -110,7 +110,7 @@ fn draw_pictures(
         if cancel.is_cancelled() {
             return Err(Error::cancelled().into());
         }
-        let mut pic = recycled.try_recv().unwrap_or_else(|_| Frame::filled(2, 2, Yuv::BLACK));
+        let mut pic = recycled.try_recv().unwrap_or_else(|_| Frame::empty());
         reframer.apply_into(frame, &mut pic);
         if let Some(s) = spill.as_mut() {
             // Kept without captions: later passes draw their own.

@@ -65,6 +65,12 @@ impl Frame {
         }
     }
 
+    /// A 0x0 picture with no buffers: something to draw into (e.g. `Reframer::apply_into`),
+    /// which sizes it.
+    pub fn empty() -> Frame {
+        Frame { width: 0, height: 0, y: Vec::new(), u: Vec::new(), v: Vec::new() }
+    }
+
     pub fn chroma_width(&self) -> u32 {
         self.width / 2
     }

@@ -113,7 +113,7 @@ impl Reframer {
 
     /// Produces the `out_w` x `out_h` picture for `src`.
     pub fn apply(&mut self, src: &Frame) -> Frame {
-        let mut out = Frame::filled(self.out_w, self.out_h, Yuv { y: 0, u: 0, v: 0 });
+        let mut out = Frame::empty();
         self.apply_into(src, &mut out);
         out
     }
