@@ -26,6 +26,10 @@ pub struct Recipe {
     /// An SRT/WebVTT file whose cues are in source time, carried through trim and loop.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitles: Option<crate::captions::model::SubtitlesSpec>,
+    /// Peak memory to aim for, in MB. Outputs that would not fit together are encoded in further
+    /// decode passes (see `plan::passes`); unset, every output comes from one pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_memory_mb: Option<u32>,
     /// Directory that relative paths are resolved against (the recipe file's folder).
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,

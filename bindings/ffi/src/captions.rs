@@ -355,6 +355,7 @@ mod tests {
                 fade_in: Some(0.1),
                 fade_out: Some(0.2),
             }),
+            max_memory_mb: Some(250),
             base_dir: None,
         };
         let json = r##"{ "version": 1, "source": "in.mp4", "outputs": [ { "path": "out.mp4", "aspect": "9:16" } ],
@@ -374,7 +375,8 @@ mod tests {
             { "text": "f", "start": 0, "end": 3, "style": { "preset": "box" } },
             { "text": "g", "start": 0, "end": 3 } ],
           "subtitles": { "path": "talk.vtt", "style": { "preset": "plain", "align": "left" }, "position": "top",
-                         "fade_in": 0.1, "fade_out": 0.2 } }"##;
+                         "fade_in": 0.1, "fade_out": 0.2 },
+          "max_memory_mb": 250 }"##;
         let from_json = clipforge::Recipe::from_json(json, None).unwrap();
         assert_eq!(clipforge::Recipe::from(typed), from_json);
     }

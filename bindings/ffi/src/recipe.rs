@@ -28,6 +28,10 @@ pub struct Recipe {
     /// An SRT / WebVTT file whose cues are in SOURCE time.
     #[uniffi(default)]
     pub subtitles: Option<SubtitlesSpec>,
+    /// Peak memory to aim for, in MB: outputs that would not fit together are encoded in further
+    /// decode passes. Unset: every output comes from one decode pass (fastest, most memory).
+    #[uniffi(default)]
+    pub max_memory_mb: Option<u32>,
     /// Folder that relative `source`, output, subtitle and font paths resolve against.
     #[uniffi(default)]
     pub base_dir: Option<String>,
@@ -130,6 +134,7 @@ impl From<Recipe> for clipforge::Recipe {
             outputs: r.outputs.into_iter().map(Into::into).collect(),
             captions: r.captions.map(|c| c.into_iter().map(Into::into).collect()),
             subtitles: r.subtitles.map(Into::into),
+            max_memory_mb: r.max_memory_mb,
             base_dir: r.base_dir.map(PathBuf::from),
             // A new core field makes this literal stop compiling on purpose: mirror it above.
         }

@@ -69,19 +69,28 @@ fn export_inner(recipe: &Recipe, min_seconds: f64, progress: &(dyn Fn(f32) + Syn
     // Muxing and audio are cheap next to encoding; a tenth of the bar keeps the tail honest.
     let progress = Progress::new(progress, units + units / 10);
 
-    let (videos, clip) = decode_and_render(&plan, cancel, &progress)?;
-    let audio = encode_audio_tracks(&plan, clip)?;
-
+    // Each pass decodes the segment once for its outputs; audio comes with the first. Outputs are
+    // muxed as their pass ends, so finished streams do not wait in memory for later passes.
+    let mut audio = HashMap::new();
     let mut parts = Vec::new();
-    for (out, video) in plan.outputs.iter().zip(&videos) {
+    for (n, pass) in plan.decode_passes.iter().enumerate() {
         if cancel.is_cancelled() {
             return Err(Error::cancelled());
         }
-        let part = PartFile::create(&out.path)?;
-        let track = audio.get(&audio_key(out));
-        write_mp4(part.path(), video, &out.video_timeline(), track, &|| cancel.is_cancelled())?;
-        progress.add(units / 10 / plan.outputs.len() as u64);
-        parts.push(part);
+        let (videos, clip) = decode_and_render(&plan, pass, n == 0 && plan.with_audio, cancel, &progress)?;
+        if n == 0 {
+            audio = encode_audio_tracks(&plan, clip)?;
+        }
+        for (out, video) in pass.iter().map(|&i| &plan.outputs[i]).zip(&videos) {
+            if cancel.is_cancelled() {
+                return Err(Error::cancelled());
+            }
+            let part = PartFile::create(&out.path)?;
+            let track = audio.get(&audio_key(out));
+            write_mp4(part.path(), video, &out.video_timeline(), track, &|| cancel.is_cancelled())?;
+            progress.add(units / 10 / plan.outputs.len() as u64);
+            parts.push(part);
+        }
     }
     if cancel.is_cancelled() {
         return Err(Error::cancelled());
@@ -107,8 +116,15 @@ fn report(out: &crate::plan::OutputPlan) -> Result<OutputReport> {
     })
 }
 
-/// The single decode pass: demux, decode, hand each frame to every output's worker.
-fn decode_and_render(plan: &Plan, cancel: &CancelToken, progress: &Progress) -> Result<(Vec<EncodedStream>, Option<AudioClip>)> {
+/// One decode pass: demux, decode, hand each frame to the worker of every output in `pass`
+/// (indices into `plan.outputs`), and decode the audio too when `with_audio`.
+fn decode_and_render(
+    plan: &Plan,
+    pass: &[usize],
+    with_audio: bool,
+    cancel: &CancelToken,
+    progress: &Progress,
+) -> Result<(Vec<EncodedStream>, Option<AudioClip>)> {
     let mut input = open_input(&plan.source)?;
     let vstream = input
         .streams()
@@ -124,7 +140,7 @@ fn decode_and_render(plan: &Plan, cancel: &CancelToken, progress: &Progress) -> 
         .iter()
         .map(|o| plan.seg_start + f64::from(o.timeline.seg_frames) / o.fps_f64())
         .fold(plan.seg_end, f64::max);
-    let mut adec = match plan.with_audio {
+    let mut adec = match with_audio {
         true => match input.streams().best(ff::media::Type::Audio) {
             Some(s) => Some((s.index(), AudioDecoder::new(&s, audio_start, audio_end)?)),
             None => None,
@@ -148,7 +164,7 @@ fn decode_and_render(plan: &Plan, cancel: &CancelToken, progress: &Progress) -> 
     std::thread::scope(|scope| {
         let mut senders: Vec<Option<SyncSender<Decoded>>> = Vec::new();
         let mut workers = Vec::new();
-        for out in &plan.outputs {
+        for out in pass.iter().map(|&i| &plan.outputs[i]) {
             let (tx, rx) = sync_channel::<Decoded>(2);
             senders.push(Some(tx));
             workers.push(scope.spawn(move || {

@@ -1,5 +1,7 @@
 //! validate(recipe, source facts) → Plan: every duration, size and setting resolved once, up front.
 
+mod decode_passes;
+
 use std::path::{Path, PathBuf};
 
 use crate::captions::CaptionPlan;
@@ -31,6 +33,8 @@ pub struct Plan {
     pub work_size: (u32, u32),
     pub rotation: u32,
     pub outputs: Vec<OutputPlan>,
+    /// Output indices per decode pass: one pass for all unless the recipe sets `max_memory_mb`.
+    pub decode_passes: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -106,8 +110,12 @@ impl Plan {
             outputs.push(o);
         }
         check_paths(&source, &outputs)?;
-        if let [only] = outputs.as_mut_slice() {
-            only.encoder.threads = 2;
+        let decode_passes = decode_passes::group((v.width, v.height), &outputs, recipe.max_memory_mb);
+        for pass in &decode_passes {
+            // Outputs of one pass encode in parallel; an output alone gets both encoder threads.
+            if let [only] = pass.as_slice() {
+                outputs[*only].encoder.threads = 2;
+            }
         }
         let muted = recipe.audio.and_then(|a| a.mute).unwrap_or(mode == LoopMode::Boomerang);
         Ok(Plan {
@@ -120,6 +128,7 @@ impl Plan {
             work_size: work_size(source_size, &outputs),
             rotation: v.rotation,
             outputs,
+            decode_passes,
         })
     }
 }
