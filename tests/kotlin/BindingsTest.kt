@@ -213,7 +213,7 @@ fun main(args: Array<String>) {
         expect(rotated.rotation != 0u && rotated.displayWidth == rotated.height) { "rotated $rotated" }
     }
 
-    test("startExport typed recipe: repeat, three fits, progress from a Rust thread, join") {
+    test("startExport typed recipe: repeat, three fits, one decode pass each (maxMemoryMb), progress from a Rust thread, join") {
         val out = tempDir("typed")
         val rec = Recorder()
         val recipe = Recipe(
@@ -226,6 +226,8 @@ fun main(args: Array<String>) {
                 OutputSpec(path = File(out, "pad.mp4").path, aspect = "4:5", height = 320u, fit = Fit.PAD, background = "#202020", preset = "ultrafast"),
                 OutputSpec(path = File(out, "blur.mp4").path, aspect = "9:16", width = 180u, height = 320u, fit = Fit.BLUR, fps = 30.0, bitrate = 400_000uL, encoder = "libx264"),
             ),
+            // Below any output's estimate: three decode passes, progress still one monotonic 0..1.
+            maxMemoryMb = 1u,
         )
         val job = startExport(recipe, rec)
         val reports = job.join()

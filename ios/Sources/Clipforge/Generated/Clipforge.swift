@@ -2480,6 +2480,11 @@ public struct Recipe: Equatable, Hashable {
      */
     public var subtitles: SubtitlesSpec?
     /**
+     * Peak memory to aim for, in MB: outputs that would not fit together are encoded in further
+     * decode passes. Unset: every output comes from one decode pass (fastest, most memory).
+     */
+    public var maxMemoryMb: UInt32?
+    /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     public var baseDir: String?
@@ -2500,6 +2505,10 @@ public struct Recipe: Equatable, Hashable {
          * An SRT / WebVTT file whose cues are in SOURCE time.
          */subtitles: SubtitlesSpec? = nil, 
         /**
+         * Peak memory to aim for, in MB: outputs that would not fit together are encoded in further
+         * decode passes. Unset: every output comes from one decode pass (fastest, most memory).
+         */maxMemoryMb: UInt32? = nil, 
+        /**
          * Folder that relative `source`, output, subtitle and font paths resolve against.
          */baseDir: String? = nil) {
         self.source = source
@@ -2509,6 +2518,7 @@ public struct Recipe: Equatable, Hashable {
         self.outputs = outputs
         self.captions = captions
         self.subtitles = subtitles
+        self.maxMemoryMb = maxMemoryMb
         self.baseDir = baseDir
     }
 
@@ -2535,6 +2545,7 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
                 outputs: FfiConverterSequenceTypeOutputSpec.read(from: &buf), 
                 captions: FfiConverterOptionSequenceTypeCaption.read(from: &buf), 
                 subtitles: FfiConverterOptionTypeSubtitlesSpec.read(from: &buf), 
+                maxMemoryMb: FfiConverterOptionUInt32.read(from: &buf), 
                 baseDir: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -2547,6 +2558,7 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
         FfiConverterSequenceTypeOutputSpec.write(value.outputs, into: &buf)
         FfiConverterOptionSequenceTypeCaption.write(value.captions, into: &buf)
         FfiConverterOptionTypeSubtitlesSpec.write(value.subtitles, into: &buf)
+        FfiConverterOptionUInt32.write(value.maxMemoryMb, into: &buf)
         FfiConverterOptionString.write(value.baseDir, into: &buf)
     }
 }

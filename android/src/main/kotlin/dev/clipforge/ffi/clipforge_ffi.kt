@@ -3648,6 +3648,12 @@ data class Recipe (
     var `subtitles`: SubtitlesSpec? = null 
     , 
     /**
+     * Peak memory to aim for, in MB: outputs that would not fit together are encoded in further
+     * decode passes. Unset: every output comes from one decode pass (fastest, most memory).
+     */
+    var `maxMemoryMb`: kotlin.UInt? = null 
+    , 
+    /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     var `baseDir`: kotlin.String? = null 
@@ -3674,6 +3680,7 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterSequenceTypeOutputSpec.read(buf),
             FfiConverterOptionalSequenceTypeCaption.read(buf),
             FfiConverterOptionalTypeSubtitlesSpec.read(buf),
+            FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -3686,6 +3693,7 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterSequenceTypeOutputSpec.allocationSize(value.`outputs`) +
             FfiConverterOptionalSequenceTypeCaption.allocationSize(value.`captions`) +
             FfiConverterOptionalTypeSubtitlesSpec.allocationSize(value.`subtitles`) +
+            FfiConverterOptionalUInt.allocationSize(value.`maxMemoryMb`) +
             FfiConverterOptionalString.allocationSize(value.`baseDir`)
     )
 
@@ -3697,6 +3705,7 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterSequenceTypeOutputSpec.write(value.`outputs`, buf)
             FfiConverterOptionalSequenceTypeCaption.write(value.`captions`, buf)
             FfiConverterOptionalTypeSubtitlesSpec.write(value.`subtitles`, buf)
+            FfiConverterOptionalUInt.write(value.`maxMemoryMb`, buf)
             FfiConverterOptionalString.write(value.`baseDir`, buf)
     }
 }
