@@ -23,7 +23,7 @@ use crate::plan::{Plan, AUDIO_PREROLL};
 use crate::recipe::Recipe;
 use crate::source::audio::{AudioClip, AudioDecoder, SAMPLE_RATE};
 use crate::source::open::open_input;
-use crate::source::probe;
+use crate::source::probe::probe_input;
 use crate::source::video::VideoDecoder;
 pub use control::CancelToken;
 use control::Progress;
@@ -44,17 +44,34 @@ pub struct OutputReport {
 
 /// Runs `recipe`: every output or none is written. `progress` gets 0..1, never decreasing.
 pub fn export(recipe: &Recipe, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
-    export_with_min_duration(recipe, crate::plan::MIN_CLIP_SECONDS, progress, cancel)
+    export_with_mode(recipe, ExportMode::default(), progress, cancel)
 }
 
-/// [`export`] with another lower bound on the finished length (preview renditions, 2–6 s).
-pub(crate) fn export_with_min_duration(
+/// How an export runs beyond what its recipe says (crate-internal: preview renditions).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ExportMode {
+    /// Shortest finished clip accepted, seconds (preview renditions are 2–6 s).
+    pub min_seconds: f64,
+    /// Decode without the codec's deblocking filter: about a fifth less decoding work, for
+    /// outputs a third of the source's size or less, where the difference is invisible (≥ 47 dB
+    /// against a full decode at 360p from 1080p, docs/BENCHMARKS.md).
+    pub skip_deblocking: bool,
+}
+
+impl Default for ExportMode {
+    fn default() -> Self {
+        ExportMode { min_seconds: crate::plan::MIN_CLIP_SECONDS, skip_deblocking: false }
+    }
+}
+
+/// [`export`] in another [`ExportMode`].
+pub(crate) fn export_with_mode(
     recipe: &Recipe,
-    min_seconds: f64,
+    mode: ExportMode,
     progress: &(dyn Fn(f32) + Sync),
     cancel: &CancelToken,
 ) -> Result<Vec<OutputReport>> {
-    catch_unwind(AssertUnwindSafe(|| export_inner(recipe, min_seconds, progress, cancel)))
+    catch_unwind(AssertUnwindSafe(|| export_inner(recipe, mode, progress, cancel)))
         .unwrap_or_else(|p| Err(Error::internal(format!("export failed unexpectedly: {}", panic_text(&p)))))
 }
 
@@ -62,9 +79,13 @@ pub(crate) fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default()
 }
 
-fn export_inner(recipe: &Recipe, min_seconds: f64, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
-    let info = probe(&recipe.resolve(&recipe.source))?;
-    let plan = Plan::with_min_duration(recipe, &info, min_seconds)?;
+fn export_inner(recipe: &Recipe, mode: ExportMode, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
+    let source = recipe.resolve(&recipe.source);
+    // Opened once for the facts and the first pass (opening decodes a few frames).
+    let mut input = Some(open_input(&source)?);
+    let info = probe_input(input.as_ref().expect("just opened"), &source);
+    let mut plan = Plan::with_min_duration(recipe, &info, mode.min_seconds)?;
+    plan.skip_deblocking = mode.skip_deblocking;
     let units: u64 = plan.outputs.iter().map(|o| u64::from(o.video_timeline().encoded())).sum();
     // Muxing and audio are cheap next to encoding; a tenth of the bar keeps the tail honest.
     let progress = Progress::new(progress, units + units / 10);
@@ -77,7 +98,11 @@ fn export_inner(recipe: &Recipe, min_seconds: f64, progress: &(dyn Fn(f32) + Syn
         if cancel.is_cancelled() {
             return Err(Error::cancelled());
         }
-        let (videos, clip) = decode_and_render(&plan, pass, n == 0 && plan.with_audio, cancel, &progress)?;
+        let input = match input.take() {
+            Some(i) => i,
+            None => open_input(&plan.source)?,
+        };
+        let (videos, clip) = decode_and_render(&plan, input, pass, n == 0 && plan.with_audio, cancel, &progress)?;
         if n == 0 {
             audio = encode_audio_tracks(&plan, clip)?;
         }
@@ -116,22 +141,26 @@ fn report(out: &crate::plan::OutputPlan) -> Result<OutputReport> {
     })
 }
 
-/// One decode pass: demux, decode, hand each frame to the worker of every output in `pass`
-/// (indices into `plan.outputs`), and decode the audio too when `with_audio`.
+/// One decode pass over `input` (freshly opened `plan.source`): demux, decode, hand each frame to
+/// the worker of every output in `pass` (indices into `plan.outputs`), and decode the audio too
+/// when `with_audio`.
 fn decode_and_render(
     plan: &Plan,
+    mut input: ff::format::context::Input,
     pass: &[usize],
     with_audio: bool,
     cancel: &CancelToken,
     progress: &Progress,
 ) -> Result<(Vec<EncodedStream>, Option<AudioClip>)> {
-    let mut input = open_input(&plan.source)?;
     let vstream = input
         .streams()
         .best(ff::media::Type::Video)
         .ok_or_else(|| Error::unsupported("the source has no video stream"))?;
     let vindex = vstream.index();
     let mut vdec = VideoDecoder::new(&vstream, plan.rotation, plan.work_size.0, plan.work_size.1)?;
+    if plan.skip_deblocking {
+        vdec.set_skip_deblocking();
+    }
     let audio_start = (plan.seg_start - AUDIO_PREROLL).max(0.0);
     // A pass lasts the trim rounded to whole frames, which can be up to half a frame longer than
     // the trim: collect audio to the end of the longest pass so no pass ends in silence.

@@ -9,11 +9,11 @@ use rayon::prelude::*;
 const TILE: usize = 32;
 
 /// Rotates `frame` clockwise by `degrees_cw`. Values are taken mod 360; anything
-/// that is not a multiple of 90 returns an unrotated clone.
-pub fn rotate(frame: &Frame, degrees_cw: u32) -> Frame {
+/// that is not a multiple of 90 returns the frame as it is (no copy: most sources are upright).
+pub fn rotate(frame: Frame, degrees_cw: u32) -> Frame {
     let turn = degrees_cw % 360;
     if turn == 0 || !turn.is_multiple_of(90) {
-        return frame.clone();
+        return frame;
     }
     let (w, h) = (frame.width as usize, frame.height as usize);
     let (cw, ch) = (w / 2, h / 2);
@@ -108,7 +108,7 @@ mod tests {
     fn rotate_90_exact() {
         // Source rows: [0 1 2 3] / [4 5 6 7]. Clockwise: the left column, read
         // bottom-up, becomes the top row.
-        let r = rotate(&small(), 90);
+        let r = rotate(small(), 90);
         assert_eq!((r.width, r.height), (2, 4));
         assert_eq!(r.y, vec![4, 0, 5, 1, 6, 2, 7, 3]);
         assert_eq!(r.u, vec![100, 101]); // 2x1 → 1x2, left sample on top
@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn rotate_180_exact() {
-        let r = rotate(&small(), 180);
+        let r = rotate(small(), 180);
         assert_eq!((r.width, r.height), (4, 2));
         assert_eq!(r.y, vec![7, 6, 5, 4, 3, 2, 1, 0]);
         assert_eq!(r.u, vec![101, 100]);
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn rotate_270_exact() {
-        let r = rotate(&small(), 270);
+        let r = rotate(small(), 270);
         assert_eq!((r.width, r.height), (2, 4));
         assert_eq!(r.y, vec![3, 7, 2, 6, 1, 5, 0, 4]);
         assert_eq!(r.u, vec![101, 100]); // right sample on top
@@ -137,7 +137,7 @@ mod tests {
     fn rotate_matches_formula_on_multi_tile_frame() {
         // 70x38 luma / 35x19 chroma: partial tiles on both axes.
         let f = patterned(70, 38);
-        let r = rotate(&f, 90);
+        let r = rotate(f.clone(), 90);
         for (plane_s, plane_d, w, h) in [
             (&f.y, &r.y, 70, 38),
             (&f.u, &r.u, 35, 19),
@@ -155,20 +155,20 @@ mod tests {
     #[test]
     fn rotation_composes() {
         let f = patterned(70, 38);
-        let r90 = rotate(&f, 90);
-        assert_eq!(rotate(&r90, 90), rotate(&f, 180));
-        assert_eq!(rotate(&rotate(&rotate(&r90, 90), 90), 90), f);
-        assert_eq!(rotate(&r90, 270), f);
+        let r90 = rotate(f.clone(), 90);
+        assert_eq!(rotate(r90.clone(), 90), rotate(f.clone(), 180));
+        assert_eq!(rotate(rotate(rotate(r90.clone(), 90), 90), 90), f);
+        assert_eq!(rotate(r90.clone(), 270), f);
     }
 
     #[test]
     fn odd_angles_and_wraparound() {
         let f = patterned(6, 4);
-        assert_eq!(rotate(&f, 0), f);
-        assert_eq!(rotate(&f, 360), f);
-        assert_eq!(rotate(&f, 45), f);
-        assert_eq!(rotate(&f, 450), rotate(&f, 90));
+        assert_eq!(rotate(f.clone(), 0), f);
+        assert_eq!(rotate(f.clone(), 360), f);
+        assert_eq!(rotate(f.clone(), 45), f);
+        assert_eq!(rotate(f.clone(), 450), rotate(f.clone(), 90));
         let tiny = patterned(2, 2);
-        assert_eq!(rotate(&rotate(&tiny, 270), 90), tiny);
+        assert_eq!(rotate(rotate(tiny.clone(), 270), 90), tiny);
     }
 }

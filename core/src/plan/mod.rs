@@ -35,6 +35,8 @@ pub struct Plan {
     pub outputs: Vec<OutputPlan>,
     /// Output indices per decode pass: one pass for all unless the recipe sets `max_memory_mb`.
     pub decode_passes: Vec<Vec<usize>>,
+    /// Decode without the deblocking filter (preview renditions; see `export::ExportMode`).
+    pub skip_deblocking: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -112,9 +114,11 @@ impl Plan {
         check_paths(&source, &outputs)?;
         let decode_passes = decode_passes::group((v.width, v.height), &outputs, recipe.max_memory_mb);
         for pass in &decode_passes {
-            // Outputs of one pass encode in parallel; an output alone gets both encoder threads.
+            // Outputs of one pass encode in parallel; an output alone gets both encoder threads,
+            // unless it is small (a 360p preview): slice threads cost more than they give there.
             if let [only] = pass.as_slice() {
-                outputs[*only].encoder.threads = 2;
+                let o = &mut outputs[*only];
+                o.encoder.threads = if u64::from(o.width) * u64::from(o.height) > 640 * 640 { 2 } else { 1 };
             }
         }
         let muted = recipe.audio.and_then(|a| a.mute).unwrap_or(mode == LoopMode::Boomerang);
@@ -129,6 +133,7 @@ impl Plan {
             rotation: v.rotation,
             outputs,
             decode_passes,
+            skip_deblocking: false,
         })
     }
 }

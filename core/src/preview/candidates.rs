@@ -10,8 +10,8 @@ use crate::source::packets::PacketReader;
 use crate::error::{Error, Result};
 use crate::frame::Frame;
 use crate::source::open::open_input;
-use crate::source::probe;
-use crate::source::video::VideoDecoder;
+use crate::source::probe::probe_input;
+use crate::source::video::{DecodeOnly, VideoDecoder};
 
 /// How candidates are drawn from a clip.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,7 +26,7 @@ pub struct SampleOptions {
 
 impl Default for SampleOptions {
     fn default() -> Self {
-        SampleOptions { max_candidates: 32, extra_decode_budget: 96, work_short_side: 256 }
+        SampleOptions { max_candidates: 32, extra_decode_budget: 256, work_short_side: 256 }
     }
 }
 
@@ -53,13 +53,18 @@ pub struct ClipFacts {
 }
 
 /// Packet timing read without decoding.
+#[derive(Clone)]
 struct Index {
     /// Presentation times of every video frame, sorted.
     frames: Vec<f64>,
     /// Presentation times of keyframes, sorted.
     keys: Vec<f64>,
+    /// Bytes of all frames before `frames[i]` (one more entry than `frames`): decoding cost goes
+    /// with compressed size (a detailed keyframe costs ten P-frames, a flat one two).
+    bytes_before: Vec<u64>,
 }
 
+#[derive(Clone)]
 struct Target {
     time: f64,
     keyframe: bool,
@@ -70,12 +75,66 @@ pub fn sample(path: &std::path::Path, opts: &SampleOptions) -> Result<(Vec<Candi
     if opts.max_candidates == 0 {
         return Err(Error::invalid("max_candidates must be at least 1"));
     }
-    let info = probe(path)?;
+    // Two readers decode the candidates, each over about half of the GOPs. Opening a file decodes
+    // its first frames (~11 ms at 1080p), so the second reader opens while the first reads the
+    // index, and waits there for its share.
+    std::thread::scope(|scope| {
+        let (give_share, share) = std::sync::mpsc::channel::<Share>();
+        let helper = scope.spawn(move || -> Result<Vec<CandidateFrame>> {
+            let input = open_input(path)?;
+            match share.recv() {
+                Ok(s) => decode_range(path, input, true, &s.reading(), &s.targets),
+                Err(_) => Ok(Vec::new()), // nothing for it: one GOP, or the first reader failed
+            }
+        });
+        let mine = sample_sharing(path, opts, give_share);
+        let theirs = helper
+            .join()
+            .unwrap_or_else(|p| Err(Error::internal(format!("candidate decoding failed: {}", crate::export::panic_text(&p)))));
+        let (mut frames, facts) = mine?;
+        frames.extend(theirs?);
+        if frames.is_empty() {
+            return Err(Error::unsupported(format!("{}: no candidate frame could be decoded", path.display())));
+        }
+        Ok((frames, facts))
+    })
+}
+
+/// The second reader's share of the work.
+struct Share {
+    rotation: u32,
+    size: (u32, u32),
+    index: Index,
+    step: f64,
+    targets: Vec<Target>,
+}
+
+impl Share {
+    fn reading(&self) -> Reading<'_> {
+        Reading { rotation: self.rotation, size: self.size, index: &self.index, step: self.step }
+    }
+}
+
+/// What every reader of one clip shares.
+struct Reading<'a> {
+    rotation: u32,
+    /// Upright working size.
+    size: (u32, u32),
+    index: &'a Index,
+    /// Typical frame duration, seconds.
+    step: f64,
+}
+
+/// Opens the clip, reads its index, chooses the targets, hands the later half to the other reader
+/// and decodes the first half (frames in time order).
+fn sample_sharing(path: &std::path::Path, opts: &SampleOptions, give_share: std::sync::mpsc::Sender<Share>) -> Result<(Vec<CandidateFrame>, ClipFacts)> {
+    let mut input = open_input(path)?;
+    let info = probe_input(&input, path);
     let (stream, v) = info.video().ok_or_else(|| Error::unsupported(format!("{}: has no video stream", path.display())))?;
     if v.display_width < 2 || v.display_height < 2 {
         return Err(Error::unsupported(format!("{}: the video has no usable size", path.display())));
     }
-    let index = read_index(path)?;
+    let index = read_index(&mut input)?;
     if index.frames.is_empty() {
         return Err(Error::unsupported(format!("{}: no video frames could be read", path.display())));
     }
@@ -85,12 +144,17 @@ pub fn sample(path: &std::path::Path, opts: &SampleOptions) -> Result<(Vec<Candi
     let fps = if v.fps > 0.0 { v.fps } else { 30.0 };
     let facts = ClipFacts { duration, width: v.display_width, height: v.display_height, fps };
     let targets = choose_targets(&index, duration, opts);
-    let work = work_size(v.display_width, v.display_height, opts.work_short_side);
-    let frames = decode_targets(path, v.rotation, work, &index, &targets, step)?;
-    if frames.is_empty() {
-        return Err(Error::unsupported(format!("{}: no candidate frame could be decoded", path.display())));
+    let size = work_size(v.display_width, v.display_height, opts.work_short_side);
+    let (first, second) = targets.split_at(split_point(&index, &targets));
+    let (mine, theirs) = if first.is_empty() { (second, first) } else { (first, second) };
+    if !theirs.is_empty() {
+        let share = Share { rotation: v.rotation, size, index: index.clone(), step, targets: theirs.to_vec() };
+        // A send fails only if the other reader could not open the file; its error is reported.
+        let _ = give_share.send(share);
     }
-    Ok((frames, facts))
+    drop(give_share);
+    let reading = Reading { rotation: v.rotation, size, index: &index, step };
+    Ok((decode_range(path, input, false, &reading, mine)?, facts))
 }
 
 /// Upright working size: short side `short` (even), aspect kept, never larger than the source.
@@ -100,14 +164,13 @@ pub(crate) fn work_size(w: u32, h: u32, short: u32) -> (u32, u32) {
     (even(f64::from(w) * s), even(f64::from(h) * s))
 }
 
-fn read_index(path: &std::path::Path) -> Result<Index> {
-    let mut input = open_input(path)?;
+fn read_index(input: &mut ff::format::context::Input) -> Result<Index> {
     let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
     let (vindex, tb) = (stream.index(), f64::from(stream.time_base()));
     let start = if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() };
-    let (mut frames, mut keys) = (Vec::new(), Vec::new());
+    let (mut frames, mut keys) = (Vec::<(f64, u64)>::new(), Vec::new());
     let mut reader = PacketReader::default();
-    while let Some(packet) = reader.next(&mut input) {
+    while let Some(packet) = reader.next(input) {
         if packet.stream() != vindex {
             continue;
         }
@@ -116,7 +179,7 @@ fn read_index(path: &std::path::Path) -> Result<Index> {
         if !t.is_finite() || t < -1.0 {
             continue;
         }
-        frames.push(t);
+        frames.push((t, packet.size() as u64));
         if packet.is_key() {
             keys.push(t);
         }
@@ -124,9 +187,28 @@ fn read_index(path: &std::path::Path) -> Result<Index> {
             return Err(Error::limit("the clip has more than a million video frames"));
         }
     }
-    frames.sort_by(f64::total_cmp);
+    frames.sort_by(|a, b| a.0.total_cmp(&b.0));
     keys.sort_by(f64::total_cmp);
-    Ok(Index { frames, keys })
+    Ok(Index::new(frames, keys))
+}
+
+impl Index {
+    /// From (time, compressed bytes) of every frame in time order, and the keyframe times.
+    fn new(frames: Vec<(f64, u64)>, keys: Vec<f64>) -> Index {
+        let bytes_before = std::iter::once(0)
+            .chain(frames.iter().scan(0u64, |sum, f| {
+                *sum += f.1;
+                Some(*sum)
+            }))
+            .collect();
+        Index { frames: frames.into_iter().map(|f| f.0).collect(), keys, bytes_before }
+    }
+
+    /// Compressed bytes of the frames shown from `from` to `to` (inclusive).
+    fn bytes_between(&self, from: f64, to: f64) -> u64 {
+        let (a, b) = (self.frames.partition_point(|&f| f < from), self.frames.partition_point(|&f| f <= to));
+        self.bytes_before[b.max(a)] - self.bytes_before[a]
+    }
 }
 
 fn frame_step(frames: &[f64]) -> f64 {
@@ -183,7 +265,9 @@ fn choose_targets(index: &Index, duration: f64, opts: &SampleOptions) -> Vec<Tar
         targets.sort_by(|a, b| a.time.total_cmp(&b.time));
         return targets;
     }
-    // Grid points with no candidate within half a grid step, snapped to a real frame.
+    // Grid points with no candidate within half a grid step, snapped to a real frame. A point may
+    // move up to a quarter step earlier, staying half a step after its GOP's keyframe: every frame
+    // between the keyframe and the target is decoded, so earlier is cheaper.
     let grid = duration / n as f64;
     let mut extra: Vec<(usize, usize, f64)> = Vec::new(); // (cost in frames, gop, time)
     for j in 0..n {
@@ -191,6 +275,8 @@ fn choose_targets(index: &Index, duration: f64, opts: &SampleOptions) -> Vec<Tar
         if targets.iter().any(|c| (c.time - t).abs() < grid / 2.0) {
             continue;
         }
+        let key = index.keys[gop_of(index, t)];
+        let t = (t - grid / 4.0).max(key + grid / 2.0).min(t);
         let fi = index.frames.partition_point(|&f| f <= t).saturating_sub(1);
         let ft = index.frames[fi];
         let gop = gop_of(index, ft);
@@ -222,30 +308,6 @@ fn choose_targets(index: &Index, duration: f64, opts: &SampleOptions) -> Vec<Tar
     targets
 }
 
-/// Decoding is split between two threads, each with its own reader and single-threaded decoder,
-/// over the first and second half of the GOPs. Keyframes decode independently of each other, so
-/// this halves the wall time; frame threading barely helps a keyframe-only decode.
-fn decode_targets(
-    path: &std::path::Path,
-    rotation: u32,
-    size: (u32, u32),
-    index: &Index,
-    targets: &[Target],
-    step: f64,
-) -> Result<Vec<CandidateFrame>> {
-    let (first, second) = targets.split_at(split_point(index, targets));
-    if first.is_empty() || second.is_empty() {
-        return decode_range(path, rotation, size, index, targets, step);
-    }
-    std::thread::scope(|scope| {
-        let later = scope.spawn(|| decode_range(path, rotation, size, index, second, step));
-        let mut frames = decode_range(path, rotation, size, index, first, step)?;
-        let later = later.join().unwrap_or_else(|p| Err(Error::internal(format!("candidate decoding failed: {}", crate::export::panic_text(&p)))))?;
-        frames.extend(later);
-        Ok(frames)
-    })
-}
-
 /// GOP of a time: the index of the last keyframe at or before it.
 fn gop_of(index: &Index, t: f64) -> usize {
     index.keys.partition_point(|&k| k <= t + 1e-9).saturating_sub(1)
@@ -253,18 +315,13 @@ fn gop_of(index: &Index, t: f64) -> usize {
 
 /// Where to cut `targets` (sorted) into two runs of about equal decoding cost, between GOPs.
 fn split_point(index: &Index, targets: &[Target]) -> usize {
-    // A keyframe costs about as much as eight other frames to decode (measured on 1080p H.264).
-    const KEY_COST: usize = 8;
+    // The keyframe alone, or every frame from the keyframe to the target (only reference frames
+    // are decoded, but B-frames are small), by compressed size.
     let cost = |t: &Target| {
-        let gop = gop_of(index, t.time);
-        let key = index.keys.get(gop).copied().unwrap_or(0.0);
-        if t.keyframe {
-            KEY_COST
-        } else {
-            index.frames.partition_point(|&f| f <= t.time) - index.frames.partition_point(|&f| f < key)
-        }
+        let key = index.keys.get(gop_of(index, t.time)).copied().unwrap_or(0.0);
+        if t.keyframe { index.bytes_between(t.time, t.time) } else { index.bytes_between(key, t.time) }
     };
-    let total: usize = targets.iter().map(cost).sum();
+    let total: u64 = targets.iter().map(cost).sum();
     let mut spent = 0;
     for (i, t) in targets.iter().enumerate() {
         if spent * 2 >= total && i > 0 && gop_of(index, targets[i - 1].time) != gop_of(index, t.time) {
@@ -275,16 +332,17 @@ fn split_point(index: &Index, targets: &[Target]) -> usize {
     targets.len()
 }
 
-/// One demux pass over the GOPs of `targets` (sorted): every frame of a GOP up to its last target
-/// is decoded, keyframes only elsewhere.
+/// One demux pass over the GOPs of `targets` (sorted): every reference frame of a GOP up to its
+/// last target is decoded, keyframes only elsewhere. `input` is `path` opened; unless `fresh`, it
+/// has been read before and is rewound first.
 fn decode_range(
     path: &std::path::Path,
-    rotation: u32,
-    (ww, wh): (u32, u32),
-    index: &Index,
+    mut input: ff::format::context::Input,
+    fresh: bool,
+    reading: &Reading<'_>,
     targets: &[Target],
-    step: f64,
 ) -> Result<Vec<CandidateFrame>> {
+    let Reading { rotation, size: (ww, wh), index, step } = *reading;
     let (Some(first), Some(last)) = (targets.first(), targets.last()) else { return Ok(Vec::new()) };
     // For each GOP (by keyframe index): the time up to which every frame must be decoded.
     let mut full_until = vec![f64::NEG_INFINITY; index.keys.len()];
@@ -294,30 +352,45 @@ fn decode_range(
     }
     let begin = index.keys.get(gop_of(index, first.time)).copied().unwrap_or(f64::NEG_INFINITY);
     let last_target = last.time;
-    let mut input = open_input(path)?;
-    let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
-    let (vindex, tb) = (stream.index(), f64::from(stream.time_base()));
-    let start = if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() };
-    let mut dec = VideoDecoder::with_threads(&stream, rotation, ww, wh, 1)?;
-    dec.set_keyframes_only(true);
-    dec.set_skip_deblock_except_keyframes();
-    if begin > 0.0 {
+    let (vindex, tb, start) = {
+        let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
+        (stream.index(), f64::from(stream.time_base()), if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() })
+    };
+    if begin > 0.0 || !fresh {
         // To the first keyframe of this run; a failed or early seek only means reading further.
         // Containers without a keyframe index seek by estimate: aim a second early.
         let slack = if crate::source::open::seeks_exactly(&input) { -0.0005 } else { 1.0 };
-        let ts = ((begin + start as f64 * tb - slack).max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
-        let _ = input.seek(ts, ..ts);
+        let ts = if begin > 0.0 { ((begin + start as f64 * tb - slack).max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64 } else { 0 };
+        if input.seek(ts, ..ts).is_err() && !fresh {
+            // This reader is at the end of the file and cannot go back: read it again from the start.
+            input = open_input(path)?;
+        }
     }
+    let stream = input.stream(vindex).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
+    let mut dec = VideoDecoder::with_threads(&stream, rotation, ww, wh, 1)?;
+    dec.set_decode(DecodeOnly::Keyframes);
+    dec.set_skip_deblock_except_keyframes();
     let mut started = !begin.is_finite() || begin <= 0.0;
     let mut found: Vec<Option<CandidateFrame>> = (0..targets.len()).map(|_| None).collect();
     let mut decode_until = f64::NEG_INFINITY;
-    let take = |time: f64, frame: Frame, found: &mut Vec<Option<CandidateFrame>>| {
-        let i = targets.partition_point(|t| t.time < time - step / 2.0);
-        if let Some(t) = targets.get(i) {
-            if (t.time - time).abs() < step / 2.0 && found[i].is_none() {
-                found[i] = Some(CandidateFrame { time: t.time.max(0.0), frame, keyframe: t.keyframe, scene_change: t.scene_change });
+    // The target a frame shown at `time` stands for, if that target is still open. Keyframes are
+    // exact; an in-between target takes the first frame shown from its time to `late` after it,
+    // since only reference frames are decoded on the way to it.
+    let late = (3.0 * step).max(0.1);
+    let reach = |t: &Target| if t.keyframe { step / 2.0 } else { late };
+    let open_target = |time: f64, found: &[Option<CandidateFrame>]| {
+        let i = targets.partition_point(|t| t.time + reach(t) <= time);
+        targets.get(i).filter(|t| time >= t.time - step / 2.0 && found[i].is_none()).map(|_| i)
+    };
+    // Frames decoded only to reach a later target are not converted.
+    let drain = |dec: &mut VideoDecoder, found: &mut Vec<Option<CandidateFrame>>| -> Result<()> {
+        while let Some((time, frame)) = dec.receive_where(|t| open_target(t, found).is_some())? {
+            if let (Some(frame), Some(i)) = (frame, open_target(time, found)) {
+                let t = &targets[i];
+                found[i] = Some(CandidateFrame { time: time.max(0.0), frame, keyframe: t.keyframe, scene_change: t.scene_change });
             }
         }
+        Ok(())
     };
     let mut reader = PacketReader::default();
     while let Some(packet) = reader.next(&mut input) {
@@ -332,26 +405,22 @@ fn decode_range(
                 }
                 started |= t >= begin - step / 2.0;
                 let gop = gop_of(index, t);
-                decode_until = full_until.get(gop).copied().unwrap_or(f64::NEG_INFINITY);
-                dec.set_keyframes_only(!decode_until.is_finite());
+                decode_until = full_until.get(gop).copied().unwrap_or(f64::NEG_INFINITY) + late;
+                dec.set_decode(if decode_until.is_finite() { DecodeOnly::References } else { DecodeOnly::Keyframes });
             }
         } else if packet.dts().is_some_and(|d| (d - start) as f64 * tb > decode_until + step / 2.0) {
             // Past this GOP's last target: later frames of the GOP are not needed. Decode order is
             // not display order (B-frames), but a frame shown by `decode_until` is decoded by then.
-            dec.set_keyframes_only(true);
+            dec.set_decode(DecodeOnly::Keyframes);
         }
         if !started {
             continue; // before this run's first GOP (the other thread's share)
         }
         dec.send(&packet);
-        while let Some((time, frame)) = dec.receive()? {
-            take(time, frame, &mut found);
-        }
+        drain(&mut dec, &mut found)?;
     }
     dec.send_eof();
-    while let Some((time, frame)) = dec.receive()? {
-        take(time, frame, &mut found);
-    }
+    drain(&mut dec, &mut found)?;
     Ok(found.into_iter().flatten().collect())
 }
 
@@ -359,10 +428,11 @@ fn decode_range(
 mod tests {
     use super::*;
 
+    /// Keyframes eight times the size of other frames.
     fn index(fps: f64, secs: f64, gop: usize) -> Index {
-        let frames: Vec<f64> = (0..(fps * secs) as usize).map(|i| i as f64 / fps).collect();
-        let keys = frames.iter().step_by(gop).copied().collect();
-        Index { frames, keys }
+        let frames: Vec<(f64, u64)> = (0..(fps * secs) as usize).map(|i| (i as f64 / fps, if i % gop == 0 { 8 } else { 1 })).collect();
+        let keys = frames.iter().step_by(gop).map(|f| f.0).collect();
+        Index::new(frames, keys)
     }
 
     #[test]
@@ -387,6 +457,17 @@ mod tests {
         let i = split_point(&idx, &mixed);
         assert_eq!(i, 3, "split after GOP 1 (keyframe 1.0 and 1.5 together)");
         assert!(split_point(&idx, &targets[..1]) == 1, "one target: no split");
+    }
+
+    #[test]
+    fn the_split_follows_compressed_size() {
+        // Ten GOPs of keyframes only; the first keyframe is as big as the nine others together.
+        let frames: Vec<(f64, u64)> = (0..300).map(|i| (i as f64 / 30.0, if i == 0 { 72 } else if i % 30 == 0 { 8 } else { 1 })).collect();
+        let keys = frames.iter().step_by(30).map(|f| f.0).collect();
+        let idx = Index::new(frames, keys);
+        let targets: Vec<Target> = (0..10).map(|k| Target { time: k as f64, keyframe: true, scene_change: false }).collect();
+        assert_eq!(split_point(&idx, &targets), 1);
+        assert_eq!(idx.bytes_between(0.0, 1.0), 72 + 29 + 8);
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub use rank::ScoredCandidate;
 
 use crate::error::{Error, Result};
 use crate::export::panic_text;
+use crate::source::video::DecodeOnly;
 
 /// What `preview` makes.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,7 +220,8 @@ impl PreviewRanker {
             let (poster, report) = std::thread::scope(|scope| {
                 let poster = scope.spawn(|| {
                     let t1 = Instant::now();
-                    let frame = poster::frame_at(clip, time, opts.poster_short_side)?;
+                    // A candidate's frame: a keyframe or a reference frame.
+                    let frame = poster::frame_at(clip, time, opts.poster_short_side, DecodeOnly::References)?;
                     poster::write(&frame, &poster_path, opts.poster_format)?;
                     Ok::<_, Error>((frame.width, frame.height, ms(t1)))
                 });

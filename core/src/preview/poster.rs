@@ -10,8 +10,8 @@ use super::candidates::work_size;
 use crate::error::{Error, Result};
 use crate::frame::Frame;
 use crate::source::open::open_input;
-use crate::source::probe;
-use crate::source::video::VideoDecoder;
+use crate::source::probe::probe_input;
+use crate::source::video::{DecodeOnly, VideoDecoder};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -33,25 +33,33 @@ impl PosterFormat {
     }
 }
 
-/// The upright frame shown at `time`, with short side `short_side` (never upscaled).
-pub fn frame_at(clip: &Path, time: f64, short_side: u32) -> Result<Frame> {
-    let info = probe(clip)?;
+/// The upright frame shown at `time`, with short side `short_side` (never upscaled). With
+/// `DecodeOnly::References` the frames nothing refers to are not decoded on the way: right for
+/// candidate times, which are keyframes or reference frames (`candidates` decodes only those);
+/// for another time it gives the last reference frame before it.
+pub fn frame_at(clip: &Path, time: f64, short_side: u32, decode: DecodeOnly) -> Result<Frame> {
+    let mut input = open_input(clip)?;
+    let info = probe_input(&input, clip);
     let (_, v) = info.video().ok_or_else(|| Error::unsupported(format!("{}: has no video stream", clip.display())))?;
     let (w, h) = work_size(v.display_width, v.display_height, short_side);
-    let mut input = open_input(clip)?;
     let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
     let vindex = stream.index();
     let mut dec = VideoDecoder::new(&stream, v.rotation, w, h)?;
+    dec.set_decode(decode);
     let step = if v.fps > 0.0 { 1.0 / v.fps } else { 1.0 / 30.0 };
     // Seek to the keyframe at or before `time` (container time base is AV_TIME_BASE).
     let ts = ((time.max(0.0)) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
     let _ = input.seek(ts, ..ts);
     let mut best: Option<(f64, Frame)> = None;
     let mut done = false;
-    let consider = |t: f64, f: Frame, best: &mut Option<(f64, Frame)>| -> bool {
+    // Frames more than a frame before `time` are decoded only to reach it: not converted.
+    let wanted = |t: f64| t + 1.5 * step >= time;
+    let consider = |t: f64, f: Option<Frame>, best: &mut Option<(f64, Frame)>| -> bool {
         // The last frame not after `time` (within half a frame) is the one shown at `time`.
-        if t <= time + step / 2.0 || best.is_none() {
-            *best = Some((t, f));
+        if let Some(f) = f {
+            if t <= time + step / 2.0 || best.is_none() {
+                *best = Some((t, f));
+            }
         }
         t >= time - step / 2.0
     };
@@ -62,7 +70,7 @@ pub fn frame_at(clip: &Path, time: f64, short_side: u32) -> Result<Frame> {
             continue;
         }
         dec.send(&packet);
-        while let Some((t, f)) = dec.receive()? {
+        while let Some((t, f)) = dec.receive_where(wanted)? {
             if consider(t, f, &mut best) {
                 done = true;
                 break;
@@ -71,7 +79,7 @@ pub fn frame_at(clip: &Path, time: f64, short_side: u32) -> Result<Frame> {
     }
     if !done {
         dec.send_eof();
-        while let Some((t, f)) = dec.receive()? {
+        while let Some((t, f)) = dec.receive_where(wanted)? {
             if consider(t, f, &mut best) {
                 break;
             }

@@ -4,6 +4,7 @@ pub mod audio;
 pub mod open;
 pub mod packets;
 pub mod probe;
+mod shrink;
 pub mod video;
 
 pub use probe::{probe, MediaInfo, StreamInfo};

@@ -65,11 +65,16 @@ impl MediaInfo {
 
 /// Reads container and stream facts of a local media file.
 pub fn probe(path: &Path) -> Result<MediaInfo> {
-    let ctx = open_input(path)?;
+    Ok(probe_input(&open_input(path)?, path))
+}
+
+/// [`probe`] of a file already opened with `open_input` (opening reads and decodes the first
+/// frames, ~11 ms for 1080p H.264: callers that go on to read the file open it once).
+pub fn probe_input(ctx: &ff::format::context::Input, path: &Path) -> MediaInfo {
     let size_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let duration = if ctx.duration() > 0 { ctx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE) } else { 0.0 };
     let streams = ctx.streams().map(|s| stream_info(&s)).collect();
-    Ok(MediaInfo { container: ctx.format().name().to_string(), duration, size_bytes, streams })
+    MediaInfo { container: ctx.format().name().to_string(), duration, size_bytes, streams }
 }
 
 fn stream_info(s: &ff::format::stream::Stream) -> StreamInfo {

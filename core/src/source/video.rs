@@ -12,6 +12,16 @@ use crate::frame::Frame;
 /// encoders while memory stays bounded on phones with many cores.
 const DECODE_THREADS: usize = 2;
 
+/// See [`VideoDecoder::set_decode`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeOnly {
+    All,
+    /// Frames other frames predict from: reaching a frame deep in a GOP without decoding the
+    /// B-frames nothing refers to (about half of the frames with x264's defaults).
+    References,
+    Keyframes,
+}
+
 pub struct VideoDecoder {
     decoder: ff::decoder::Video,
     time_base: f64,
@@ -21,6 +31,8 @@ pub struct VideoDecoder {
     work_w: u32,
     work_h: u32,
     scaler: Option<Scaler>,
+    /// For shrinking 8-bit 4:2:0 BT.709 pictures without swscale (see `shrink.rs`).
+    resizer: fast_image_resize::Resizer,
     raw: ff::frame::Video,
     last_time: Option<f64>,
     frame_step: f64,
@@ -59,6 +71,7 @@ impl VideoDecoder {
             work_w: pw,
             work_h: ph,
             scaler: None,
+            resizer: fast_image_resize::Resizer::new(),
             raw: ff::frame::Video::empty(),
             last_time: None,
             frame_step: 1.0 / fps.clamp(1.0, 240.0),
@@ -70,11 +83,14 @@ impl VideoDecoder {
         self.start_pts as f64 * self.time_base
     }
 
-    /// Decode only keyframes (`true`) or every frame. Switch to `true` at any time; back to `false`
-    /// only just before a keyframe packet, since the frames after it need the ones skipped.
-    pub fn set_keyframes_only(&mut self, on: bool) {
-        let d = if on { ff::codec::discard::Discard::NonKey } else { ff::codec::discard::Discard::Default };
-        self.decoder.skip_frame(d);
+    /// Which frames to decode; the others are dropped before any decoding work. Narrow it at any
+    /// time; widen it only just before a keyframe packet, since later frames need the skipped ones.
+    pub fn set_decode(&mut self, which: DecodeOnly) {
+        self.decoder.skip_frame(match which {
+            DecodeOnly::All => ff::codec::discard::Discard::Default,
+            DecodeOnly::References => ff::codec::discard::Discard::NonReference,
+            DecodeOnly::Keyframes => ff::codec::discard::Discard::NonKey,
+        });
     }
 
     /// Skips the deblocking filter on frames other than keyframes: they come out slightly blocky
@@ -82,6 +98,11 @@ impl VideoDecoder {
     /// see, for about a third less decoding work per such frame.
     pub fn set_skip_deblock_except_keyframes(&mut self) {
         self.decoder.skip_loop_filter(ff::codec::discard::Discard::NonKey);
+    }
+
+    /// Skips the deblocking filter on every frame (for pictures shrunk a lot afterwards).
+    pub fn set_skip_deblocking(&mut self) {
+        self.decoder.skip_loop_filter(ff::codec::discard::Discard::All);
     }
 
     /// Feeds one packet; a damaged packet is skipped (the decoder conceals what it can).
@@ -95,6 +116,13 @@ impl VideoDecoder {
 
     /// The next decoded frame as (seconds since stream start, upright normalised frame).
     pub fn receive(&mut self) -> Result<Option<(f64, Frame)>> {
+        Ok(self.receive_where(|_| true)?.map(|(t, f)| (t, f.expect("every frame is wanted"))))
+    }
+
+    /// The next decoded frame's time, with its picture only if `want(time)`: the conversion to the
+    /// working size costs about as much as decoding, so callers that decode through frames they do
+    /// not keep (to reach a later one) skip it.
+    pub fn receive_where(&mut self, mut want: impl FnMut(f64) -> bool) -> Result<Option<(f64, Option<Frame>)>> {
         loop {
             match self.decoder.receive_frame(&mut self.raw) {
                 Ok(()) => {}
@@ -111,8 +139,11 @@ impl VideoDecoder {
                 None => self.last_time.map_or(0.0, |t| t + self.frame_step),
             };
             self.last_time = Some(time);
+            if !want(time) {
+                return Ok(Some((time, None)));
+            }
             let frame = self.normalise()?;
-            return Ok(Some((time, rotate(&frame, self.rotation))));
+            return Ok(Some((time, Some(rotate(frame, self.rotation)))));
         }
     }
 
@@ -122,8 +153,13 @@ impl VideoDecoder {
         let full_range = self.raw.color_range() == ff::color::Range::JPEG
             || matches!(fmt, ff::format::Pixel::YUVJ420P | ff::format::Pixel::YUVJ422P | ff::format::Pixel::YUVJ444P);
         let matrix = source_matrix(self.raw.color_space(), h);
-        if fmt == ff::format::Pixel::YUV420P && w == self.work_w && h == self.work_h && !full_range && matrix == ffi::SWS_CS_ITU709 as i32 {
-            return Ok(copy_planes(&self.raw, w, h));
+        if fmt == ff::format::Pixel::YUV420P && !full_range && matrix == ffi::SWS_CS_ITU709 as i32 {
+            if w == self.work_w && h == self.work_h {
+                return Ok(copy_planes(&self.raw, w, h));
+            }
+            if shrinks(w, h, self.work_w, self.work_h) {
+                return super::shrink::shrink_yuv420(&mut self.resizer, &self.raw, self.work_w, self.work_h);
+            }
         }
         let key = (fmt, w, h, full_range, matrix);
         if self.scaler.as_ref().map(|s| s.key) != Some(key) {
@@ -141,8 +177,7 @@ impl VideoDecoder {
 impl Scaler {
     fn new(key: (ff::format::Pixel, u32, u32, bool, i32), dw: u32, dh: u32) -> Result<Self> {
         let (fmt, w, h, full_range, matrix) = key;
-        let shrink = (dw as u64 * dh as u64) * 2 < (w as u64 * h as u64);
-        let flags = if shrink { ff::software::scaling::Flags::AREA } else { ff::software::scaling::Flags::BICUBIC };
+        let flags = if shrinks(w, h, dw, dh) { ff::software::scaling::Flags::AREA } else { ff::software::scaling::Flags::BICUBIC };
         let mut ctx = ff::software::scaling::Context::get(fmt, w, h, ff::format::Pixel::YUV420P, dw, dh, flags)
             .map_err(|e| Error::unsupported(format!("cannot convert {} pictures: {e}", crate::source::probe::pixel_name(fmt))))?;
         // SAFETY: plain calls on a live SwsContext; the coefficient tables are static in libswscale.
@@ -160,6 +195,11 @@ impl Scaler {
         }
         Ok(Scaler { key, ctx, out: ff::frame::Video::empty() })
     }
+}
+
+/// Shrinking to less than half the area: an area average (box filter) rather than bicubic.
+fn shrinks(w: u32, h: u32, dw: u32, dh: u32) -> bool {
+    (u64::from(dw) * u64::from(dh)) * 2 < u64::from(w) * u64::from(h)
 }
 
 /// The YUV matrix a source was made with; unspecified follows the usual SD/HD convention.

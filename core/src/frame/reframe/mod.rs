@@ -141,6 +141,14 @@ impl Reframer {
         {
             self.draw_backdrop(src, out, crop, small_w, small_h);
         }
+        if self.is_identity() {
+            // The picture is already the output (a preview decoded straight to its size): copy,
+            // since a same-size convolution costs as much as a real resize.
+            out.y.copy_from_slice(&src.y);
+            out.u.copy_from_slice(&src.u);
+            out.v.copy_from_slice(&src.v);
+            return;
+        }
         let main = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(MAIN_FILTER));
         let (crop, dest) = (self.crop, self.dest);
         let (sw, sh, ow, oh) = (self.src_w, self.src_h, self.out_w, self.out_h);
@@ -171,6 +179,14 @@ impl Reframer {
             let r = resize_plane(&mut self.main, &main, (s, sw, sh), crop, (d, ow, oh), dest);
             debug_assert!(r.is_ok(), "reframe resize failed: {r:?}");
         }
+    }
+
+    /// The whole source, unscaled, is the whole output.
+    fn is_identity(&self) -> bool {
+        let (c, d) = (self.crop, self.dest);
+        (self.src_w, self.src_h) == (self.out_w, self.out_h)
+            && (c.x, c.y, c.w, c.h) == (0.0, 0.0, f64::from(self.src_w), f64::from(self.src_h))
+            && (d.x, d.y, d.w, d.h) == (0, 0, self.out_w, self.out_h)
     }
 
     /// Where the whole source picture lands in the output: (x, y, w, h) in output
