@@ -185,9 +185,8 @@ fn decode_and_render(
             None if crate::source::open::seeks_exactly(&input) => plan.seg_start + vdec.start_seconds() + 0.001,
             _ => audio_start - 0.5,
         };
-        let ts = (from.max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
         // A failed seek (damaged index) just means decoding from the start.
-        let _ = input.seek(ts, ..ts);
+        crate::source::open::seek_to(&mut input, from);
     }
 
     std::thread::scope(|scope| {

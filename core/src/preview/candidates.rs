@@ -9,7 +9,7 @@ use crate::source::packets::PacketReader;
 
 use crate::error::{Error, Result};
 use crate::frame::Frame;
-use crate::source::open::open_input;
+use crate::source::open::{open_input, seek_to, start_pts};
 use crate::source::probe::probe_input;
 use crate::source::video::{DecodeOnly, VideoDecoder};
 
@@ -167,7 +167,7 @@ pub(crate) fn work_size(w: u32, h: u32, short: u32) -> (u32, u32) {
 fn read_index(input: &mut ff::format::context::Input) -> Result<Index> {
     let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
     let (vindex, tb) = (stream.index(), f64::from(stream.time_base()));
-    let start = if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() };
+    let start = start_pts(&stream);
     let (mut frames, mut keys) = (Vec::<(f64, u64)>::new(), Vec::new());
     let mut reader = PacketReader::default();
     while let Some(packet) = reader.next(input) {
@@ -354,14 +354,14 @@ fn decode_range(
     let last_target = last.time;
     let (vindex, tb, start) = {
         let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
-        (stream.index(), f64::from(stream.time_base()), if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() })
+        (stream.index(), f64::from(stream.time_base()), start_pts(&stream))
     };
     if begin > 0.0 || !fresh {
         // To the first keyframe of this run; a failed or early seek only means reading further.
         // Containers without a keyframe index seek by estimate: aim a second early.
         let slack = if crate::source::open::seeks_exactly(&input) { -0.0005 } else { 1.0 };
-        let ts = if begin > 0.0 { ((begin + start as f64 * tb - slack).max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64 } else { 0 };
-        if input.seek(ts, ..ts).is_err() && !fresh {
+        let to = if begin > 0.0 { begin + start as f64 * tb - slack } else { 0.0 };
+        if !seek_to(&mut input, to) && !fresh {
             // This reader is at the end of the file and cannot go back: read it again from the start.
             input = open_input(path)?;
         }

@@ -47,9 +47,7 @@ pub fn frame_at(clip: &Path, time: f64, short_side: u32, decode: DecodeOnly) -> 
     let mut dec = VideoDecoder::new(&stream, v.rotation, w, h)?;
     dec.set_decode(decode);
     let step = if v.fps > 0.0 { 1.0 / v.fps } else { 1.0 / 30.0 };
-    // Seek to the keyframe at or before `time` (container time base is AV_TIME_BASE).
-    let ts = ((time.max(0.0)) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
-    let _ = input.seek(ts, ..ts);
+    crate::source::open::seek_to(&mut input, time);
     let mut best: Option<(f64, Frame)> = None;
     let mut done = false;
     // Frames more than a frame before `time` are decoded only to reach it: not converted.

@@ -48,7 +48,7 @@ impl AudioDecoder {
         Ok(AudioDecoder {
             decoder,
             time_base: f64::from(stream.time_base()),
-            start_pts: if stream.start_time() == ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() },
+            start_pts: crate::source::open::start_pts(stream),
             range: (start, end),
             resampler: None,
             raw: ff::frame::Audio::empty(),

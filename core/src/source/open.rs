@@ -100,3 +100,16 @@ fn refuse_text_playlists(path: &Path) -> Result<()> {
 pub fn seeks_exactly(input: &ff::format::context::Input) -> bool {
     input.format().name().split(',').any(|n| n == "mp4" || n == "matroska")
 }
+
+/// Seeks to the keyframe at or before `seconds` of container time (absolute: a stream's own
+/// times count from its start, see [`start_pts`]). False when the demuxer refused; callers then
+/// read on from where they are.
+pub fn seek_to(input: &mut ff::format::context::Input, seconds: f64) -> bool {
+    let ts = (seconds.max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+    input.seek(ts, ..ts).is_ok()
+}
+
+/// The stream's first timestamp, in its time base (0 when the file does not say).
+pub fn start_pts(stream: &ff::format::stream::Stream) -> i64 {
+    if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() }
+}

@@ -66,7 +66,7 @@ impl VideoDecoder {
         Ok(VideoDecoder {
             decoder,
             time_base: f64::from(tb),
-            start_pts: if stream.start_time() == ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() },
+            start_pts: crate::source::open::start_pts(stream),
             rotation,
             work_w: pw,
             work_h: ph,

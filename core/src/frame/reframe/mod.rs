@@ -14,6 +14,7 @@ use backdrop::BackdropBufs;
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use geometry::{backdrop_dim, cover_crop, even, fit_inside, RectF, RectU};
 use resize::resize_plane;
+pub(crate) use resize::resize_strided_plane;
 
 /// Sharp picture: Catmull-Rom is close to Lanczos3 in quality at 2/3 of the taps.
 const MAIN_FILTER: FilterType = FilterType::CatmullRom;

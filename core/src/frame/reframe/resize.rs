@@ -49,3 +49,20 @@ pub(super) fn resize_plane(
     resizer.resize(&src_img, &mut dst_view, &opts)?;
     Ok(())
 }
+
+/// Resizes the top-left `pw`x`ph` of a plane whose rows are `stride` apart (a decoder's picture)
+/// to the whole of a `dw`x`dh` plane.
+pub(crate) fn resize_strided_plane(
+    resizer: &mut Resizer,
+    opts: &ResizeOptions,
+    (src, stride, pw, ph): (&[u8], u32, u32, u32),
+    (dst, dw, dh): (&mut [u8], u32, u32),
+) -> Result<(), String> {
+    let len = stride as usize * ph as usize;
+    if stride < pw || src.len() < len {
+        return Err(format!("plane of {} bytes, stride {stride}, for {pw}x{ph}", src.len()));
+    }
+    let crop = RectF { x: 0.0, y: 0.0, w: f64::from(pw), h: f64::from(ph) };
+    let dest = RectU { x: 0, y: 0, w: dw, h: dh };
+    resize_plane(resizer, opts, (&src[..len], stride, ph), crop, (dst, dw, dh), dest).map_err(|e| format!("{e:?}"))
+}
