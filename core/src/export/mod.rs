@@ -44,7 +44,7 @@ pub struct OutputReport {
 
 /// Runs `recipe`: every output or none is written. `progress` gets 0..1, never decreasing.
 pub fn export(recipe: &Recipe, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
-    export_with_mode(recipe, ExportMode::default(), progress, cancel)
+    export_with_mode(recipe, ExportMode::default(), None, progress, cancel)
 }
 
 /// How an export runs beyond what its recipe says (crate-internal: preview renditions).
@@ -64,14 +64,16 @@ impl Default for ExportMode {
     }
 }
 
-/// [`export`] in another [`ExportMode`].
+/// [`export`] in another [`ExportMode`]; `opened` is the recipe's source already opened and read
+/// from (it is rewound), saving the open.
 pub(crate) fn export_with_mode(
     recipe: &Recipe,
     mode: ExportMode,
+    opened: Option<ff::format::context::Input>,
     progress: &(dyn Fn(f32) + Sync),
     cancel: &CancelToken,
 ) -> Result<Vec<OutputReport>> {
-    catch_unwind(AssertUnwindSafe(|| export_inner(recipe, mode, progress, cancel)))
+    catch_unwind(AssertUnwindSafe(|| export_inner(recipe, mode, opened, progress, cancel)))
         .unwrap_or_else(|p| Err(Error::internal(format!("export failed unexpectedly: {}", panic_text(&p)))))
 }
 
@@ -79,10 +81,20 @@ pub(crate) fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default()
 }
 
-fn export_inner(recipe: &Recipe, mode: ExportMode, progress: &(dyn Fn(f32) + Sync), cancel: &CancelToken) -> Result<Vec<OutputReport>> {
+fn export_inner(
+    recipe: &Recipe,
+    mode: ExportMode,
+    opened: Option<ff::format::context::Input>,
+    progress: &(dyn Fn(f32) + Sync),
+    cancel: &CancelToken,
+) -> Result<Vec<OutputReport>> {
     let source = recipe.resolve(&recipe.source);
     // Opened once for the facts and the first pass (opening decodes a few frames).
-    let mut input = Some(open_input(&source)?);
+    let rewind = opened.is_some();
+    let mut input = Some(match opened {
+        Some(i) => i,
+        None => open_input(&source)?,
+    });
     let info = probe_input(input.as_ref().expect("just opened"), &source);
     let mut plan = Plan::with_min_duration(recipe, &info, mode.min_seconds)?;
     plan.skip_deblocking = mode.skip_deblocking;
@@ -98,11 +110,11 @@ fn export_inner(recipe: &Recipe, mode: ExportMode, progress: &(dyn Fn(f32) + Syn
         if cancel.is_cancelled() {
             return Err(Error::cancelled());
         }
-        let input = match input.take() {
-            Some(i) => i,
-            None => open_input(&plan.source)?,
+        let (input, rewind) = match input.take() {
+            Some(i) => (i, rewind),
+            None => (open_input(&plan.source)?, false),
         };
-        let (videos, clip) = decode_and_render(&plan, input, pass, n == 0 && plan.with_audio, cancel, &progress)?;
+        let (videos, clip) = decode_and_render(&plan, input, rewind, pass, n == 0 && plan.with_audio, cancel, &progress)?;
         if n == 0 {
             audio = encode_audio_tracks(&plan, clip)?;
         }
@@ -141,12 +153,13 @@ fn report(out: &crate::plan::OutputPlan) -> Result<OutputReport> {
     })
 }
 
-/// One decode pass over `input` (freshly opened `plan.source`): demux, decode, hand each frame to
-/// the worker of every output in `pass` (indices into `plan.outputs`), and decode the audio too
-/// when `with_audio`.
+/// One decode pass over `input` (`plan.source` opened; read from before if `rewind`): demux,
+/// decode, hand each frame to the worker of every output in `pass` (indices into `plan.outputs`),
+/// and decode the audio too when `with_audio`.
 fn decode_and_render(
     plan: &Plan,
     mut input: ff::format::context::Input,
+    rewind: bool,
     pass: &[usize],
     with_audio: bool,
     cancel: &CancelToken,
@@ -176,7 +189,7 @@ fn decode_and_render(
         },
         false => None,
     };
-    if plan.seg_start > 0.0 {
+    if plan.seg_start > 0.0 || rewind {
         // Audio wants its preroll and some slack for interleaving. Video alone, from a container
         // with a keyframe index (MP4/MOV, MKV/WebM), only needs the keyframe at or before the first
         // frame (seek times are absolute: add the stream's start), so a trim that starts on a
@@ -185,8 +198,11 @@ fn decode_and_render(
             None if crate::source::open::seeks_exactly(&input) => plan.seg_start + vdec.start_seconds() + 0.001,
             _ => audio_start - 0.5,
         };
-        // A failed seek (damaged index) just means decoding from the start.
-        crate::source::open::seek_to(&mut input, from);
+        // A failed seek (damaged index) just means decoding from the start: from a fresh open,
+        // if this input was read before.
+        if !crate::source::open::seek_to(&mut input, from) && rewind {
+            input = open_input(&plan.source)?;
+        }
     }
 
     std::thread::scope(|scope| {

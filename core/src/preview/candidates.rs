@@ -72,6 +72,18 @@ struct Target {
 }
 
 pub fn sample(path: &std::path::Path, opts: &SampleOptions) -> Result<(Vec<CandidateFrame>, ClipFacts)> {
+    sample_keeping_input(path, opts).map(|(frames, facts, _)| (frames, facts))
+}
+
+/// The clip as the sampler's two readers left it open.
+pub(crate) struct Opened {
+    pub first: ff::format::context::Input,
+    pub second: Option<ff::format::context::Input>,
+}
+
+/// Like [`sample`], also handing back the readers' opened files: opening decodes a frame (~11 ms
+/// at 1080p), so the next stages read on from them (they must seek first).
+pub(crate) fn sample_keeping_input(path: &std::path::Path, opts: &SampleOptions) -> Result<(Vec<CandidateFrame>, ClipFacts, Opened)> {
     if opts.max_candidates == 0 {
         return Err(Error::invalid("max_candidates must be at least 1"));
     }
@@ -80,23 +92,24 @@ pub fn sample(path: &std::path::Path, opts: &SampleOptions) -> Result<(Vec<Candi
     // index, and waits there for its share.
     std::thread::scope(|scope| {
         let (give_share, share) = std::sync::mpsc::channel::<Share>();
-        let helper = scope.spawn(move || -> Result<Vec<CandidateFrame>> {
+        let helper = scope.spawn(move || -> Result<(Vec<CandidateFrame>, ff::format::context::Input)> {
             let input = open_input(path)?;
             match share.recv() {
                 Ok(s) => decode_range(path, input, true, &s.reading(), &s.targets),
-                Err(_) => Ok(Vec::new()), // nothing for it: one GOP, or the first reader failed
+                Err(_) => Ok((Vec::new(), input)), // nothing for it: one GOP, or the first reader failed
             }
         });
         let mine = sample_sharing(path, opts, give_share);
         let theirs = helper
             .join()
             .unwrap_or_else(|p| Err(Error::internal(format!("candidate decoding failed: {}", crate::export::panic_text(&p)))));
-        let (mut frames, facts) = mine?;
-        frames.extend(theirs?);
+        let (mut frames, facts, first) = mine?;
+        let (more, second) = theirs?;
+        frames.extend(more);
         if frames.is_empty() {
             return Err(Error::unsupported(format!("{}: no candidate frame could be decoded", path.display())));
         }
-        Ok((frames, facts))
+        Ok((frames, facts, Opened { first, second: Some(second) }))
     })
 }
 
@@ -127,7 +140,11 @@ struct Reading<'a> {
 
 /// Opens the clip, reads its index, chooses the targets, hands the later half to the other reader
 /// and decodes the first half (frames in time order).
-fn sample_sharing(path: &std::path::Path, opts: &SampleOptions, give_share: std::sync::mpsc::Sender<Share>) -> Result<(Vec<CandidateFrame>, ClipFacts)> {
+fn sample_sharing(
+    path: &std::path::Path,
+    opts: &SampleOptions,
+    give_share: std::sync::mpsc::Sender<Share>,
+) -> Result<(Vec<CandidateFrame>, ClipFacts, ff::format::context::Input)> {
     let mut input = open_input(path)?;
     let info = probe_input(&input, path);
     let (stream, v) = info.video().ok_or_else(|| Error::unsupported(format!("{}: has no video stream", path.display())))?;
@@ -154,7 +171,8 @@ fn sample_sharing(path: &std::path::Path, opts: &SampleOptions, give_share: std:
     }
     drop(give_share);
     let reading = Reading { rotation: v.rotation, size, index: &index, step };
-    Ok((decode_range(path, input, false, &reading, mine)?, facts))
+    let (frames, input) = decode_range(path, input, false, &reading, mine)?;
+    Ok((frames, facts, input))
 }
 
 /// Upright working size: short side `short` (even), aspect kept, never larger than the source.
@@ -334,16 +352,16 @@ fn split_point(index: &Index, targets: &[Target]) -> usize {
 
 /// One demux pass over the GOPs of `targets` (sorted): every reference frame of a GOP up to its
 /// last target is decoded, keyframes only elsewhere. `input` is `path` opened; unless `fresh`, it
-/// has been read before and is rewound first.
+/// has been read before and is rewound first. Gives the file back, read on from there.
 fn decode_range(
     path: &std::path::Path,
     mut input: ff::format::context::Input,
     fresh: bool,
     reading: &Reading<'_>,
     targets: &[Target],
-) -> Result<Vec<CandidateFrame>> {
+) -> Result<(Vec<CandidateFrame>, ff::format::context::Input)> {
     let Reading { rotation, size: (ww, wh), index, step } = *reading;
-    let (Some(first), Some(last)) = (targets.first(), targets.last()) else { return Ok(Vec::new()) };
+    let (Some(first), Some(last)) = (targets.first(), targets.last()) else { return Ok((Vec::new(), input)) };
     // For each GOP (by keyframe index): the time up to which every frame must be decoded.
     let mut full_until = vec![f64::NEG_INFINITY; index.keys.len()];
     for t in targets.iter().filter(|t| !t.keyframe) {
@@ -421,7 +439,7 @@ fn decode_range(
     }
     dec.send_eof();
     drain(&mut dec, &mut found)?;
-    Ok(found.into_iter().flatten().collect())
+    Ok((found.into_iter().flatten().collect(), input))
 }
 
 #[cfg(test)]

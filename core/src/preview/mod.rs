@@ -129,12 +129,19 @@ impl PreviewRanker {
 
     /// Samples, measures, embeds and scores the candidate frames of `clip` for `profile`.
     pub fn rank_frames(&mut self, clip: &Path, profile: &TasteProfile, opts: &SampleOptions) -> Result<RankedFrames> {
-        guarded("ranking frames", || self.rank_frames_inner(clip, profile, opts, profile.is_cold()))
+        guarded("ranking frames", || Ok(self.rank_frames_inner(clip, profile, opts, profile.is_cold())?.0))
     }
 
-    fn rank_frames_inner(&mut self, clip: &Path, profile: &TasteProfile, opts: &SampleOptions, cold: bool) -> Result<RankedFrames> {
+    /// Also gives back the clip opened, for the next stage to read on from.
+    fn rank_frames_inner(
+        &mut self,
+        clip: &Path,
+        profile: &TasteProfile,
+        opts: &SampleOptions,
+        cold: bool,
+    ) -> Result<(RankedFrames, candidates::Opened)> {
         let t0 = Instant::now();
-        let (cands, facts) = candidates::sample(clip, opts)?;
+        let (cands, facts, input) = candidates::sample_keeping_input(clip, opts)?;
         let quals: Vec<_> = {
             use rayon::prelude::*;
             cands.par_iter().map(|c| quality::measure(&c.frame)).collect()
@@ -189,7 +196,7 @@ impl PreviewRanker {
             })
             .collect();
         let timings = Timings { sample_ms, embed_ms, embedded: if embeddings.is_empty() { 0 } else { to_embed.len() }, ..Default::default() };
-        Ok(RankedFrames { facts, candidates: scored, embeddings, timings })
+        Ok((RankedFrames { facts, candidates: scored, embeddings, timings }, input))
     }
 
     /// Poster frame and preview loop of `clip` for `profile`, written into `out_dir` as
@@ -203,7 +210,7 @@ impl PreviewRanker {
         }
         guarded("preview", || {
             let t0 = Instant::now();
-            let ranked = self.rank_frames_inner(clip, profile, &opts.sample, profile.is_cold())?;
+            let (ranked, opened) = self.rank_frames_inner(clip, profile, &opts.sample, profile.is_cold())?;
             let mut timings = ranked.timings;
             let cands = &ranked.candidates;
             let best = rank::best(cands).ok_or_else(|| Error::unsupported(format!("{}: no candidate frames", clip.display())))?;
@@ -221,12 +228,12 @@ impl PreviewRanker {
                 let poster = scope.spawn(|| {
                     let t1 = Instant::now();
                     // A candidate's frame: a keyframe or a reference frame.
-                    let frame = poster::frame_at(clip, time, opts.poster_short_side, DecodeOnly::References)?;
+                    let frame = poster::frame_at(clip, opened.second, time, opts.poster_short_side, DecodeOnly::References)?;
                     poster::write(&frame, &poster_path, opts.poster_format)?;
                     Ok::<_, Error>((frame.width, frame.height, ms(t1)))
                 });
                 let t2 = Instant::now();
-                let report = rendition::export_window(clip, (facts.width, facts.height), facts.fps, start, end, &loop_path);
+                let report = rendition::export_window(clip, Some(opened.first), (facts.width, facts.height), facts.fps, (start, end), &loop_path);
                 let loop_ms = ms(t2);
                 let poster = poster.join().unwrap_or_else(|p| Err(Error::internal(format!("poster failed: {}", panic_text(&p)))));
                 (poster, report.map(|r| (r, loop_ms)))
@@ -249,7 +256,7 @@ impl PreviewRanker {
     pub fn clip_embedding(&mut self, clip: &Path) -> Result<Vec<f32>> {
         let opts = SampleOptions { max_candidates: 12, extra_decode_budget: 48, ..Default::default() };
         guarded("embedding a clip", || {
-            let ranked = self.rank_frames_inner(clip, &TasteProfile::new(), &opts, false)?;
+            let (ranked, _) = self.rank_frames_inner(clip, &TasteProfile::new(), &opts, false)?;
             clip_vector(&ranked).ok_or_else(|| {
                 Error::unsupported(format!("{}: every sampled frame is black, white, flat or blurred", clip.display()))
             })
@@ -275,7 +282,7 @@ impl PreviewRanker {
         guarded("ranking clips", || {
             let mut rows = Vec::new();
             for clip in clips {
-                let ranked = self.rank_frames_inner(clip, profile, &opts, false).ok();
+                let ranked = self.rank_frames_inner(clip, profile, &opts, false).ok().map(|r| r.0);
                 let v = ranked.as_ref().and_then(clip_vector);
                 let q = ranked.as_ref().map_or(0.0, |r| {
                     let ok: Vec<f32> = r.candidates.iter().filter(|c| c.rejected.is_none()).map(|c| c.quality).collect();

@@ -36,9 +36,14 @@ impl PosterFormat {
 /// The upright frame shown at `time`, with short side `short_side` (never upscaled). With
 /// `DecodeOnly::References` the frames nothing refers to are not decoded on the way: right for
 /// candidate times, which are keyframes or reference frames (`candidates` decodes only those);
-/// for another time it gives the last reference frame before it.
-pub fn frame_at(clip: &Path, time: f64, short_side: u32, decode: DecodeOnly) -> Result<Frame> {
-    let mut input = open_input(clip)?;
+/// for another time it gives the last reference frame before it. `opened`: `clip` already opened
+/// by an earlier stage, read on from here.
+pub fn frame_at(clip: &Path, opened: Option<ff::format::context::Input>, time: f64, short_side: u32, decode: DecodeOnly) -> Result<Frame> {
+    let rewind = opened.is_some();
+    let mut input = match opened {
+        Some(i) => i,
+        None => open_input(clip)?,
+    };
     let info = probe_input(&input, clip);
     let (_, v) = info.video().ok_or_else(|| Error::unsupported(format!("{}: has no video stream", clip.display())))?;
     let (w, h) = work_size(v.display_width, v.display_height, short_side);
@@ -47,7 +52,9 @@ pub fn frame_at(clip: &Path, time: f64, short_side: u32, decode: DecodeOnly) -> 
     let mut dec = VideoDecoder::new(&stream, v.rotation, w, h)?;
     dec.set_decode(decode);
     let step = if v.fps > 0.0 { 1.0 / v.fps } else { 1.0 / 30.0 };
-    crate::source::open::seek_to(&mut input, time);
+    if !crate::source::open::seek_to(&mut input, time) && rewind {
+        input = open_input(clip)?;
+    }
     let mut best: Option<(f64, Frame)> = None;
     let mut done = false;
     // Frames more than a frame before `time` are decoded only to reach it: not converted.

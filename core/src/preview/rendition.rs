@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use ffmpeg_next as ff;
+
 use crate::error::{Error, Result};
 use crate::export::{export_with_mode, CancelToken, ExportMode, OutputReport};
 use crate::recipe::Recipe;
@@ -14,8 +16,16 @@ const BITRATE: u64 = 350_000;
 pub const MIN_SECONDS: f64 = 2.0;
 pub const MAX_SECONDS: f64 = 6.0;
 
-/// Exports `[start, end]` of `clip` (display size `w`x`h`, `fps`) to `out`.
-pub fn export_window(clip: &Path, (w, h): (u32, u32), fps: f64, start: f64, end: f64, out: &Path) -> Result<OutputReport> {
+/// Exports `[start, end]` of `clip` (display size `w`x`h`, `fps`) to `out`. `opened`: `clip`
+/// already opened by an earlier stage, read on from here.
+pub fn export_window(
+    clip: &Path,
+    opened: Option<ff::format::context::Input>,
+    (w, h): (u32, u32),
+    fps: f64,
+    (start, end): (f64, f64),
+    out: &Path,
+) -> Result<OutputReport> {
     let even = |x: f64| ((x / 2.0).round() as u32 * 2).max(2);
     let (ow, oh) = if w <= h {
         (SHORT_SIDE.min(w & !1).max(2), even(f64::from(SHORT_SIDE.min(w)) * f64::from(h) / f64::from(w)))
@@ -38,6 +48,6 @@ pub fn export_window(clip: &Path, (w, h): (u32, u32), fps: f64, start: f64, end:
     // A 360p picture from (usually) 1080p: deblocking would not show after the shrink.
     let skip_deblocking = u64::from(ow) * u64::from(oh) * 9 <= u64::from(w) * u64::from(h);
     let mode = ExportMode { min_seconds: MIN_SECONDS, skip_deblocking };
-    let mut reports = export_with_mode(&recipe, mode, &|_| {}, &CancelToken::new())?;
+    let mut reports = export_with_mode(&recipe, mode, opened, &|_| {}, &CancelToken::new())?;
     reports.pop().ok_or_else(|| Error::internal("the preview export wrote no output"))
 }
