@@ -323,10 +323,9 @@ fn encode_audio_tracks(plan: &Plan, clip: Option<AudioClip>) -> Result<HashMap<A
     let Some(clip) = clip else { return Ok(tracks) };
     let preroll = ((plan.seg_start - clip.start) * f64::from(SAMPLE_RATE)).round().max(0.0) as usize;
     for out in &plan.outputs {
-        let key = audio_key(out);
-        if !tracks.contains_key(&key) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = tracks.entry(audio_key(out)) {
             let samples = audio_loop::compose(&clip, preroll, &out.timeline, out.fps_f64());
-            tracks.insert(key, encode_aac(&samples)?);
+            slot.insert(encode_aac(&samples)?);
         }
     }
     Ok(tracks)

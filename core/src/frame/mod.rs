@@ -54,7 +54,7 @@ impl Yuv {
 impl Frame {
     /// A frame filled with one colour. `width` and `height` must be even.
     pub fn filled(width: u32, height: u32, c: Yuv) -> Frame {
-        debug_assert!(width % 2 == 0 && height % 2 == 0);
+        debug_assert!(width.is_multiple_of(2) && height.is_multiple_of(2));
         let (w, h) = (width as usize, height as usize);
         Frame {
             width,

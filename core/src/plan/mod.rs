@@ -159,7 +159,8 @@ fn trim(recipe: &Recipe, src_dur: f64) -> Result<(f64, f64)> {
         return Err(Error::invalid(format!("trim.start must be ≥ 0 seconds, got {}", t.start)));
     }
     let end = t.end.unwrap_or(if src_dur > 0.0 { src_dur } else { f64::INFINITY });
-    if !(end > t.start) {
+    // Also refuses a NaN end.
+    if end.partial_cmp(&t.start) != Some(std::cmp::Ordering::Greater) {
         return Err(Error::invalid(format!("trim.end ({end}) must be after trim.start ({})", t.start)));
     }
     if src_dur > 0.0 && t.start >= src_dur {

@@ -32,7 +32,7 @@ pub fn export_window(
     } else {
         (even(f64::from(SHORT_SIDE.min(h)) * f64::from(w) / f64::from(h)), SHORT_SIDE.min(h & !1).max(2))
     };
-    let fps = if fps >= 1.0 && fps < 30.0 { fps } else { 30.0 };
+    let fps = if (1.0..30.0).contains(&fps) { fps } else { 30.0 };
     // Built as JSON so that fields other features add to the recipe keep their defaults.
     let json = serde_json::json!({
         "version": 1,

@@ -147,6 +147,6 @@ pub(crate) fn stream_rotation(s: &ff::format::stream::Stream) -> u32 {
     s.metadata()
         .get("rotate")
         .and_then(|r| r.trim().parse::<i64>().ok())
-        .map(|r| (((r % 360) + 360) % 360 / 90 * 90) as u32)
+        .map(|r| (r.rem_euclid(360) / 90 * 90) as u32)
         .unwrap_or(0)
 }
