@@ -27,7 +27,7 @@ pub struct Recipe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitles: Option<crate::captions::model::SubtitlesSpec>,
     /// Peak memory to aim for, in MB. Outputs that would not fit together are encoded in further
-    /// decode passes (see `plan::passes`); unset, every output comes from one pass.
+    /// decode passes (see `plan::decode_passes`); unset, every output comes from one pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_memory_mb: Option<u32>,
     /// Directory that relative paths are resolved against (the recipe file's folder).

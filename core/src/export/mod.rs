@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::plan::{Plan, AUDIO_PREROLL};
 use crate::recipe::Recipe;
 use crate::source::audio::{AudioClip, AudioDecoder, SAMPLE_RATE};
-use crate::source::open::open_input;
+use crate::source::open::{open_input, reuse_or_open, seek_or_reopen};
 use crate::source::probe::probe_input;
 use crate::source::video::VideoDecoder;
 pub use control::CancelToken;
@@ -90,12 +90,9 @@ fn export_inner(
 ) -> Result<Vec<OutputReport>> {
     let source = recipe.resolve(&recipe.source);
     // Opened once for the facts and the first pass (opening decodes a few frames).
-    let rewind = opened.is_some();
-    let mut input = Some(match opened {
-        Some(i) => i,
-        None => open_input(&source)?,
-    });
-    let info = probe_input(input.as_ref().expect("just opened"), &source);
+    let (first_input, rewind) = reuse_or_open(opened, &source)?;
+    let info = probe_input(&first_input, &source);
+    let mut input = Some(first_input);
     let mut plan = Plan::with_min_duration(recipe, &info, mode.min_seconds)?;
     plan.skip_deblocking = mode.skip_deblocking;
     let units: u64 = plan.outputs.iter().map(|o| u64::from(o.video_timeline().encoded())).sum();
@@ -198,11 +195,8 @@ fn decode_and_render(
             None if crate::source::open::seeks_exactly(&input) => plan.seg_start + vdec.start_seconds() + 0.001,
             _ => audio_start - 0.5,
         };
-        // A failed seek (damaged index) just means decoding from the start: from a fresh open,
-        // if this input was read before.
-        if !crate::source::open::seek_to(&mut input, from) && rewind {
-            input = open_input(&plan.source)?;
-        }
+        // A failed seek (damaged index) just means decoding from the start.
+        seek_or_reopen(&mut input, &plan.source, from, rewind)?;
     }
 
     std::thread::scope(|scope| {

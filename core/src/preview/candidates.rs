@@ -9,7 +9,7 @@ use crate::source::packets::PacketReader;
 
 use crate::error::{Error, Result};
 use crate::frame::Frame;
-use crate::source::open::{open_input, seek_to, start_pts};
+use crate::source::open::{open_input, seek_or_reopen, start_pts};
 use crate::source::probe::probe_input;
 use crate::source::video::{DecodeOnly, VideoDecoder};
 
@@ -379,10 +379,8 @@ fn decode_range(
         // Containers without a keyframe index seek by estimate: aim a second early.
         let slack = if crate::source::open::seeks_exactly(&input) { -0.0005 } else { 1.0 };
         let to = if begin > 0.0 { begin + start as f64 * tb - slack } else { 0.0 };
-        if !seek_to(&mut input, to) && !fresh {
-            // This reader is at the end of the file and cannot go back: read it again from the start.
-            input = open_input(path)?;
-        }
+        // A reader that is at the end of the file and cannot go back reads it again from the start.
+        seek_or_reopen(&mut input, path, to, !fresh)?;
     }
     let stream = input.stream(vindex).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
     let mut dec = VideoDecoder::with_threads(&stream, rotation, ww, wh, 1)?;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::candidates::work_size;
 use crate::error::{Error, Result};
 use crate::frame::Frame;
-use crate::source::open::open_input;
+use crate::source::open::{reuse_or_open, seek_or_reopen};
 use crate::source::probe::probe_input;
 use crate::source::video::{DecodeOnly, VideoDecoder};
 
@@ -39,11 +39,7 @@ impl PosterFormat {
 /// for another time it gives the last reference frame before it. `opened`: `clip` already opened
 /// by an earlier stage, read on from here.
 pub fn frame_at(clip: &Path, opened: Option<ff::format::context::Input>, time: f64, short_side: u32, decode: DecodeOnly) -> Result<Frame> {
-    let rewind = opened.is_some();
-    let mut input = match opened {
-        Some(i) => i,
-        None => open_input(clip)?,
-    };
+    let (mut input, read_before) = reuse_or_open(opened, clip)?;
     let info = probe_input(&input, clip);
     let (_, v) = info.video().ok_or_else(|| Error::unsupported(format!("{}: has no video stream", clip.display())))?;
     let (w, h) = work_size(v.display_width, v.display_height, short_side);
@@ -52,9 +48,7 @@ pub fn frame_at(clip: &Path, opened: Option<ff::format::context::Input>, time: f
     let mut dec = VideoDecoder::new(&stream, v.rotation, w, h)?;
     dec.set_decode(decode);
     let step = if v.fps > 0.0 { 1.0 / v.fps } else { 1.0 / 30.0 };
-    if !crate::source::open::seek_to(&mut input, time) && rewind {
-        input = open_input(clip)?;
-    }
+    seek_or_reopen(&mut input, clip, time, read_before)?;
     let mut best: Option<(f64, Frame)> = None;
     let mut done = false;
     // Frames more than a frame before `time` are decoded only to reach it: not converted.

@@ -109,6 +109,25 @@ pub fn seek_to(input: &mut ff::format::context::Input, seconds: f64) -> bool {
     input.seek(ts, ..ts).is_ok()
 }
 
+/// `opened` (the file at `path`, opened and read from by an earlier stage) or `path` opened now;
+/// true when it was read before, so that [`seek_or_reopen`] knows it must go back.
+pub fn reuse_or_open(opened: Option<ff::format::context::Input>, path: &Path) -> Result<(ff::format::context::Input, bool)> {
+    match opened {
+        Some(input) => Ok((input, true)),
+        None => Ok((open_input(path)?, false)),
+    }
+}
+
+/// [`seek_to`], for an input that may have been read before: if the demuxer refuses (a damaged
+/// index), such an input is opened afresh at `path`, so reading starts from the file's start
+/// rather than where the last reader stopped. A fresh input just reads on from its start.
+pub fn seek_or_reopen(input: &mut ff::format::context::Input, path: &Path, seconds: f64, read_before: bool) -> Result<()> {
+    if !seek_to(input, seconds) && read_before {
+        *input = open_input(path)?;
+    }
+    Ok(())
+}
+
 /// The stream's first timestamp, in its time base (0 when the file does not say).
 pub fn start_pts(stream: &ff::format::stream::Stream) -> i64 {
     if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() }
