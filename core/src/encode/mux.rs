@@ -31,6 +31,11 @@ impl PartFile {
         &self.temp
     }
 
+    /// Where the file goes when committed.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
     /// Flushes to disk and renames over the destination in one step.
     pub fn commit(self) -> Result<()> {
         std::fs::File::open(&self.temp)

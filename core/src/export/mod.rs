@@ -129,6 +129,8 @@ fn export_inner(
     if cancel.is_cancelled() {
         return Err(Error::cancelled());
     }
+    // Signed manifests and upload plans, still uncommitted: they land with the videos or not at all.
+    crate::deliver::finish_parts(&plan, &mut parts)?;
     for part in parts {
         part.commit()?;
     }
