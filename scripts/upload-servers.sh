@@ -9,7 +9,7 @@
 #   bash scripts/upload-servers.sh start | stop
 #
 # Everything pinned: tests/servers/requirements.txt (frozen from requirements.in) into
-# .cache/venv-servers, made with a Python >= 3.12 (localstack-core needs it: python3.13/3.12 on the
+# .cache/venv-servers, made with a Python >= 3.13 (localstack-core 2026.3 imports warnings.deprecated: python3.13 on the
 # PATH, else pyenv's); tests/servers/package-lock.json with `npm ci`.
 # With the variables exported, the upload tests fail when a server does not answer; without them
 # (cargo test run by hand) they are skipped with a message saying how to run them.
@@ -18,13 +18,13 @@ _cf_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _cf_run="$_cf_root/.cache/servers"
 _cf_venv="$_cf_root/.cache/venv-servers"
 
-_cf_python312() {
+_cf_python313() {
   local c v
-  for c in python3.13 python3.12 python3; do
+  for c in python3.13 python3.14 python3; do
     command -v "$c" >/dev/null 2>&1 || continue
-    if "$c" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v "$c"; return 0; fi
+    if "$c" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 13))' 2>/dev/null; then command -v "$c"; return 0; fi
   done
-  for v in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3; do
+  for v in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[3-9]*/bin/python3; do
     [ -x "$v" ] && "$v" -c 'import venv, ensurepip' 2>/dev/null && { echo "$v"; return 0; }
   done
   return 1
@@ -34,7 +34,7 @@ _cf_setup() {
   local req="$_cf_root/tests/servers/requirements.txt" stamp py
   stamp="$(sha256sum "$req" | cut -d' ' -f1)"
   if [ ! -x "$_cf_venv/bin/python" ] || [ "$(cat "$_cf_venv/.stamp" 2>/dev/null)" != "$stamp" ]; then
-    py="$(_cf_python312)" || { echo "upload-servers: localstack-core needs Python >= 3.12 with venv; none found on the PATH or in pyenv" >&2; return 1; }
+    py="$(_cf_python313)" || { echo "upload-servers: localstack-core needs Python >= 3.13 with venv; none found on the PATH or in pyenv" >&2; return 1; }
     echo "upload-servers: making $_cf_venv with $py" >&2
     rm -rf "$_cf_venv"
     "$py" -m venv "$_cf_venv" || return 1
@@ -79,11 +79,15 @@ _cf_start() {
   _cf_setup || return 1
   _cf_stop
   rm -rf "$_cf_run" && mkdir -p "$_cf_run/tus-files" "$_cf_run/localstack"
-  # localstack: S3 only, no DNS server, state in .cache (not in ~/.cache/localstack).
-  (cd "$_cf_run" && GATEWAY_LISTEN=127.0.0.1:4566 SERVICES=s3 DNS_ADDRESS=0 EAGER_SERVICE_LOADING=1 \
-    FILESYSTEM_ROOT="$_cf_run/localstack" LOCALSTACK_VOLUME_DIR="$_cf_run/localstack" \
-    setsid "$_cf_venv/bin/python" -m localstack.runtime.main >"$_cf_run/s3.log" 2>&1 & echo $! >"$_cf_run/s3.pid")
-  (cd "$_cf_root/tests/servers" && setsid node tus.mjs 1080 "$_cf_run/tus-files" >"$_cf_run/tus.log" 2>&1 & echo $! >"$_cf_run/tus.pid")
+  # localstack: S3 only, no DNS server, no downloads (test certificate, analytics), state in .cache.
+  # exec + setsid: the pid file holds the server itself, leader of its own process group, and the
+  # caller's stdout is not held open by a waiting subshell.
+  (cd "$_cf_run" && exec env GATEWAY_LISTEN=127.0.0.1:4566 SERVICES=s3 DNS_ADDRESS=0 EAGER_SERVICE_LOADING=1 \
+    SKIP_SSL_CERT_DOWNLOAD=1 DISABLE_EVENTS=1 FILESYSTEM_ROOT="$_cf_run/localstack" \
+    setsid "$_cf_venv/bin/python" -m localstack.runtime.main) >"$_cf_run/s3.log" 2>&1 </dev/null &
+  echo $! >"$_cf_run/s3.pid"
+  (cd "$_cf_root/tests/servers" && exec setsid node tus.mjs 1080 "$_cf_run/tus-files") >"$_cf_run/tus.log" 2>&1 </dev/null &
+  echo $! >"$_cf_run/tus.pid"
   _cf_wait tus http://127.0.0.1:1080/files/ 30 || { _cf_stop; return 1; }
   local i
   for ((i = 0; i < 480; i++)); do

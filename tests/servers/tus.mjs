@@ -25,6 +25,29 @@ function send(res, status, headers, body = '') {
   res.end(body);
 }
 
+function webRequest(req, body) {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (k !== 'upload-checksum' && v !== undefined) headers.set(k, Array.isArray(v) ? v.join(',') : v);
+  }
+  const init = { method: req.method, headers };
+  if (body !== undefined) Object.assign(init, { body, duplex: 'half' });
+  return new Request(`http://${req.headers.host}${req.url}`, init);
+}
+
+async function reply(res, response, extra = {}) {
+  const headers = Object.fromEntries(response.headers);
+  res.writeHead(response.status, { ...headers, ...extra });
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+async function options(req, res) {
+  // @tus/server's answer, with the checksum extension it does not list itself.
+  const response = await tus.handleWeb(webRequest(req));
+  const ext = response.headers.get('tus-extension');
+  await reply(res, response, { 'tus-extension': ext ? `${ext},checksum` : 'checksum', 'tus-checksum-algorithm': 'sha256' });
+}
+
 async function checkedPatch(req, res, checksum) {
   const [algo, expected] = checksum.trim().split(/\s+/);
   if (algo !== 'sha256' || !expected) {
@@ -42,32 +65,14 @@ async function checkedPatch(req, res, checksum) {
   if (actual !== expected) {
     return send(res, 460, {}, `checksum mismatch: got sha256 ${actual}, header says ${expected}`);
   }
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (k !== 'upload-checksum' && v !== undefined) headers.set(k, Array.isArray(v) ? v.join(',') : v);
-  }
-  const url = `http://${req.headers.host}${req.url}`;
-  const response = await tus.handleWeb(new Request(url, { method: 'PATCH', headers, body, duplex: 'half' }));
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(Buffer.from(await response.arrayBuffer()));
+  await reply(res, await tus.handleWeb(webRequest(req, body)));
 }
 
+const fail = (res) => (e) => send(res, 500, {}, String(e));
 const server = http.createServer((req, res) => {
   const checksum = req.headers['upload-checksum'];
-  if (req.method === 'OPTIONS') {
-    // Let @tus/server answer, then add the checksum extension it does not list itself.
-    const writeHead = res.writeHead.bind(res);
-    res.writeHead = (status, ...rest) => {
-      const ext = res.getHeader('tus-extension');
-      res.setHeader('Tus-Extension', ext ? `${ext},checksum` : 'checksum');
-      res.setHeader('Tus-Checksum-Algorithm', 'sha256');
-      return writeHead(status, ...rest);
-    };
-    return tus.handle(req, res);
-  }
-  if (req.method === 'PATCH' && checksum) {
-    return checkedPatch(req, res, checksum).catch((e) => send(res, 500, {}, String(e)));
-  }
+  if (req.method === 'OPTIONS') return options(req, res).catch(fail(res));
+  if (req.method === 'PATCH' && checksum) return checkedPatch(req, res, checksum).catch(fail(res));
   return tus.handle(req, res);
 });
 server.listen(Number(port), '127.0.0.1', () => console.log(`tus server on http://127.0.0.1:${port}/files/ storing in ${dir}`));

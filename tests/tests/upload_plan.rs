@@ -83,3 +83,16 @@ fn plan_refuses_bad_input_with_typed_errors() {
         assert!(m.contains(text), "{args:?}: {m}");
     }
 }
+
+#[test]
+fn crc64_nvme_matches_the_aws_common_runtime() {
+    let Some(python) = referee_python("crc64_nvme_matches_the_aws_common_runtime") else { return };
+    let work = Workdir::new();
+    let file = random_file(&work.path("clip.bin"), 13 * MIB + 3, 8);
+    let plan = cli_json(work.dir.path(), &["upload-plan", "clip.bin", "--part-size", &(5 * MIB).to_string(), "--json"]);
+    let referee = py_json(&python, "crc64nvme.py", &[&file.to_string_lossy(), &(5 * MIB).to_string()]);
+    assert_eq!(plan["crc64nvme_hex"], referee["whole"]);
+    let parts: Vec<&Value> = plan["parts"].as_array().unwrap().iter().map(|p| &p["crc64nvme_hex"]).collect();
+    let expected: Vec<&Value> = referee["parts"].as_array().unwrap().iter().collect();
+    assert_eq!(parts, expected);
+}
