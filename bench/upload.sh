@@ -3,7 +3,8 @@
 #  1. `clipforge upload-plan` (whole SHA-256 + per-part SHA-256 and CRC-64/NVME, one read) next to
 #     `sha256sum` alone on the same 200 MB file, alternating, REPS times each, page cache warm;
 #  2. peak RSS of upload-plan at 200 MB and 1 GB (bounded: it must not grow with the file);
-#  3. the signing cost of a 15 s 1080x1920 export (examples/sign_bench.rs, ephemeral chain).
+#  3. the signing cost of a 15 s 1080x1920 export at crf 18 of the phone-like 17 Mbit/s source
+#     (bench/source.sh), examples/sign_bench.rs, ephemeral chain.
 #
 #   bash bench/upload.sh [--reps N]     (default 5)
 #
@@ -39,11 +40,11 @@ read -r _ _ rss1 <<<"$(timed "$BIN" upload-plan "$GB1" --json)"
 read -r _ _ rss2 <<<"$(timed "$BIN" upload-plan "$MB200" --json)"
 echo "peak RSS: 200 MB file $rss2 kB, 1 GB file $rss1 kB"
 
+SRC=$(bash bench/source.sh)
 cat > bench/out/sign-15s.json <<JSON
-{ "version": 1, "source": "$PWD/fixtures/media/counter.mp4",
-  "trim": { "start": 0.0, "end": 7.5 }, "loop": { "mode": "repeat", "duration": 15.0 },
-  "outputs": [{ "path": "$PWD/bench/out/sign-15s.mp4", "aspect": "9:16", "height": 1920 }],
+{ "version": 1, "source": "$SRC", "trim": { "start": 0.0, "end": 15.0 },
+  "outputs": [{ "path": "$PWD/bench/out/sign-15s.mp4", "aspect": "9:16", "height": 1920, "crf": 18 }],
   "provenance": { "ephemeral": true } }
 JSON
-cargo run --release -q -p clipforge --features provenance --example sign_bench -- bench/out/sign-15s.json 11
+cargo run --release -q -p clipforge --features golden,uploader,provenance --example sign_bench -- bench/out/sign-15s.json 11
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
