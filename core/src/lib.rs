@@ -7,6 +7,7 @@ pub mod captions;
 pub mod encode;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod frame;
 #[cfg(feature = "golden")]
 pub mod golden;

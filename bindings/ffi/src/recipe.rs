@@ -136,6 +136,7 @@ impl From<Recipe> for clipforge::Recipe {
             subtitles: r.subtitles.map(Into::into),
             max_memory_mb: r.max_memory_mb,
             base_dir: r.base_dir.map(PathBuf::from),
+            recipe_file: None,
             // A new core field makes this literal stop compiling on purpose: mirror it above.
         }
     }
