@@ -1,39 +1,27 @@
-//! Finished outputs made ready to deliver, between the mux and the all-or-nothing commit: each
+//! A finished output made ready to deliver, between the mux and the all-or-nothing commit: its
 //! `*.part` is signed (provenance) and its upload plan written as a part of its own, so side files
 //! are committed with the videos or not at all. Nothing happens when the recipe asks for neither,
 //! so an unsigned export's bytes are exactly what the muxer wrote.
 
-use crate::encode::mux::PartFile;
+use crate::encode::commit::PartFile;
 use crate::error::{Error, Result};
-use crate::plan::Plan;
+use crate::plan::{OutputPlan, Plan};
 use crate::upload::UploadPlan;
 
-pub(crate) fn finish_parts(plan: &Plan, parts: &mut Vec<PartFile>) -> Result<()> {
-    if plan.provenance.is_none() && plan.upload_plan.is_none() {
-        return Ok(());
+/// Signs `part` (the muxed file of `out`) when the recipe asks for provenance, and returns the part
+/// of its `<name>.upload.json` when it asks for upload plans.
+pub(crate) fn finish_part(plan: &Plan, out: &OutputPlan, part: &PartFile) -> Result<Option<PartFile>> {
+    if let Some(prep) = &plan.provenance {
+        crate::provenance::sign_output(prep, plan, out, part.path())?;
     }
-    let mut sides = Vec::new();
-    for part in parts.iter() {
-        let out = plan
-            .outputs
-            .iter()
-            .find(|o| o.path == part.dest())
-            .ok_or_else(|| Error::internal(format!("no output plan for {}", part.dest().display())))?;
-        if let Some(prep) = &plan.provenance {
-            crate::provenance::sign_output(prep, plan, out, part.path())?;
-        }
-        if let Some(spec) = &plan.upload_plan {
-            // Planned from the finished part (signed if asked), described under its final name:
-            // the rename keeps the size and modification time the plan records.
-            let mut up = UploadPlan::new(part.path(), spec.part_size)?;
-            up.file = absolute(&out.path)?;
-            let side = PartFile::create(&crate::upload::plan_path_for(&out.path))?;
-            std::fs::write(side.path(), up.to_json()).map_err(|e| Error::io_at(side.path(), e))?;
-            sides.push(side);
-        }
-    }
-    parts.extend(sides);
-    Ok(())
+    let Some(spec) = &plan.upload_plan else { return Ok(None) };
+    // Planned from the finished part (signed if asked), described under its final name: the
+    // rename keeps the size and modification time the plan records.
+    let mut up = UploadPlan::new(part.path(), spec.part_size)?;
+    up.file = absolute(&out.path)?;
+    let side = PartFile::create(&crate::upload::plan_path_for(&out.path))?;
+    std::fs::write(side.path(), up.to_json()).map_err(|e| Error::io_at(side.path(), e))?;
+    Ok(Some(side))
 }
 
 fn absolute(p: &std::path::Path) -> Result<std::path::PathBuf> {

@@ -48,9 +48,15 @@ pub struct Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Longest message an [`Error`] carries: input echoed into a message (a 50 MB "aspect") must not
+/// make a 50 MB error line.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
 impl Error {
+    /// The message is made one line (control characters become spaces) and cut to
+    /// [`MAX_MESSAGE_CHARS`]: callers print it as one line of a log or a terminal.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into() }
+        Error { kind, message: one_line(message.into(), MAX_MESSAGE_CHARS) }
     }
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidRecipe, message)
@@ -77,5 +83,37 @@ impl Error {
     /// A file-system failure on `path`.
     pub fn io_at(path: &std::path::Path, err: std::io::Error) -> Self {
         Self::io(format!("{}: {err}", path.display()))
+    }
+}
+
+/// `s` as a short quotable snippet for an error message: at most 60 characters, one line.
+pub fn snippet(s: &str) -> String {
+    one_line(s.to_string(), 60)
+}
+
+fn one_line(s: String, max_chars: usize) -> String {
+    let clean = |c: char| if c.is_control() { ' ' } else { c };
+    if s.len() <= max_chars && !s.chars().any(char::is_control) {
+        return s;
+    }
+    let mut out: String = s.chars().take(max_chars).map(clean).collect();
+    if s.chars().nth(max_chars).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_one_bounded_line() {
+        let e = Error::invalid(format!("aspect '{}' is not W:H\nsecond line", "9".repeat(50_000_000)));
+        assert!(e.message.chars().count() <= MAX_MESSAGE_CHARS + 1, "{}", e.message.len());
+        assert!(!e.message.contains('\n') && e.message.ends_with('…'));
+        assert_eq!(Error::io("a\tb\r\nc").message, "a b  c");
+        assert_eq!(snippet(&"x".repeat(100)).chars().count(), 61);
+        assert_eq!(snippet("short"), "short");
     }
 }

@@ -8,6 +8,7 @@ mod deliver;
 pub mod encode;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod frame;
 #[cfg(feature = "golden")]
 pub mod golden;

@@ -39,6 +39,9 @@ pub struct Recipe {
     /// Directory that relative paths are resolved against (the recipe file's folder).
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
+    /// The file the recipe was read from, if any: an input like the source, never overwritten.
+    #[serde(skip)]
+    pub recipe_file: Option<PathBuf>,
 }
 
 /// Segment of the source to use, in seconds of source time. `end` defaults to the source's end.
@@ -132,6 +135,9 @@ pub struct OutputSpec {
 impl Recipe {
     /// Parses recipe JSON; relative paths resolve against `base_dir`.
     pub fn from_json(json: &str, base_dir: Option<&Path>) -> Result<Recipe> {
+        if json.len() as u64 > crate::files::MAX_RECIPE_BYTES {
+            return Err(Error::limit(format!("the recipe is {} bytes; at most {}", json.len(), crate::files::MAX_RECIPE_BYTES)));
+        }
         let mut recipe: Recipe = serde_json::from_str(json)
             .map_err(|e| Error::invalid(format!("recipe is not valid recipe JSON: {e}")))?;
         if recipe.version != RECIPE_VERSION {
@@ -146,9 +152,31 @@ impl Recipe {
 
     /// Reads a recipe file; its folder becomes the base for relative paths.
     pub fn from_file(path: &Path) -> Result<Recipe> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io_at(path, e))?;
+        let text = crate::files::read_text_capped(path, crate::files::MAX_RECIPE_BYTES, "recipe")?;
         let dir = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
-        Recipe::from_json(&text, dir)
+        let mut recipe = Recipe::from_json(&text, dir)?;
+        recipe.recipe_file = Some(path.to_path_buf());
+        Ok(recipe)
+    }
+
+    /// Every file an export of this recipe reads besides writing its outputs: the source, the
+    /// recipe file, subtitles and caption fonts (resolved). None of them may be overwritten.
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        use crate::captions::model::StyleSpec;
+        let mut v = vec![self.resolve(&self.source)];
+        v.extend(self.recipe_file.clone());
+        let font = |s: &Option<StyleSpec>| match s {
+            Some(StyleSpec::Custom(f)) => f.font.clone(),
+            _ => None,
+        };
+        for c in self.captions.iter().flatten() {
+            v.extend(font(&c.style).map(|p| self.resolve(&p)));
+        }
+        if let Some(s) = &self.subtitles {
+            v.push(self.resolve(&s.path));
+            v.extend(font(&s.style).map(|p| self.resolve(&p)));
+        }
+        v
     }
 
     /// `p` resolved against the recipe's folder.

@@ -20,11 +20,9 @@ pub struct Timeline {
 impl Timeline {
     pub fn new(spec: Option<&LoopSpec>, seg_len: f64, fps: f64) -> Result<Timeline> {
         let mode = spec.map(|s| s.mode).unwrap_or_default();
+        // `as` saturates: a source claiming a year-long duration gives u32::MAX, not a wrap.
         let seg_frames = ((seg_len * fps).round() as u32).max(1);
-        let period = match mode {
-            LoopMode::Boomerang if seg_frames >= 2 => 2 * seg_frames - 2,
-            _ => seg_frames,
-        };
+        let period = period_of(mode, seg_frames);
         let (duration, count) = (spec.and_then(|s| s.duration), spec.and_then(|s| s.count));
         let total = match (mode, duration, count) {
             (_, Some(_), Some(_)) => return Err(Error::invalid("give loop.duration or loop.count, not both")),
@@ -38,7 +36,13 @@ impl Timeline {
             (_, None, Some(c)) => return Err(Error::invalid(format!("loop.count {c} must be 1–1000"))),
             (_, None, None) => return Err(Error::invalid("a repeat or boomerang loop needs loop.duration or loop.count")),
         };
-        Ok(Timeline { mode, seg_frames, period, total: total.max(1) })
+        let total = total.max(1);
+        // Segment frames past the end of the clip are never shown: the timeline (and so what is
+        // decoded) stops there, however long the trimmed source is.
+        if seg_frames > total {
+            return Ok(Timeline { mode, seg_frames: total, period: period_of(mode, total), total });
+        }
+        Ok(Timeline { mode, seg_frames, period, total })
     }
 
     /// Segment frame shown at position `i` (0-based) of a pass.
@@ -77,6 +81,14 @@ impl Timeline {
     }
 }
 
+/// Frames in one pass: the segment, or a boomerang's way there and back (turn frames once).
+fn period_of(mode: LoopMode, seg_frames: u32) -> u32 {
+    match mode {
+        LoopMode::Boomerang if seg_frames >= 2 => seg_frames.saturating_mul(2) - 2,
+        _ => seg_frames,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +111,16 @@ mod tests {
         let t = Timeline::new(Some(&spec(LoopMode::Boomerang, None, Some(2))), 4.0 / 30.0, 30.0).unwrap();
         let seq: Vec<u32> = (0..t.total).map(|n| t.frame_at(n)).collect();
         assert_eq!(seq, vec![0, 1, 2, 3, 2, 1, 0, 1, 2, 3, 2, 1]);
+    }
+
+    #[test]
+    fn a_segment_longer_than_the_clip_is_cut_to_it() {
+        let t = Timeline::new(Some(&spec(LoopMode::Repeat, Some(6.0), None)), 1e12, 30.0).unwrap();
+        assert_eq!((t.seg_frames, t.period, t.total, t.encoded()), (180, 180, 180, 180));
+        let t = Timeline::new(Some(&spec(LoopMode::Boomerang, Some(6.0), None)), 1e12, 30.0).unwrap();
+        assert_eq!((t.seg_frames, t.total, t.encoded(), t.frame_at(179)), (180, 180, 180, 179));
+        let t = Timeline::new(None, 1e12, 30.0).unwrap();
+        assert_eq!(t.total, u32::MAX);
     }
 
     #[test]

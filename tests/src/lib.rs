@@ -798,3 +798,51 @@ pub fn clipforge_bin() -> PathBuf {
     }
     bin
 }
+
+// ------------------------------------------------------------------------------------------------
+// Running the CLI as a user would, with its peak memory
+
+/// One run of the `clipforge` binary: its output and its peak resident memory, measured by GNU
+/// time (`/usr/bin/time`, installed by scripts/setup.sh), not by clipforge.
+pub struct CliRun {
+    pub output: std::process::Output,
+    pub peak_rss_mb: f64,
+}
+
+impl CliRun {
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// The one stderr line `error[Kind]: message` of a failed run, as (kind, message); panics if
+    /// the run succeeded or stderr is anything else.
+    pub fn error_line(&self) -> (String, String) {
+        let stderr = self.stderr();
+        assert!(!self.output.status.success(), "expected a failure; stdout: {}\nstderr: {stderr}", self.stdout());
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "stderr must be exactly one line, got: {stderr:?}");
+        let rest = lines[0].strip_prefix("error[").unwrap_or_else(|| panic!("not `error[Kind]: message`: {stderr:?}"));
+        let (kind, msg) = rest.split_once("]: ").unwrap_or_else(|| panic!("not `error[Kind]: message`: {stderr:?}"));
+        (kind.to_string(), msg.to_string())
+    }
+}
+
+/// Runs `clipforge ARGS` in `dir` under GNU time; fails after `timeout_s` seconds.
+pub fn run_cli_measured(dir: &Path, args: &[&str], timeout_s: u64) -> CliRun {
+    let rss_file = tempfile::NamedTempFile::new().expect("temp file");
+    let mut cmd = Command::new("/usr/bin/time");
+    cmd.arg("-f").arg("%M").arg("-o").arg(rss_file.path()).arg(clipforge_bin()).args(args).current_dir(dir);
+    let child = cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("run /usr/bin/time clipforge");
+    let what = format!("clipforge {}", args.join(" "));
+    let output = with_timeout(timeout_s, &what, move || child.wait_with_output().expect("wait for clipforge"));
+    let text = std::fs::read_to_string(rss_file.path()).unwrap_or_default();
+    // GNU time writes "Command exited with non-zero status N" before the figure on failures.
+    let kb: f64 = text.lines().rev().find_map(|l| l.trim().parse().ok()).unwrap_or_else(|| panic!("no RSS figure from GNU time: {text:?}"));
+    CliRun { output, peak_rss_mb: kb / 1024.0 }
+}
+
+/// Peak memory any export or preview may use, whatever its input (issue #12).
+pub const PEAK_RSS_LIMIT_MB: f64 = 400.0;

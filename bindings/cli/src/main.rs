@@ -70,25 +70,53 @@ enum GoldenAction {
     },
 }
 
+/// Exit status of a run stopped by SIGINT/SIGTERM (the shell's 128 + SIGINT).
+const EXIT_CANCELLED: u8 = 130;
+
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    quiet_panics();
+    let cancel = CancelToken::new();
+    on_signal_cancel(&cancel);
+    match run(Cli::parse(), &cancel) {
         Ok(true) => ExitCode::SUCCESS,
         // A check ran and found failures; it has already said which.
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
+            // The core keeps messages to one line; this is the one place that prints them.
             eprintln!("error[{}]: {}", e.kind, e.message);
-            ExitCode::FAILURE
+            if e.kind == clipforge::ErrorKind::Cancelled { ExitCode::from(EXIT_CANCELLED) } else { ExitCode::FAILURE }
         }
     }
 }
 
-fn run(cli: Cli) -> Result<bool, Error> {
+/// Panics are caught by the core and reported as one `error[Internal]` line; the default hook
+/// would print the panic's own lines before it. `CLIPFORGE_DEBUG=1` keeps them, for bug reports.
+fn quiet_panics() {
+    if std::env::var_os("CLIPFORGE_DEBUG").is_some_and(|v| v != "0") {
+        return;
+    }
+    std::panic::set_hook(Box::new(|_| {}));
+}
+
+/// The first SIGINT/SIGTERM cancels the running work, which then removes its partial files and
+/// ends with `error[Cancelled]`; a second one ends the process at once.
+fn on_signal_cancel(cancel: &CancelToken) {
+    let cancel = cancel.clone();
+    let _ = ctrlc::set_handler(move || {
+        if cancel.is_cancelled() {
+            std::process::exit(i32::from(EXIT_CANCELLED));
+        }
+        cancel.cancel();
+    });
+}
+
+fn run(cli: Cli, cancel: &CancelToken) -> Result<bool, Error> {
     match cli.command {
-        Command::Export { recipe, json } => export(&recipe, json).map(|_| true),
+        Command::Export { recipe, json } => export(&recipe, json, cancel).map(|_| true),
         Command::Probe { file, json } => probe(&file, json).map(|_| true),
         Command::UploadPlan(args) => upload::plan(args).map(|_| true),
         Command::Upload(args) => upload::upload(args).map(|_| true),
-        Command::Preview(args) => preview::preview(args).map(|_| true),
+        Command::Preview(args) => preview::preview(args, cancel).map(|_| true),
         Command::Profile { action } => preview::profile(action).map(|_| true),
         Command::Golden { action: GoldenAction::Run { cases, report, root } } => golden_run(&root, &cases, report.as_deref()),
         Command::Golden { action: GoldenAction::Bless { cases, root } } => golden_bless(&root, &cases).map(|_| true),
@@ -141,7 +169,7 @@ fn golden_bless(root: &std::path::Path, names: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
-fn export(path: &std::path::Path, json: bool) -> Result<(), Error> {
+fn export(path: &std::path::Path, json: bool, cancel: &CancelToken) -> Result<(), Error> {
     let recipe = Recipe::from_file(path)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(1000);
@@ -157,7 +185,7 @@ fn export(path: &std::path::Path, json: bool) -> Result<(), Error> {
             b.set_position((p * 1000.0) as u64);
         }
     };
-    let result = clipforge::export(&recipe, &on_progress, &CancelToken::new());
+    let result = clipforge::export(&recipe, &on_progress, cancel);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

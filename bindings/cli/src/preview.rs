@@ -128,12 +128,12 @@ pub fn profile(action: ProfileAction) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn preview(a: PreviewArgs) -> Result<(), Error> {
+pub fn preview(a: PreviewArgs, cancel: &clipforge::CancelToken) -> Result<(), Error> {
     let profile = match &a.profile {
         Some(p) => TasteProfile::load(p)?,
         None => TasteProfile::new(),
     };
-    let mut opts = PreviewOptions { window: a.window, poster_short_side: a.poster_size, ..Default::default() };
+    let mut opts = PreviewOptions { window: a.window, poster_short_side: a.poster_size, cancel: cancel.clone(), ..Default::default() };
     opts.sample.max_candidates = a.candidates;
     opts.poster_format = match a.poster_format {
         Format::Jpeg => PosterFormat::Jpeg,

@@ -60,6 +60,8 @@ pub struct SubtitlesSpec {
 
 /// A preset, or explicit fields over a preset.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+// A record crossing the FFI by value; boxing would not change what Kotlin/Swift see.
+#[allow(clippy::large_enum_variant)]
 pub enum CaptionStyle {
     /// White bold text with a black outline: readable on anything.
     BoldOutline,

@@ -144,6 +144,7 @@ impl From<Recipe> for clipforge::Recipe {
             provenance: r.provenance.map(Into::into),
             upload_plan: r.upload_plan.map(Into::into),
             base_dir: r.base_dir.map(PathBuf::from),
+            recipe_file: None,
             // A new core field makes this literal stop compiling on purpose: mirror it above.
         }
     }

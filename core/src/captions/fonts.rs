@@ -18,6 +18,9 @@ static REGISTERED: Mutex<Vec<fontdb::Source>> = Mutex::new(Vec::new());
 /// Adds a font (TTF/OTF/TTC bytes) for every later export of this process. Bytes that hold no font
 /// face are refused with `InvalidRecipe` here, rather than being skipped silently at export time.
 pub fn register_font_bytes(data: Vec<u8>) -> Result<()> {
+    if data.len() as u64 > crate::files::MAX_FONT_BYTES {
+        return Err(Error::limit(format!("font bytes: {} bytes; at most {}", data.len(), crate::files::MAX_FONT_BYTES)));
+    }
     let source = fontdb::Source::Binary(Arc::new(data));
     if !has_face(&source) {
         return Err(Error::invalid("font bytes are not a font (TTF, OTF or TTC)"));
@@ -34,7 +37,9 @@ pub fn register_font_path(path: &Path) -> Result<()> {
         let files = font_files(path);
         REGISTERED.lock().unwrap_or_else(|p| p.into_inner()).extend(files.into_iter().map(fontdb::Source::File));
     } else {
-        let source = fontdb::Source::File(path.to_path_buf());
+        // Read here (regular file, size cap) rather than by fontdb, which would hang on a FIFO.
+        let data = crate::files::read_capped(path, crate::files::MAX_FONT_BYTES, "font")?;
+        let source = fontdb::Source::Binary(Arc::new(data));
         if !has_face(&source) {
             return Err(Error::invalid(format!("{} is not a font file (TTF, OTF or TTC)", path.display())));
         }
@@ -64,7 +69,9 @@ fn font_files(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     v.retain(|p| {
         let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc")
+        // fontdb maps these files: regular files of a sane size only (a FIFO would hang it).
+        let usable = std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= crate::files::MAX_FONT_BYTES);
+        matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc") && usable
     });
     v.sort();
     v
@@ -103,7 +110,7 @@ impl Fonts {
 
     /// Loads a style's font file and returns its family name.
     pub fn add_file(&mut self, path: &Path, what: &str) -> Result<String> {
-        let data = std::fs::read(path).map_err(|e| Error::io(format!("{what}: font {}: {e}", path.display())))?;
+        let data = crate::files::read_capped(path, crate::files::MAX_FONT_BYTES, &format!("{what}: font"))?;
         let ids = self.db.load_font_source(fontdb::Source::Binary(Arc::new(data)));
         let family = ids
             .first()

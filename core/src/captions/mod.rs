@@ -14,6 +14,7 @@ pub mod model;
 pub mod raster;
 pub mod style;
 pub mod subtitles;
+pub mod text;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -96,6 +97,9 @@ impl CaptionPlan {
                 }
             }
         };
+        if caps.len() > text::MAX_ITEMS {
+            return Err(Error::limit(format!("{} captions; at most {}", caps.len(), text::MAX_ITEMS)));
+        }
         let mut items = Vec::new();
         for (i, c) in caps.iter().enumerate() {
             let what = format!("captions[{i}]");
@@ -103,11 +107,12 @@ impl CaptionPlan {
             if !(c.start.is_finite() && c.end.is_finite() && c.start >= 0.0 && c.end > c.start) {
                 return Err(Error::invalid(format!("{what}: start {} and end {} must be seconds with start < end", c.start, c.end)));
             }
-            check_text(&c.text, &what)?;
+            let text = text::normalise(&c.text);
+            text::check(&text, &what)?;
             let words = match &c.words {
                 None => Vec::new(),
                 Some(w) => {
-                    let n = c.text.split_whitespace().count();
+                    let n = text.split_whitespace().count();
                     if w.len() != n {
                         return Err(Error::invalid(format!("{what}.words has {} timings but the text has {n} words", w.len())));
                     }
@@ -119,7 +124,7 @@ impl CaptionPlan {
             };
             let family = family_of(&style, &what, &mut fonts)?;
             items.push(Item {
-                text: c.text.clone(),
+                text,
                 style,
                 family,
                 position: c.position.unwrap_or_default(),
@@ -135,9 +140,16 @@ impl CaptionPlan {
         if let Some(s) = subs {
             let path = recipe.resolve(&s.path);
             let name = s.path.display().to_string();
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(format!("subtitles {}: {e}", path.display())))?;
-            let text = String::from_utf8(bytes).map_err(|_| Error::invalid(format!("subtitles {name}: not UTF-8 text")))?;
+            let text = crate::files::read_text_capped(&path, crate::files::MAX_SUBTITLE_BYTES, "subtitles")?;
             let cues = subtitles::parse(&text, &name)?;
+            if items.len() + cues.len() > text::MAX_ITEMS {
+                return Err(Error::limit(format!(
+                    "subtitles {name}: {} cues (with {} captions); at most {} in all",
+                    cues.len(),
+                    items.len(),
+                    text::MAX_ITEMS
+                )));
+            }
             let style = style::resolve(s.style.as_ref(), "subtitles")?;
             let family = family_of(&style, "subtitles", &mut fonts)?;
             for c in cues {
@@ -156,6 +168,14 @@ impl CaptionPlan {
                     pop: false,
                 });
             }
+        }
+        let on_screen = |clock: Clock| text::max_overlap(items.iter().filter(|i| i.clock == clock).map(|i| (i.start, i.end)));
+        let most = on_screen(Clock::Output) + on_screen(Clock::Source);
+        if most > text::MAX_ON_SCREEN {
+            return Err(Error::limit(format!(
+                "up to {most} captions and subtitle cues would be on screen at once; at most {}",
+                text::MAX_ON_SCREEN
+            )));
         }
         Ok(Some(CaptionPlan { items, fonts }))
     }
@@ -210,16 +230,6 @@ fn fade(v: Option<f64>, what: &str) -> Result<f64> {
     }
 }
 
-fn check_text(text: &str, what: &str) -> Result<()> {
-    if text.trim().is_empty() {
-        return Err(Error::invalid(format!("{what}: text is empty")));
-    }
-    if text.len() > 2000 {
-        return Err(Error::limit(format!("{what}: text is {} bytes; at most 2000", text.len())));
-    }
-    Ok(())
-}
-
 /// Byte range of word `k` (whitespace-separated) of `text`.
 fn word_range(text: &str, k: usize) -> Option<std::ops::Range<usize>> {
     let mut n = 0;
@@ -239,6 +249,9 @@ fn word_range(text: &str, k: usize) -> Option<std::ops::Range<usize>> {
     }
     None
 }
+
+/// Rasterised captions kept per output for reuse.
+const SPRITE_CACHE_BYTES: usize = 48 << 20;
 
 /// One output's caption renderer: lays out and rasterises lazily, once per item state and size.
 pub struct Overlay {
@@ -324,6 +337,12 @@ impl Overlay {
 
     fn sprite(&mut self, i: usize, word: Option<usize>, step: u8) -> &Sprite {
         if !self.sprites.contains_key(&(i, word, step)) {
+            // Memory stays bounded however many cues pass by: past the budget, start afresh
+            // (what is on screen now is drawn again on demand).
+            if self.sprites.values().map(Sprite::bytes).sum::<usize>() > SPRITE_CACHE_BYTES {
+                self.sprites.clear();
+                self.laid.clear();
+            }
             let (img, (x, y)) = self.image(i, word, step);
             self.sprites.insert((i, word, step), Sprite::from_image(&img, x, y));
         }

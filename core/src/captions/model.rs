@@ -53,6 +53,8 @@ pub struct SubtitlesSpec {
 /// `"bold-outline"` or `{ "preset": "box", "size": 0.06, ... }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+// Read once per recipe; boxing the fields would only complicate every use.
+#[allow(clippy::large_enum_variant)]
 pub enum StyleSpec {
     Preset(Preset),
     Custom(StyleFields),

@@ -1,6 +1,7 @@
 //! Encoding and muxing: H.264 video behind one small trait, AAC audio, MP4 with atomic finish.
 
 pub mod audio;
+pub mod commit;
 pub mod mux;
 pub mod video;
 

@@ -1,58 +1,12 @@
-//! MP4 muxing with the index at the front, and the atomic finish: write `*.part`, fsync, rename.
+//! MP4 muxing with the index at the front (into the `*.part` file of `commit.rs`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ffmpeg_next as ff;
 
 use crate::encode::EncodedStream;
 use crate::error::{Error, Result};
 use crate::timeline::Timeline;
-
-/// A destination being written: a hidden temporary file beside it, deleted unless committed.
-pub struct PartFile {
-    dest: PathBuf,
-    temp: tempfile::TempPath,
-}
-
-impl PartFile {
-    pub fn create(dest: &Path) -> Result<PartFile> {
-        let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".part")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(format!("cannot create a file in {}: {e}", dir.display())))?
-            .into_temp_path();
-        Ok(PartFile { dest: dest.to_path_buf(), temp })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.temp
-    }
-
-    /// Where the file goes when committed.
-    pub fn dest(&self) -> &Path {
-        &self.dest
-    }
-
-    /// Flushes to disk and renames over the destination in one step.
-    pub fn commit(self) -> Result<()> {
-        std::fs::File::open(&self.temp)
-            .and_then(|f| {
-                // Temporary files are created private (0600); a finished video is an ordinary file.
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    f.set_permissions(std::fs::Permissions::from_mode(0o644))?;
-                }
-                f.sync_all()
-            })
-            .map_err(|e| Error::io_at(&self.dest, e))?;
-        self.temp.persist(&self.dest).map_err(|e| Error::io_at(&self.dest, e.error))?;
-        Ok(())
-    }
-}
 
 /// Writes `video` (one encoded pass, replayed to fill `timeline`) and `audio` into an MP4 at `path`.
 pub fn write_mp4(

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::encode::audio::encode_aac;
-use crate::encode::mux::{write_mp4, PartFile};
+use crate::encode::commit::{commit_all, PartFile};
+use crate::encode::mux::write_mp4;
 use crate::encode::EncodedStream;
 use crate::error::{Error, Result};
 use crate::plan::{Plan, AUDIO_PREROLL};
@@ -89,8 +90,10 @@ fn export_inner(
     cancel: &CancelToken,
 ) -> Result<Vec<OutputReport>> {
     let source = recipe.resolve(&recipe.source);
-    // Opened once for the facts and the first pass (opening decodes a few frames).
+    // Opened once for the facts and the first pass (opening decodes a few frames). Opening checks
+    // the path (local regular file, no protocols) before anything else looks at it.
     let (first_input, rewind) = reuse_or_open(opened, &source)?;
+    let before = SourceStamp::of(&source)?;
     let info = probe_input(&first_input, &source);
     let mut input = Some(first_input);
     let mut plan = Plan::with_min_duration(recipe, &info, mode.min_seconds)?;
@@ -103,6 +106,7 @@ fn export_inner(
     // muxed as their pass ends, so finished streams do not wait in memory for later passes.
     let mut audio = HashMap::new();
     let mut parts = Vec::new();
+    let mut reports = Vec::new();
     for (n, pass) in plan.decode_passes.iter().enumerate() {
         if cancel.is_cancelled() {
             return Err(Error::cancelled());
@@ -122,34 +126,68 @@ fn export_inner(
             let part = PartFile::create(&out.path)?;
             let track = audio.get(&audio_key(out));
             write_mp4(part.path(), video, &out.video_timeline(), track, &|| cancel.is_cancelled())?;
+            // Signed manifest and upload plan (when asked), still uncommitted: all or nothing.
+            parts.extend(crate::deliver::finish_part(&plan, out, &part)?);
             progress.add(units / 10 / plan.outputs.len() as u64);
+            reports.push((out_index(&plan, out), report(out, part.path())?));
             parts.push(part);
         }
     }
+    // A source that was cut short or rewritten while it was read gave frozen or mixed frames.
+    before.check_unchanged(&source)?;
     if cancel.is_cancelled() {
         return Err(Error::cancelled());
     }
-    // Signed manifests and upload plans, still uncommitted: they land with the videos or not at all.
-    crate::deliver::finish_parts(&plan, &mut parts)?;
-    for part in parts {
-        part.commit()?;
-    }
-    let reports = plan.outputs.iter().map(report).collect::<Result<Vec<_>>>()?;
+    commit_all(parts)?;
+    reports.sort_by_key(|r| r.0);
     progress.finish();
-    Ok(reports)
+    Ok(reports.into_iter().map(|r| r.1).collect())
 }
 
-fn report(out: &crate::plan::OutputPlan) -> Result<OutputReport> {
-    let bytes = std::fs::read(&out.path).map_err(|e| Error::io_at(&out.path, e))?;
+fn out_index(plan: &Plan, out: &crate::plan::OutputPlan) -> usize {
+    plan.outputs.iter().position(|o| std::ptr::eq(o, out)).unwrap_or(usize::MAX)
+}
+
+/// The finished output's facts, hashed from its part file in a streaming read.
+fn report(out: &crate::plan::OutputPlan, written: &std::path::Path) -> Result<OutputReport> {
+    let mut file = std::fs::File::open(written).map_err(|e| Error::io_at(&out.path, e))?;
+    let mut hasher = Sha256::new();
+    let bytes = std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io_at(&out.path, e))?;
     Ok(OutputReport {
         path: out.path.clone(),
         width: out.width,
         height: out.height,
         duration: out.duration(),
         frames: out.timeline.total,
-        bytes: bytes.len() as u64,
-        sha256: format!("{:x}", Sha256::digest(&bytes)),
+        bytes,
+        sha256: format!("{:x}", hasher.finalize()),
     })
+}
+
+/// Size and modification time of the source when the export started.
+struct SourceStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl SourceStamp {
+    fn of(path: &std::path::Path) -> Result<SourceStamp> {
+        let m = std::fs::metadata(path).map_err(|e| Error::io_at(path, e))?;
+        Ok(SourceStamp { len: m.len(), modified: m.modified().ok() })
+    }
+
+    fn check_unchanged(&self, path: &std::path::Path) -> Result<()> {
+        let now = SourceStamp::of(path)?;
+        if now.len != self.len || now.modified != self.modified {
+            return Err(Error::io(format!(
+                "{} changed while it was being exported ({} bytes at the start, {} now); nothing was written",
+                path.display(),
+                self.len,
+                now.len
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// One decode pass over `input` (`plan.source` opened; read from before if `rewind`): demux,
@@ -249,6 +287,7 @@ fn demux(
 ) -> Result<()> {
     let mut video_done = false;
     let mut audio_done = adec.is_none();
+    let mut last_frame = None;
     let mut reader = crate::source::packets::PacketReader::default();
     while !(video_done && audio_done) {
         if cancel.is_cancelled() {
@@ -258,7 +297,7 @@ fn demux(
         let idx = packet.stream();
         if idx == vindex && !video_done {
             vdec.send(&packet);
-            video_done = forward_frames(plan, vdec, senders, cancel)?;
+            video_done = forward_frames(plan, vdec, senders, cancel, &mut last_frame)?;
         } else if let Some((aidx, dec)) = adec.as_mut() {
             if idx == *aidx && !audio_done {
                 let t = packet.pts().map(|p| p as f64 * f64::from(input.stream(idx).map(|s| s.time_base()).unwrap_or(ff::Rational(1, 1))));
@@ -269,14 +308,38 @@ fn demux(
     }
     if !video_done {
         vdec.send_eof();
-        forward_frames(plan, vdec, senders, cancel)?;
+        forward_frames(plan, vdec, senders, cancel, &mut last_frame)?;
+        check_not_cut_short(plan, vdec, last_frame)?;
+    }
+    Ok(())
+}
+
+/// The pictures ran out before the segment's end: the file is truncated or damaged there. Holding
+/// the last picture for more than a moment would pass a frozen clip off as an export.
+fn check_not_cut_short(plan: &Plan, vdec: &VideoDecoder, last_frame: Option<f64>) -> Result<()> {
+    let Some(last) = last_frame else { return Ok(()) }; // no frame at all: the workers say so
+    let tolerance = (2.0 * vdec.frame_step()).max(0.5);
+    if last < plan.seg_end - tolerance {
+        return Err(Error::unsupported(format!(
+            "{}: the video stops at {last:.2} s although the segment runs to {:.2} s (the file is truncated or damaged); \
+             trim to end by {last:.2} s",
+            plan.source.display(),
+            plan.seg_end
+        )));
     }
     Ok(())
 }
 
 /// Sends decoded frames to the workers; true once the segment's end has been passed.
-fn forward_frames(plan: &Plan, vdec: &mut VideoDecoder, senders: &mut [Option<SyncSender<Decoded>>], cancel: &CancelToken) -> Result<bool> {
+fn forward_frames(
+    plan: &Plan,
+    vdec: &mut VideoDecoder,
+    senders: &mut [Option<SyncSender<Decoded>>],
+    cancel: &CancelToken,
+    last_frame: &mut Option<f64>,
+) -> Result<bool> {
     while let Some((time, frame)) = vdec.receive()? {
+        *last_frame = Some(last_frame.map_or(time, |t: f64| t.max(time)));
         let item: Decoded = Arc::new((time, frame));
         for slot in senders.iter_mut() {
             let Some(tx) = slot else { continue };

@@ -59,7 +59,7 @@ mod tests {
         let mut rgb = Vec::new();
         for y in 0..h as usize {
             for x in 0..w as usize {
-                let v = if ((x + shift) / 8 + y / 8) % 2 == 0 { 30 } else { 220 };
+                let v = if ((x + shift) / 8 + y / 8).is_multiple_of(2) { 30 } else { 220 };
                 rgb.extend_from_slice(&[v, v, v]);
             }
         }

@@ -115,7 +115,10 @@ impl Plan {
             o.captions = captions.clone();
             outputs.push(o);
         }
-        check_paths(&source, &outputs)?;
+        check_paths(&recipe.input_files(), &outputs)?;
+        // Only what some output shows is decoded (a loop shorter than its segment stops early).
+        let shown = outputs.iter().map(|o| f64::from(o.timeline.seg_frames) / o.fps_f64()).fold(0.0, f64::max);
+        let seg_end = seg_end.min(seg_start + shown);
         let decode_passes = decode_passes::group((v.width, v.height), &outputs, recipe.max_memory_mb);
         for pass in &decode_passes {
             // Outputs of one pass encode in parallel; an output alone gets both encoder threads,
@@ -184,12 +187,12 @@ fn trim(recipe: &Recipe, src_dur: f64) -> Result<(f64, f64)> {
 
 fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64, min_seconds: f64) -> Result<OutputPlan> {
     let ctx = |m: String| Error::invalid(format!("outputs[{i}] ({}): {m}", spec.path.display()));
-    let (aw, ah) = parse_aspect(&spec.aspect).ok_or_else(|| ctx(format!("aspect '{}' is not W:H", spec.aspect)))?;
+    let (aw, ah) = parse_aspect(&spec.aspect).ok_or_else(|| ctx(format!("aspect '{}' is not W:H", crate::error::snippet(&spec.aspect))))?;
     let (width, height) = output_size(spec, aw, ah).map_err(ctx)?;
     let fps = parse_fps(spec.fps.unwrap_or(30.0)).ok_or_else(|| ctx("fps must be between 1 and 120".into()))?;
     let fps_f = f64::from(fps.0) / f64::from(fps.1);
     let background = match &spec.background {
-        Some(s) => Yuv::from_hex(s).ok_or_else(|| ctx(format!("background '{s}' is not #RRGGBB")))?,
+        Some(s) => Yuv::from_hex(s).ok_or_else(|| ctx(format!("background '{}' is not #RRGGBB", crate::error::snippet(s))))?,
         None => Yuv::BLACK,
     };
     if spec.crf.is_some_and(|c| c > 51) {
@@ -197,6 +200,12 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64, min_s
     }
     if spec.bitrate.is_some_and(|b| !(10_000..=200_000_000).contains(&b)) {
         return Err(ctx("bitrate must be between 10000 and 200000000 bits/s".into()));
+    }
+    // Checked here: x264 prints its own complaint to stderr before FFmpeg returns an error.
+    if let Some(p) = &spec.preset {
+        if !X264_PRESETS.contains(&p.as_str()) {
+            return Err(ctx(format!("preset '{}' is not one of {}", crate::error::snippet(p), X264_PRESETS.join(", "))));
+        }
     }
     let timeline = Timeline::new(recipe.looping.as_ref(), seg_len, fps_f)?;
     let duration = f64::from(timeline.total) / fps_f;
@@ -226,6 +235,9 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64, min_s
         captions_per_pass: false,
     })
 }
+
+/// x264's speed presets (the names every H.264 encoder wrapper of FFmpeg accepts for libx264).
+pub const X264_PRESETS: [&str; 10] = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"];
 
 pub fn parse_aspect(s: &str) -> Option<(u32, u32)> {
     let (a, b) = s.split_once(':')?;
@@ -271,9 +283,9 @@ fn parse_fps(f: f64) -> Option<(i32, i32)> {
     Some(((f * 1000.0).round() as i32, 1000))
 }
 
-/// Refuses outputs that would overwrite the source or each other.
-fn check_paths(source: &Path, outputs: &[OutputPlan]) -> Result<()> {
-    let src = std::fs::canonicalize(source).ok();
+/// Refuses outputs that would overwrite an input (source, recipe, subtitles, fonts) or each other.
+fn check_paths(inputs: &[PathBuf], outputs: &[OutputPlan]) -> Result<()> {
+    let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
     let mut seen: Vec<PathBuf> = Vec::new();
     for o in outputs {
         let name = o.path.file_name().ok_or_else(|| Error::invalid(format!("output path '{}' has no file name", o.path.display())))?;
@@ -281,8 +293,11 @@ fn check_paths(source: &Path, outputs: &[OutputPlan]) -> Result<()> {
         let dir = std::fs::canonicalize(dir)
             .map_err(|e| Error::io(format!("output folder {} is not usable: {e}", dir.display())))?;
         let full = dir.join(name);
-        if src.as_ref() == Some(&full) || std::fs::canonicalize(&full).ok().as_ref() == src.as_ref() && src.is_some() {
-            return Err(Error::invalid(format!("output {} would overwrite the source", o.path.display())));
+        // A symlink at the destination is followed too: renaming over it would not touch the
+        // target, but the check must not depend on that.
+        let target = std::fs::canonicalize(&full).ok();
+        if inputs.iter().any(|i| *i == full || Some(i) == target.as_ref()) {
+            return Err(Error::invalid(format!("output {} would overwrite one of the export's inputs", o.path.display())));
         }
         if seen.contains(&full) {
             return Err(Error::invalid(format!("two outputs write to {}", o.path.display())));

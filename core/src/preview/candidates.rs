@@ -193,7 +193,7 @@ fn read_index(input: &mut ff::format::context::Input) -> Result<Index> {
             continue;
         }
         let Some(pts) = packet.pts().or(packet.dts()) else { continue };
-        let t = (pts - start) as f64 * tb;
+        let t = crate::source::open::seconds_between(start, pts, tb);
         if !t.is_finite() || t < -1.0 {
             continue;
         }
@@ -413,7 +413,7 @@ fn decode_range(
         if packet.stream() != vindex {
             continue;
         }
-        let t = packet.pts().or(packet.dts()).map(|p| (p - start) as f64 * tb);
+        let t = packet.pts().or(packet.dts()).map(|p| crate::source::open::seconds_between(start, p, tb));
         if packet.is_key() {
             if let Some(t) = t {
                 if t > last_target + step {
@@ -424,7 +424,7 @@ fn decode_range(
                 decode_until = full_until.get(gop).copied().unwrap_or(f64::NEG_INFINITY) + late;
                 dec.set_decode(if decode_until.is_finite() { DecodeOnly::References } else { DecodeOnly::Keyframes });
             }
-        } else if packet.dts().is_some_and(|d| (d - start) as f64 * tb > decode_until + step / 2.0) {
+        } else if packet.dts().is_some_and(|d| crate::source::open::seconds_between(start, d, tb) > decode_until + step / 2.0) {
             // Past this GOP's last target: later frames of the GOP are not needed. Decode order is
             // not display order (B-frames), but a frame shown by `decode_until` is decoded by then.
             dec.set_decode(DecodeOnly::Keyframes);

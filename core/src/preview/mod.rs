@@ -39,11 +39,19 @@ pub struct PreviewOptions {
     pub poster_format: PosterFormat,
     /// Short side of the poster picture in pixels (default 480; never upscaled).
     pub poster_short_side: u32,
+    /// Stops the preview between its stages and inside the loop's export; nothing is left behind.
+    pub cancel: crate::export::CancelToken,
 }
 
 impl Default for PreviewOptions {
     fn default() -> Self {
-        PreviewOptions { window: 3.0, sample: SampleOptions::default(), poster_format: PosterFormat::Jpeg, poster_short_side: 480 }
+        PreviewOptions {
+            window: 3.0,
+            sample: SampleOptions::default(),
+            poster_format: PosterFormat::Jpeg,
+            poster_short_side: 480,
+            cancel: crate::export::CancelToken::new(),
+        }
     }
 }
 
@@ -211,6 +219,9 @@ impl PreviewRanker {
         guarded("preview", || {
             let t0 = Instant::now();
             let (ranked, opened) = self.rank_frames_inner(clip, profile, &opts.sample, profile.is_cold())?;
+            if opts.cancel.is_cancelled() {
+                return Err(Error::cancelled());
+            }
             let mut timings = ranked.timings;
             let cands = &ranked.candidates;
             let best = rank::best(cands).ok_or_else(|| Error::unsupported(format!("{}: no candidate frames", clip.display())))?;
@@ -233,13 +244,18 @@ impl PreviewRanker {
                     Ok::<_, Error>((frame.width, frame.height, ms(t1)))
                 });
                 let t2 = Instant::now();
-                let report = rendition::export_window(clip, Some(opened.first), (facts.width, facts.height), facts.fps, (start, end), &loop_path);
+                let report =
+                    rendition::export_window(clip, Some(opened.first), (facts.width, facts.height), facts.fps, (start, end), &loop_path, &opts.cancel);
                 let loop_ms = ms(t2);
                 let poster = poster.join().unwrap_or_else(|p| Err(Error::internal(format!("poster failed: {}", panic_text(&p)))));
                 (poster, report.map(|r| (r, loop_ms)))
             });
-            let (pw, ph, poster_ms) = poster?;
+            // A cancel during the loop's export: the poster written beside it goes too.
+            if report.as_ref().is_err_and(|e| e.kind == crate::ErrorKind::Cancelled) {
+                let _ = std::fs::remove_file(&poster_path);
+            }
             let (report, loop_ms) = report?;
+            let (pw, ph, poster_ms) = poster?;
             timings.poster_ms = poster_ms;
             timings.loop_ms = loop_ms;
             timings.total_ms = ms(t0);

@@ -80,8 +80,10 @@ impl TasteProfile {
             )));
         }
         for (name, v) in [("liked", &p.liked), ("skipped", &p.skipped)] {
-            if !v.is_empty() && (v.len() != DIM || v.iter().any(|x| !x.is_finite())) {
-                return Err(Error::invalid(format!("taste profile: '{name}' must hold {DIM} finite numbers")));
+            // Averages of unit vectors lie within [-1, 1]; far larger values (±3.4e38) would
+            // overflow to NaN scores.
+            if !v.is_empty() && (v.len() != DIM || v.iter().any(|x| !(x.is_finite() && x.abs() <= MAX_COMPONENT))) {
+                return Err(Error::invalid(format!("taste profile: '{name}' must hold {DIM} numbers between -{MAX_COMPONENT} and {MAX_COMPONENT}")));
             }
         }
         Ok(p)
@@ -93,7 +95,7 @@ impl TasteProfile {
 
     /// Reads a profile file; a damaged file is an `InvalidRecipe` error naming it.
     pub fn load(path: &Path) -> Result<TasteProfile> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io_at(path, e))?;
+        let text = crate::files::read_text_capped(path, crate::files::MAX_PROFILE_BYTES, "taste profile")?;
         Self::from_json(&text).map_err(|e| Error::new(e.kind, format!("{}: {}", path.display(), e.message)))
     }
 
@@ -115,8 +117,11 @@ impl TasteProfile {
     }
 }
 
+/// Largest magnitude accepted in a stored profile or a given embedding.
+const MAX_COMPONENT: f32 = 16.0;
+
 fn check_dim(v: &[f32]) -> Result<()> {
-    if v.len() != DIM || v.iter().any(|x| !x.is_finite()) {
+    if v.len() != DIM || v.iter().any(|x| !(x.is_finite() && x.abs() <= MAX_COMPONENT)) {
         return Err(Error::invalid(format!("an embedding must hold {DIM} finite numbers, got {}", v.len())));
     }
     Ok(())

@@ -25,6 +25,7 @@ pub fn export_window(
     fps: f64,
     (start, end): (f64, f64),
     out: &Path,
+    cancel: &CancelToken,
 ) -> Result<OutputReport> {
     let even = |x: f64| ((x / 2.0).round() as u32 * 2).max(2);
     let (ow, oh) = if w <= h {
@@ -48,6 +49,6 @@ pub fn export_window(
     // A 360p picture from (usually) 1080p: deblocking would not show after the shrink.
     let skip_deblocking = u64::from(ow) * u64::from(oh) * 9 <= u64::from(w) * u64::from(h);
     let mode = ExportMode { min_seconds: MIN_SECONDS, skip_deblocking };
-    let mut reports = export_with_mode(&recipe, mode, opened, &|_| {}, &CancelToken::new())?;
+    let mut reports = export_with_mode(&recipe, mode, opened, &|_| {}, cancel)?;
     reports.pop().ok_or_else(|| Error::internal("the preview export wrote no output"))
 }

@@ -12,6 +12,9 @@ use super::spec::ProvenanceSpec;
 use crate::error::{Error, Result};
 use crate::recipe::Recipe;
 
+/// A certificate chain or key file is a few kB; a chain of many intermediates stays far below this.
+const MAX_PEM_BYTES: u64 = 1 << 20;
+
 /// A signer ready for every output of an export.
 pub(crate) fn signer(spec: &ProvenanceSpec, recipe: &Recipe) -> Result<BoxedSigner> {
     let (chain, key) = match (spec, spec.ephemeral) {
@@ -21,9 +24,10 @@ pub(crate) fn signer(spec: &ProvenanceSpec, recipe: &Recipe) -> Result<BoxedSign
             return Ok(Box::new(s));
         }
         (ProvenanceSpec { certificate_chain: Some(c), private_key: Some(k), certificate_chain_pem: None, private_key_pem: None, .. }, false) => {
+            // PEM files are small: capped reads of local regular files only (files.rs).
             let read = |p: &std::path::Path, what: &str| {
-                let p = recipe.resolve(p);
-                std::fs::read(&p).map_err(|e| Error::invalid(format!("provenance.{what}: {}: {e}", p.display())))
+                crate::files::read_capped(&recipe.resolve(p), MAX_PEM_BYTES, what)
+                    .map_err(|e| Error::invalid(format!("provenance.{}", e.message)))
             };
             (read(c, "certificate_chain")?, read(k, "private_key")?)
         }

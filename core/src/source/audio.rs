@@ -85,7 +85,7 @@ impl AudioDecoder {
         if self.raw.samples() == 0 || self.raw.rate() == 0 {
             return Ok(());
         }
-        let time = self.raw.timestamp().map(|ts| (ts - self.start_pts) as f64 * self.time_base);
+        let time = self.raw.timestamp().map(|ts| crate::source::open::seconds_between(self.start_pts, ts, self.time_base));
         if time.is_some_and(|t| t > self.range.1 + 1.0) {
             return Ok(());
         }
@@ -98,15 +98,15 @@ impl AudioDecoder {
         // Follow timestamps only when they jump (gaps, damaged streams); otherwise stay contiguous.
         let at_ts = time.map(|t| ((t - self.range.0) * rate).round() as i64);
         let pos = match (self.cursor, at_ts) {
-            (Some(c), Some(t)) if (t - c).abs() < (rate * 0.05) as i64 => c,
+            (Some(c), Some(t)) if t.abs_diff(c) < (rate * 0.05) as u64 => c,
             (_, Some(t)) => t,
             (Some(c), None) => c,
             (None, None) => 0,
         };
         let n = (chunk.len() / CHANNELS) as i64;
-        self.cursor = Some(pos + n);
+        self.cursor = Some(pos.saturating_add(n));
         let limit = ((self.range.1 - self.range.0) * rate).round() as i64;
-        let (from, to) = (pos.max(0), (pos + n).min(limit));
+        let (from, to) = (pos.max(0), pos.saturating_add(n).min(limit));
         if to <= from {
             return Ok(());
         }
@@ -125,12 +125,13 @@ type FrameKey = (i32, u64, i32, i32);
 fn frame_key(f: &ff::frame::Audio) -> FrameKey {
     // SAFETY: reading plain fields of a live AVFrame.
     let r = unsafe { &*f.as_ptr() };
-    (r.format, unsafe { layout_mask(&r.ch_layout) }, r.ch_layout.nb_channels, r.sample_rate)
+    (r.format, layout_mask(&r.ch_layout), r.ch_layout.nb_channels, r.sample_rate)
 }
 
-unsafe fn layout_mask(l: &ffi::AVChannelLayout) -> u64 {
+fn layout_mask(l: &ffi::AVChannelLayout) -> u64 {
     if l.order == ffi::AVChannelOrder::AV_CHANNEL_ORDER_NATIVE {
-        l.u.mask
+        // SAFETY: with the native order, `mask` is the union field FFmpeg wrote.
+        unsafe { l.u.mask }
     } else {
         0
     }
@@ -149,6 +150,8 @@ unsafe impl Send for Resampler {}
 impl Resampler {
     fn new(f: &ff::frame::Audio, key: FrameKey) -> Result<Self> {
         let err = |what: &str| Error::unsupported(format!("cannot resample this audio: {what}"));
+        // SAFETY: reading plain fields of a live AVFrame.
+        let in_format = crate::source::formats::sample_format(unsafe { (*f.as_ptr()).format }).ok_or_else(|| err("unknown sample format"))?;
         // SAFETY: FFI calls with valid pointers; every allocation is freed in Drop or on error.
         unsafe {
             let r = &*f.as_ptr();
@@ -168,7 +171,7 @@ impl Resampler {
                 ffi::AVSampleFormat::AV_SAMPLE_FMT_FLT,
                 SAMPLE_RATE as i32,
                 &mut in_layout,
-                std::mem::transmute::<i32, ffi::AVSampleFormat>(r.format),
+                in_format,
                 r.sample_rate,
                 0,
                 ptr::null_mut(),

@@ -1,6 +1,7 @@
 //! Reading the source: safe open, probe, and decoding to normalised video frames and 48 kHz audio.
 
 pub mod audio;
+pub mod formats;
 pub mod open;
 pub mod packets;
 pub mod probe;

@@ -14,12 +14,15 @@ const ALLOWED_DEMUXERS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts
 pub const MAX_SOURCE_PIXELS: u64 = 8192 * 4320;
 pub const MAX_SOURCE_SIDE: u32 = 8192;
 
-/// Initialises FFmpeg once and keeps its logging to errors only.
+/// Initialises FFmpeg once. Its own log stays silent: what went wrong reaches the caller as a
+/// typed error, and an app's stderr (or a CLI's one error line) is not FFmpeg's to write to.
+/// `CLIPFORGE_DEBUG=1` lets its warnings through, for diagnosis.
 pub fn init() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = ff::init();
-        ff::util::log::set_level(ff::util::log::Level::Fatal);
+        let debug = std::env::var_os("CLIPFORGE_DEBUG").is_some_and(|v| v != "0");
+        ff::util::log::set_level(if debug { ff::util::log::Level::Warning } else { ff::util::log::Level::Quiet });
     });
 }
 
@@ -126,6 +129,12 @@ pub fn seek_or_reopen(input: &mut ff::format::context::Input, path: &Path, secon
         *input = open_input(path)?;
     }
     Ok(())
+}
+
+/// Seconds from `start` to `ts` (both in a stream's time base `tb`). Saturating: damaged files
+/// carry timestamps near i64's limits, and a plain subtraction would overflow.
+pub fn seconds_between(start: i64, ts: i64, tb: f64) -> f64 {
+    ts.saturating_sub(start) as f64 * tb
 }
 
 /// The stream's first timestamp, in its time base (0 when the file does not say).

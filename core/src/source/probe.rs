@@ -97,7 +97,6 @@ fn stream_info(s: &ff::format::stream::Stream) -> StreamInfo {
         let (dw, dh) = if rotation % 180 == 90 { (h, w) } else { (w, h) };
         let rate = s.avg_frame_rate();
         let fps = if rate.denominator() > 0 && rate.numerator() > 0 { f64::from(rate) } else { 0.0 };
-        let pix: ff::format::Pixel = unsafe { std::mem::transmute::<i32, ff::ffi::AVPixelFormat>(p.format) }.into();
         VideoStreamInfo {
             width: w,
             height: h,
@@ -105,15 +104,15 @@ fn stream_info(s: &ff::format::stream::Stream) -> StreamInfo {
             display_width: dw,
             display_height: dh,
             fps,
-            pixel_format: pixel_name(pix),
+            pixel_format: crate::source::formats::pixel_format_name(p.format),
         }
     });
     let audio = (medium == ff::media::Type::Audio).then(|| {
-        let fmt: ff::format::Sample = unsafe { std::mem::transmute::<i32, ff::ffi::AVSampleFormat>(p.format) }.into();
+        let fmt = crate::source::formats::sample_format(p.format).map(ff::format::Sample::from);
         AudioStreamInfo {
             sample_rate: p.sample_rate.max(0) as u32,
             channels: p.ch_layout.nb_channels.max(0) as u32,
-            sample_format: if p.format < 0 { "unknown".into() } else { fmt.name().to_string() },
+            sample_format: fmt.map_or_else(|| "unknown".into(), |f| f.name().to_string()),
         }
     });
     StreamInfo { index: s.index(), kind: kind.into(), codec: params.id().name().to_string(), duration, video, audio }

@@ -1,6 +1,9 @@
 //! Video decoding to normalised frames: any pixel format/bit depth/range → 8-bit BT.709 4:2:0 at
 //! the working size, rotated upright.
 
+// bindgen types swscale's SWS_CS_* constants per target (u32 or i32): the casts are kept.
+#![allow(clippy::unnecessary_cast)]
+
 use ffmpeg_next as ff;
 use ff::ffi;
 
@@ -78,6 +81,11 @@ impl VideoDecoder {
         })
     }
 
+    /// Seconds between frames at the stream's average rate (1/30 when it does not say).
+    pub fn frame_step(&self) -> f64 {
+        self.frame_step
+    }
+
     /// The stream's first timestamp in seconds: frame times count from it, seek times do not.
     pub fn start_seconds(&self) -> f64 {
         self.start_pts as f64 * self.time_base
@@ -135,7 +143,7 @@ impl VideoDecoder {
                 continue;
             }
             let time = match self.raw.timestamp() {
-                Some(ts) => (ts - self.start_pts) as f64 * self.time_base,
+                Some(ts) => crate::source::open::seconds_between(self.start_pts, ts, self.time_base),
                 None => self.last_time.map_or(0.0, |t| t + self.frame_step),
             };
             self.last_time = Some(time);

@@ -237,12 +237,13 @@ fn modified_ns(meta: &std::fs::Metadata) -> i64 {
 /// Opens `path` for reading if it is a local regular file (no devices, FIFOs or folders: a plan of
 /// a stream that never ends would never finish).
 pub(crate) fn open_regular(path: &Path) -> Result<(std::fs::File, PathBuf, std::fs::Metadata)> {
+    // Checked on the opened handle, without blocking on a FIFO (files.rs).
+    let file = crate::files::open_regular(path, "upload").map_err(|e| match e.kind {
+        crate::ErrorKind::UnsupportedInput => Error::unsupported(format!("{}: only regular files can be uploaded", path.display())),
+        _ => e,
+    })?;
     let abs = std::fs::canonicalize(path).map_err(|e| Error::io_at(path, e))?;
-    let meta = std::fs::metadata(&abs).map_err(|e| Error::io_at(path, e))?;
-    if !meta.is_file() {
-        return Err(Error::unsupported(format!("{}: only regular files can be uploaded", path.display())));
-    }
-    let file = std::fs::File::open(&abs).map_err(|e| Error::io_at(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io_at(path, e))?;
     Ok((file, abs, meta))
 }
 
