@@ -49,7 +49,7 @@ mod tests {
         // 200 GB needs parts of at least 20 MB: rounded up to whole MiB.
         let p = choose(200_000_000_000, None).unwrap();
         assert_eq!(p % MIB, 0);
-        assert!(200_000_000_000u64.div_ceil(p) <= MAX_PARTS && p >= 20_000_000 && p < 20_000_000 + MIB);
+        assert!(200_000_000_000u64.div_ceil(p) <= MAX_PARTS && (20_000_000..20_000_000 + MIB).contains(&p));
         assert_eq!(choose(100, Some(MIN_PART_SIZE)).unwrap(), MIN_PART_SIZE);
         assert_eq!(choose(100, Some(MIN_PART_SIZE - 1)).unwrap_err().kind, crate::ErrorKind::InvalidRecipe);
         assert_eq!(choose(100, Some(MAX_PART_SIZE + 1)).unwrap_err().kind, crate::ErrorKind::InvalidRecipe);
