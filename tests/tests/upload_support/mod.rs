@@ -29,10 +29,10 @@ pub fn servers(test: &str) -> Option<Servers> {
         if std::env::var_os("CI").is_some() {
             panic!("{test}: CI=true but the upload servers are not running: scripts/test.sh sources scripts/upload-servers.sh");
         }
-        eprintln!(
+        skipped(&format!(
             "SKIPPED {test}: needs the local S3 / tus servers; run `source scripts/upload-servers.sh` first \
              (scripts/test.sh does)"
-        );
+        ));
         return None;
     };
     for url in [&s3, &tus] {
@@ -51,10 +51,16 @@ pub fn referee_python(test: &str) -> Option<PathBuf> {
         }
         None if std::env::var_os("CI").is_some() => panic!("{test}: CI=true but CLIPFORGE_TEST_PYTHON is not set"),
         None => {
-            eprintln!("SKIPPED {test}: needs the c2pa-python venv; run `source scripts/upload-servers.sh` first");
+            skipped(&format!("SKIPPED {test}: needs the c2pa-python venv; run `source scripts/upload-servers.sh` first"));
             None
         }
     }
+}
+
+/// Written to the real stderr, past the test harness' capture: a skip must be seen.
+fn skipped(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
 }
 
 pub fn servers_dir() -> PathBuf {
