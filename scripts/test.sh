@@ -11,5 +11,6 @@ bash scripts/setup-preview.sh
 cargo build --release -q --workspace
 # Lints: every unsafe block documented (clippy::undocumented_unsafe_blocks), no warnings.
 cargo clippy --release -q --workspace --all-targets -- -D warnings
+source scripts/upload-servers.sh   # localstack S3 + tus on 127.0.0.1, c2pa-python venv (upload/provenance tests); stopped on exit
 bash scripts/test-bindings.sh   # Kotlin on the JVM + the Swift package's C module (bindings/ffi)
 cargo test --release --workspace

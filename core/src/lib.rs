@@ -4,6 +4,7 @@
 //! [`frame`] operations on YUV planes → [`encode`] (H.264 + AAC, MP4) → atomic finish.
 
 pub mod captions;
+mod deliver;
 pub mod encode;
 pub mod error;
 pub mod export;
@@ -12,16 +13,20 @@ pub mod frame;
 #[cfg(feature = "golden")]
 pub mod golden;
 pub mod plan;
+pub mod provenance;
 #[cfg(feature = "preview")]
 pub mod preview;
 pub mod recipe;
 pub mod source;
 pub mod timeline;
+pub mod upload;
 
 pub use captions::fonts::{register_font_bytes, register_font_path};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{export, CancelToken, OutputReport};
 pub use recipe::{Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
 pub use source::{probe, MediaInfo, StreamInfo};
+pub use provenance::{Creator, ProvenanceSpec};
+pub use upload::{PartPlan, UploadPlan, UploadPlanSpec};
 #[cfg(feature = "preview")]
 pub use preview::{PreviewOptions, PreviewRanker, PreviewResult, TasteProfile};

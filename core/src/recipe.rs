@@ -30,6 +30,12 @@ pub struct Recipe {
     /// decode passes (see `plan::decode_passes`); unset, every output comes from one pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_memory_mb: Option<u32>,
+    /// Sign every output with a C2PA manifest (see `provenance`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::provenance::ProvenanceSpec>,
+    /// Write each output's upload plan beside it as `<name>.upload.json` (see `upload`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_plan: Option<crate::upload::UploadPlanSpec>,
     /// Directory that relative paths are resolved against (the recipe file's folder).
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,

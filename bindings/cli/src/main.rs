@@ -1,6 +1,7 @@
 //! The `clipforge` command: a thin translation of arguments to core calls and results to text/JSON.
 
 mod preview;
+mod upload;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -37,6 +38,10 @@ enum Command {
         #[command(subcommand)]
         action: preview::ProfileAction,
     },
+    /// Plan an upload: size, SHA-256, CRC-64/NVME and parts with their checksums (hex and base64).
+    UploadPlan(upload::PlanArgs),
+    /// Upload a file to S3 presigned part URLs or a tus server, resuming from FILE.upload.json.
+    Upload(upload::UploadArgs),
     /// Show container, duration and streams of a media file.
     Probe {
         file: PathBuf,
@@ -109,6 +114,8 @@ fn run(cli: Cli, cancel: &CancelToken) -> Result<bool, Error> {
     match cli.command {
         Command::Export { recipe, json } => export(&recipe, json, cancel).map(|_| true),
         Command::Probe { file, json } => probe(&file, json).map(|_| true),
+        Command::UploadPlan(args) => upload::plan(args).map(|_| true),
+        Command::Upload(args) => upload::upload(args).map(|_| true),
         Command::Preview(args) => preview::preview(args, cancel).map(|_| true),
         Command::Profile { action } => preview::profile(action).map(|_| true),
         Command::Golden { action: GoldenAction::Run { cases, report, root } } => golden_run(&root, &cases, report.as_deref()),

@@ -358,6 +358,8 @@ mod tests {
                 fade_out: Some(0.2),
             }),
             max_memory_mb: Some(250),
+            provenance: None,
+            upload_plan: None,
             base_dir: None,
         };
         let json = r##"{ "version": 1, "source": "in.mp4", "outputs": [ { "path": "out.mp4", "aspect": "9:16" } ],

@@ -9,6 +9,8 @@
 //! - `recipe.rs`  the typed recipe records (the JSON path takes any field the core reads)
 //! - `captions.rs` caption / subtitle records; `register_font_path` / `register_font_bytes`
 //! - `export.rs`  `start_export` / `start_export_json` → `ExportJob` (cancel, join, async outcome)
+//! - `upload.rs`  `UploadPlan` (part bytes / stream, complete, JSON state) over `clipforge::upload`
+//! - `provenance.rs` the recipe's `Provenance` record (PEM bytes or ephemeral)
 //! - `preview.rs` `PreviewRanker` (poster frame + preview loop, `rank_clips`, like / skip) and
 //!   `TasteProfile` (JSON) over `clipforge::preview`
 
@@ -20,7 +22,9 @@ mod export;
 mod guard;
 mod media;
 mod preview;
+mod provenance;
 mod recipe;
+mod upload;
 
 pub use captions::{
     register_font_bytes, register_font_path, Caption, CaptionPosition, CaptionStyle, ShadowOffset, StyleFields, StylePreset,
@@ -33,7 +37,9 @@ pub use preview::{
     ClipRank, FrameReject, Poster, PosterFormat, PreviewLoop, PreviewOptions, PreviewRanker, PreviewResult, PreviewTimings,
     ScoredCandidate, TasteProfile,
 };
+pub use provenance::{Creator, Provenance};
 pub use recipe::{AudioSpec, Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
+pub use upload::{PartStream, UploadDigests, UploadPart, UploadPlan, UploadPlanOptions};
 
 /// The library's version (the workspace version), e.g. for an app's about screen or bug reports.
 #[uniffi::export]

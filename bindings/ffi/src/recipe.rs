@@ -32,6 +32,12 @@ pub struct Recipe {
     /// decode passes. Unset: every output comes from one decode pass (fastest, most memory).
     #[uniffi(default)]
     pub max_memory_mb: Option<u32>,
+    /// Sign every output with a C2PA manifest (`provenance.rs`).
+    #[uniffi(default)]
+    pub provenance: Option<crate::provenance::Provenance>,
+    /// Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
+    #[uniffi(default)]
+    pub upload_plan: Option<crate::upload::UploadPlanOptions>,
     /// Folder that relative `source`, output, subtitle and font paths resolve against.
     #[uniffi(default)]
     pub base_dir: Option<String>,
@@ -135,6 +141,8 @@ impl From<Recipe> for clipforge::Recipe {
             captions: r.captions.map(|c| c.into_iter().map(Into::into).collect()),
             subtitles: r.subtitles.map(Into::into),
             max_memory_mb: r.max_memory_mb,
+            provenance: r.provenance.map(Into::into),
+            upload_plan: r.upload_plan.map(Into::into),
             base_dir: r.base_dir.map(PathBuf::from),
             recipe_file: None,
             // A new core field makes this literal stop compiling on purpose: mirror it above.

@@ -126,6 +126,8 @@ fn export_inner(
             let part = PartFile::create(&out.path)?;
             let track = audio.get(&audio_key(out));
             write_mp4(part.path(), video, &out.video_timeline(), track, &|| cancel.is_cancelled())?;
+            // Signed manifest and upload plan (when asked), still uncommitted: all or nothing.
+            parts.extend(crate::deliver::finish_part(&plan, out, &part)?);
             progress.add(units / 10 / plan.outputs.len() as u64);
             reports.push((out_index(&plan, out), report(out, part.path())?));
             parts.push(part);

@@ -37,6 +37,10 @@ pub struct Plan {
     pub decode_passes: Vec<Vec<usize>>,
     /// Decode without the deblocking filter (preview renditions; see `export::ExportMode`).
     pub skip_deblocking: bool,
+    /// A checked signer when the recipe asks for provenance (validated before any encoding).
+    pub provenance: Option<std::sync::Arc<crate::provenance::Prepared>>,
+    /// Write `<output>.upload.json` beside every output.
+    pub upload_plan: Option<crate::upload::UploadPlanSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -124,6 +128,9 @@ impl Plan {
                 o.encoder.threads = if u64::from(o.width) * u64::from(o.height) > 640 * 640 { 2 } else { 1 };
             }
         }
+        // Last of the checks, as it reads the source once to hash it: a bad chain or key is refused
+        // here, before any encoding starts.
+        let provenance = crate::provenance::prepare(recipe, &source, src_dur)?;
         let muted = recipe.audio.and_then(|a| a.mute).unwrap_or(mode == LoopMode::Boomerang);
         Ok(Plan {
             source,
@@ -137,6 +144,8 @@ impl Plan {
             outputs,
             decode_passes,
             skip_deblocking: false,
+            provenance,
+            upload_plan: recipe.upload_plan,
         })
     }
 }

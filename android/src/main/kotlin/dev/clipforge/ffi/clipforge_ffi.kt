@@ -742,6 +742,34 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_partstream_read(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_check_file(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_complete(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_digests(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_file(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_parts(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_pending(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_save(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_session(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_set_session(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_to_json(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_previewranker_new(
@@ -749,6 +777,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_uploadplan_new(
     ): Int
     external fun ffi_clipforge_ffi_uniffi_contract_version(
     ): Int
@@ -822,6 +854,46 @@ internal object UniffiLib {
     external fun uniffi_clipforge_ffi_fn_method_tasteprofile_skips(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Int
     external fun uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_clone_partstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_partstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_partstream_read(`ptr`: Long,`max`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_clone_uploadplan(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_uploadplan(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_constructor_uploadplan_new(`path`: RustBuffer.ByValue,`partSize`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_check_file(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_complete(`ptr`: Long,`index`: Int,`etag`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_digests(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_file(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_parts(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_pending(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_save(`ptr`: Long,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_session(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_set_session(`ptr`: Long,`session`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_clipforge_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1011,6 +1083,48 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json() and 0xFFFF) != 7172) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_partstream_read() and 0xFFFF) != 41552) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_check_file() and 0xFFFF) != 22332) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_complete() and 0xFFFF) != 52791) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_digests() and 0xFFFF) != 50103) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_file() and 0xFFFF) != 34103) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete() and 0xFFFF) != 45887) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes() and 0xFFFF) != 44374) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream() and 0xFFFF) != 55875) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_parts() and 0xFFFF) != 46496) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_pending() and 0xFFFF) != 27540) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_save() and 0xFFFF) != 56047) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_session() and 0xFFFF) != 44443) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_set_session() and 0xFFFF) != 40136) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_to_json() and 0xFFFF) != 10133) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes() and 0xFFFF) != 20522) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1021,6 +1135,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new() and 0xFFFF) != 56995) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json() and 0xFFFF) != 23539) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_uploadplan_new() and 0xFFFF) != 39439) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -2225,6 +2345,275 @@ public object FfiConverterTypeExportListener: FfiConverter<ExportListener, Long>
 
 
 /**
+ * The bytes of one part, read in pieces.
+ */
+public interface PartStreamInterface {
+    
+    /**
+     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     */
+    fun `read`(`max`: kotlin.UInt): kotlin.ByteArray
+    
+    companion object
+}
+
+/**
+ * The bytes of one part, read in pieces.
+ */
+open class PartStream: Disposable, AutoCloseable, PartStreamInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_partstream(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_partstream(handle, status)
+        }
+    }
+
+    
+    /**
+     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     */
+    @Throws(ClipforgeException::class)override fun `read`(`max`: kotlin.UInt): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_partstream_read(
+        it,
+        
+        FfiConverterUInt.lower(`max`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePartStream: FfiConverter<PartStream, Long> {
+    override fun lower(value: PartStream): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): PartStream {
+        return PartStream(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): PartStream {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: PartStream) = 8UL
+
+    override fun write(value: PartStream, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
  */
 public interface PreviewRankerInterface {
@@ -2846,6 +3235,523 @@ public object FfiConverterTypeTasteProfile: FfiConverter<TasteProfile, Long> {
 }
 
 
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ */
+public interface UploadPlanInterface {
+    
+    /**
+     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     */
+    fun `checkFile`()
+    
+    /**
+     * Records the server's answer for part `index` (S3: its ETag).
+     */
+    fun `complete`(`index`: kotlin.UInt, `etag`: kotlin.String)
+    
+    fun `digests`(): UploadDigests
+    
+    fun `file`(): kotlin.String
+    
+    fun `isComplete`(): kotlin.Boolean
+    
+    /**
+     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     */
+    fun `partBytes`(`index`: kotlin.UInt): kotlin.ByteArray
+    
+    /**
+     * Part `index` as a stream (for parts too large for one array); checked as it is read.
+     */
+    fun `partStream`(`index`: kotlin.UInt): PartStream
+    
+    fun `parts`(): List<UploadPart>
+    
+    /**
+     * Indices of the parts not yet completed.
+     */
+    fun `pending`(): List<kotlin.UInt>
+    
+    /**
+     * Writes the JSON state atomically: a kill while saving leaves the previous state.
+     */
+    fun `save`(`path`: kotlin.String)
+    
+    /**
+     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
+     */
+    fun `session`(): kotlin.String?
+    
+    fun `setSession`(`session`: kotlin.String?)
+    
+    fun `toJson`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ */
+open class UploadPlan: Disposable, AutoCloseable, UploadPlanInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * Reads the file once (streaming) and plans parts of `part_size` bytes (default 8 MiB; S3 rules).
+     */
+    constructor(`path`: kotlin.String, `partSize`: kotlin.ULong?) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_uploadplan_new(
+    
+        
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalULong.lower(`partSize`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_uploadplan(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_uploadplan(handle, status)
+        }
+    }
+
+    
+    /**
+     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     */
+    @Throws(ClipforgeException::class)override fun `checkFile`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_check_file(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Records the server's answer for part `index` (S3: its ETag).
+     */
+    @Throws(ClipforgeException::class)override fun `complete`(`index`: kotlin.UInt, `etag`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_complete(
+        it,
+        
+        FfiConverterUInt.lower(`index`),
+        FfiConverterString.lower(`etag`),_status)
+}
+    }
+    
+    
+
+    override fun `digests`(): UploadDigests {
+            return FfiConverterTypeUploadDigests.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_digests(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `file`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_file(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `isComplete`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     */
+    @Throws(ClipforgeException::class)override fun `partBytes`(`index`: kotlin.UInt): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(
+        it,
+        
+        FfiConverterUInt.lower(`index`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Part `index` as a stream (for parts too large for one array); checked as it is read.
+     */
+    @Throws(ClipforgeException::class)override fun `partStream`(`index`: kotlin.UInt): PartStream {
+            return FfiConverterTypePartStream.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(
+        it,
+        
+        FfiConverterUInt.lower(`index`),_status)
+}
+    }
+    )
+    }
+    
+
+    override fun `parts`(): List<UploadPart> {
+            return FfiConverterSequenceTypeUploadPart.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_parts(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Indices of the parts not yet completed.
+     */override fun `pending`(): List<kotlin.UInt> {
+            return FfiConverterSequenceUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_pending(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Writes the JSON state atomically: a kill while saving leaves the previous state.
+     */
+    @Throws(ClipforgeException::class)override fun `save`(`path`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_save(
+        it,
+        
+        FfiConverterString.lower(`path`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
+     */override fun `session`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_session(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `setSession`(`session`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_set_session(
+        it,
+        
+        FfiConverterOptionalString.lower(`session`),_status)
+}
+    }
+    
+    
+
+    override fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_to_json(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    companion object {
+        
+    /**
+     * A plan saved with `to_json` (or written by an export beside its output).
+     */
+    @Throws(ClipforgeException::class) fun `fromJson`(`json`: kotlin.String): UploadPlan {
+            return FfiConverterTypeUploadPlan.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(
+    
+        
+        FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadPlan: FfiConverter<UploadPlan, Long> {
+    override fun lower(value: UploadPlan): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): UploadPlan {
+        return UploadPlan(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): UploadPlan {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: UploadPlan) = 8UL
+
+    override fun write(value: UploadPlan, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
 
 data class AudioSpec (
     /**
@@ -3053,6 +3959,47 @@ public object FfiConverterTypeClipRank: FfiConverterRustBuffer<ClipRank> {
     override fun write(value: ClipRank, buf: ByteBuffer) {
             FfiConverterString.write(value.`path`, buf)
             FfiConverterFloat.write(value.`score`, buf)
+    }
+}
+
+
+
+data class Creator (
+    var `name`: kotlin.String
+    , 
+    /**
+     * A URL or handle that identifies the creator.
+     */
+    var `identifier`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreator: FfiConverterRustBuffer<Creator> {
+    override fun read(buf: ByteBuffer): Creator {
+        return Creator(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Creator) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`identifier`)
+    )
+
+    override fun write(value: Creator, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`identifier`, buf)
     }
 }
 
@@ -3620,6 +4567,58 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
 
 
 
+/**
+ * Sign every output with a C2PA manifest: `certificate_chain_pem` + `private_key_pem` (PEM: the
+ * end-entity certificate then its CA; a PKCS#8 ES256/ES384/Ed25519 key), or `ephemeral` (tests).
+ */
+data class Provenance (
+    var `certificateChainPem`: kotlin.ByteArray? = null 
+    , 
+    var `privateKeyPem`: kotlin.ByteArray? = null 
+    , 
+    var `ephemeral`: kotlin.Boolean = false 
+    , 
+    var `creator`: Creator? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProvenance: FfiConverterRustBuffer<Provenance> {
+    override fun read(buf: ByteBuffer): Provenance {
+        return Provenance(
+            FfiConverterOptionalByteArray.read(buf),
+            FfiConverterOptionalByteArray.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeCreator.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Provenance) = (
+            FfiConverterOptionalByteArray.allocationSize(value.`certificateChainPem`) +
+            FfiConverterOptionalByteArray.allocationSize(value.`privateKeyPem`) +
+            FfiConverterBoolean.allocationSize(value.`ephemeral`) +
+            FfiConverterOptionalTypeCreator.allocationSize(value.`creator`)
+    )
+
+    override fun write(value: Provenance, buf: ByteBuffer) {
+            FfiConverterOptionalByteArray.write(value.`certificateChainPem`, buf)
+            FfiConverterOptionalByteArray.write(value.`privateKeyPem`, buf)
+            FfiConverterBoolean.write(value.`ephemeral`, buf)
+            FfiConverterOptionalTypeCreator.write(value.`creator`, buf)
+    }
+}
+
+
+
 data class Recipe (
     /**
      * Source media; relative paths resolve against `base_dir`.
@@ -3654,6 +4653,16 @@ data class Recipe (
     var `maxMemoryMb`: kotlin.UInt? = null 
     , 
     /**
+     * Sign every output with a C2PA manifest (`provenance.rs`).
+     */
+    var `provenance`: Provenance? = null 
+    , 
+    /**
+     * Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
+     */
+    var `uploadPlan`: UploadPlanOptions? = null 
+    , 
+    /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     var `baseDir`: kotlin.String? = null 
@@ -3681,6 +4690,8 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalSequenceTypeCaption.read(buf),
             FfiConverterOptionalTypeSubtitlesSpec.read(buf),
             FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalTypeProvenance.read(buf),
+            FfiConverterOptionalTypeUploadPlanOptions.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -3694,6 +4705,8 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalSequenceTypeCaption.allocationSize(value.`captions`) +
             FfiConverterOptionalTypeSubtitlesSpec.allocationSize(value.`subtitles`) +
             FfiConverterOptionalUInt.allocationSize(value.`maxMemoryMb`) +
+            FfiConverterOptionalTypeProvenance.allocationSize(value.`provenance`) +
+            FfiConverterOptionalTypeUploadPlanOptions.allocationSize(value.`uploadPlan`) +
             FfiConverterOptionalString.allocationSize(value.`baseDir`)
     )
 
@@ -3706,6 +4719,8 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalSequenceTypeCaption.write(value.`captions`, buf)
             FfiConverterOptionalTypeSubtitlesSpec.write(value.`subtitles`, buf)
             FfiConverterOptionalUInt.write(value.`maxMemoryMb`, buf)
+            FfiConverterOptionalTypeProvenance.write(value.`provenance`, buf)
+            FfiConverterOptionalTypeUploadPlanOptions.write(value.`uploadPlan`, buf)
             FfiConverterOptionalString.write(value.`baseDir`, buf)
     }
 }
@@ -4134,6 +5149,197 @@ public object FfiConverterTypeTrim: FfiConverterRustBuffer<Trim> {
     override fun write(value: Trim, buf: ByteBuffer) {
             FfiConverterDouble.write(value.`start`, buf)
             FfiConverterOptionalDouble.write(value.`end`, buf)
+    }
+}
+
+
+
+/**
+ * The whole file's digests.
+ */
+data class UploadDigests (
+    var `size`: kotlin.ULong
+    , 
+    var `partSize`: kotlin.ULong
+    , 
+    var `sha256Hex`: kotlin.String
+    , 
+    var `sha256Base64`: kotlin.String
+    , 
+    var `crc64nvmeHex`: kotlin.String
+    , 
+    var `crc64nvmeBase64`: kotlin.String
+    , 
+    /**
+     * `base64(sha256(d1‖…‖dN))-N`: what S3 reports for a COMPOSITE SHA-256 multipart object.
+     */
+    var `s3CompositeSha256`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadDigests: FfiConverterRustBuffer<UploadDigests> {
+    override fun read(buf: ByteBuffer): UploadDigests {
+        return UploadDigests(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadDigests) = (
+            FfiConverterULong.allocationSize(value.`size`) +
+            FfiConverterULong.allocationSize(value.`partSize`) +
+            FfiConverterString.allocationSize(value.`sha256Hex`) +
+            FfiConverterString.allocationSize(value.`sha256Base64`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeHex`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeBase64`) +
+            FfiConverterString.allocationSize(value.`s3CompositeSha256`)
+    )
+
+    override fun write(value: UploadDigests, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`size`, buf)
+            FfiConverterULong.write(value.`partSize`, buf)
+            FfiConverterString.write(value.`sha256Hex`, buf)
+            FfiConverterString.write(value.`sha256Base64`, buf)
+            FfiConverterString.write(value.`crc64nvmeHex`, buf)
+            FfiConverterString.write(value.`crc64nvmeBase64`, buf)
+            FfiConverterString.write(value.`s3CompositeSha256`, buf)
+    }
+}
+
+
+
+/**
+ * One part: where it lies in the file and its digests in hex and base64 (`x-amz-checksum-sha256`
+ * takes `sha256_base64`; tus' `Upload-Checksum` takes `sha256 <sha256_base64>`).
+ */
+data class UploadPart (
+    /**
+     * 0-based; what `part_bytes`, `part_stream` and `complete` take.
+     */
+    var `index`: kotlin.UInt
+    , 
+    /**
+     * S3's 1-based part number.
+     */
+    var `number`: kotlin.UInt
+    , 
+    var `offset`: kotlin.ULong
+    , 
+    var `length`: kotlin.ULong
+    , 
+    var `sha256Hex`: kotlin.String
+    , 
+    var `sha256Base64`: kotlin.String
+    , 
+    var `crc64nvmeHex`: kotlin.String
+    , 
+    var `crc64nvmeBase64`: kotlin.String
+    , 
+    /**
+     * The server's acknowledgement (S3: the ETag); set means uploaded.
+     */
+    var `etag`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadPart: FfiConverterRustBuffer<UploadPart> {
+    override fun read(buf: ByteBuffer): UploadPart {
+        return UploadPart(
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadPart) = (
+            FfiConverterUInt.allocationSize(value.`index`) +
+            FfiConverterUInt.allocationSize(value.`number`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterULong.allocationSize(value.`length`) +
+            FfiConverterString.allocationSize(value.`sha256Hex`) +
+            FfiConverterString.allocationSize(value.`sha256Base64`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeHex`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeBase64`) +
+            FfiConverterOptionalString.allocationSize(value.`etag`)
+    )
+
+    override fun write(value: UploadPart, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`index`, buf)
+            FfiConverterUInt.write(value.`number`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterULong.write(value.`length`, buf)
+            FfiConverterString.write(value.`sha256Hex`, buf)
+            FfiConverterString.write(value.`sha256Base64`, buf)
+            FfiConverterString.write(value.`crc64nvmeHex`, buf)
+            FfiConverterString.write(value.`crc64nvmeBase64`, buf)
+            FfiConverterOptionalString.write(value.`etag`, buf)
+    }
+}
+
+
+
+/**
+ * The recipe's `upload_plan`: write `<output>.upload.json` beside each output.
+ */
+data class UploadPlanOptions (
+    var `partSize`: kotlin.ULong? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadPlanOptions: FfiConverterRustBuffer<UploadPlanOptions> {
+    override fun read(buf: ByteBuffer): UploadPlanOptions {
+        return UploadPlanOptions(
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadPlanOptions) = (
+            FfiConverterOptionalULong.allocationSize(value.`partSize`)
+    )
+
+    override fun write(value: UploadPlanOptions, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`partSize`, buf)
     }
 }
 
@@ -5055,6 +6261,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeExportListener: FfiConverterRustBuffer<ExportListener?> {
     override fun read(buf: ByteBuffer): ExportListener? {
         if (buf.get().toInt() == 0) {
@@ -5151,6 +6389,38 @@ public object FfiConverterOptionalTypeAudioStreamInfo: FfiConverterRustBuffer<Au
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCreator: FfiConverterRustBuffer<Creator?> {
+    override fun read(buf: ByteBuffer): Creator? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCreator.read(buf)
+    }
+
+    override fun allocationSize(value: Creator?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCreator.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Creator?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCreator.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeLoopSpec: FfiConverterRustBuffer<LoopSpec?> {
     override fun read(buf: ByteBuffer): LoopSpec? {
         if (buf.get().toInt() == 0) {
@@ -5205,6 +6475,38 @@ public object FfiConverterOptionalTypePreviewOptions: FfiConverterRustBuffer<Pre
         } else {
             buf.put(1)
             FfiConverterTypePreviewOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeProvenance: FfiConverterRustBuffer<Provenance?> {
+    override fun read(buf: ByteBuffer): Provenance? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeProvenance.read(buf)
+    }
+
+    override fun allocationSize(value: Provenance?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeProvenance.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Provenance?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeProvenance.write(value, buf)
         }
     }
 }
@@ -5301,6 +6603,38 @@ public object FfiConverterOptionalTypeTrim: FfiConverterRustBuffer<Trim?> {
         } else {
             buf.put(1)
             FfiConverterTypeTrim.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeUploadPlanOptions: FfiConverterRustBuffer<UploadPlanOptions?> {
+    override fun read(buf: ByteBuffer): UploadPlanOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeUploadPlanOptions.read(buf)
+    }
+
+    override fun allocationSize(value: UploadPlanOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeUploadPlanOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: UploadPlanOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeUploadPlanOptions.write(value, buf)
         }
     }
 }
@@ -5631,6 +6965,34 @@ public object FfiConverterOptionalSequenceTypeWordTime: FfiConverterRustBuffer<L
 /**
  * @suppress
  */
+public object FfiConverterSequenceUInt: FfiConverterRustBuffer<List<kotlin.UInt>> {
+    override fun read(buf: ByteBuffer): List<kotlin.UInt> {
+        val len = buf.getInt()
+        return List<kotlin.UInt>(len) {
+            FfiConverterUInt.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.UInt>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterUInt.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.UInt>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterUInt.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -5817,6 +7179,34 @@ public object FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer<List<St
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeStreamInfo.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeUploadPart: FfiConverterRustBuffer<List<UploadPart>> {
+    override fun read(buf: ByteBuffer): List<UploadPart> {
+        val len = buf.getInt()
+        return List<UploadPart>(len) {
+            FfiConverterTypeUploadPart.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<UploadPart>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeUploadPart.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<UploadPart>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeUploadPart.write(it, buf)
         }
     }
 }
