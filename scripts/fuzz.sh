@@ -28,6 +28,11 @@ KNOWN="$FUZZ_DIR/regressions/known-failing.txt"
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL_TARGETS[@]}")
 
+# Leak checks while fuzzing: on for media (FFmpeg objects the wrapper must free); off elsewhere, where
+# caches that grow on purpose (fonts, glyphs) would make libFuzzer rerun every input to look for
+# leaks. scripts/sanitize.sh checks for leaks in the tests and across the FFI.
+detect_leaks() { [ "$1" = media ] && echo 1 || echo 0; }
+
 # Longest input libFuzzer makes per target: a few times the largest seed.
 max_len() {
   case "$1" in
@@ -111,7 +116,7 @@ if [ "$SECONDS_EACH" -gt 0 ]; then
     corpus="$FUZZ_DIR/corpus/$t"
     artifacts="$FUZZ_DIR/artifacts/$t"
     mkdir -p "$corpus" "$artifacts"
-    args=("${caps[@]}" -max_total_time="$SECONDS_EACH" -max_len="$(max_len "$t")" -print_final_stats=1
+    args=("${caps[@]}" -max_total_time="$SECONDS_EACH" -max_len="$(max_len "$t")" -detect_leaks="$(detect_leaks "$t")" -print_final_stats=1
       -artifact_prefix="$artifacts/")
     [ -f "$FUZZ_DIR/dicts/$t.dict" ] && args+=(-dict="$FUZZ_DIR/dicts/$t.dict")
     [ "${FUZZ_FORK:-0}" = 1 ] && args+=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)

@@ -1,28 +1,46 @@
-//! Caption text through validation (`CaptionPlan::from_recipe`), shaping, wrapping and fitting
-//! (`captions::layout`, cosmic-text with the bundled fonts) and rasterising, via
-//! `captions::Overlay` (drawing one output frame, and the picture with a word highlighted): the
-//! same calls an export makes for each caption state.
+//! Caption text through validation (`CaptionPlan::from_recipe`: the caption checks, or a subtitle
+//! cue's), then shaping, wrapping and shrink-to-fit (`captions::layout::lay_out`: cosmic-text with
+//! the bundled fonts), rasterising (`captions::raster`), placing and blending onto a frame
+//! (`captions::blend`): what an export does for each caption state.
 //!
-//! Input: 4 bytes of settings, then the text. Settings: style preset and route (a recipe caption,
-//! or one cue of a subtitle file: the two reach layout through different checks), output size,
-//! highlighted word, output frame.
+//! The font system and glyph cache live for the whole run: rendering glyphs afresh for every input
+//! (as one `Overlay` per export does) spends nine tenths of the time in the font hinter. One input
+//! in 32 goes through `captions::Overlay` itself instead, fresh caches and all, so that the glue
+//! between these calls (pop-in sizes, word ranges, placement) is covered as the export runs it.
+//!
+//! Input: 4 bytes of settings, then the text. Settings: style preset, route (a recipe caption, or
+//! one cue of a subtitle file: they reach layout through different checks) and Overlay choice;
+//! output size; highlighted word; output frame (pop-in step).
 #![no_main]
 
 #[path = "../common/mod.rs"]
 mod common;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use clipforge::captions::{CaptionPlan, Overlay, POP_STEPS};
+use clipforge::captions::blend::Sprite;
+use clipforge::captions::fonts::Fonts;
+use clipforge::captions::layout::{lay_out, place, safe_rect, Fit};
+use clipforge::captions::raster::rasterise;
+use clipforge::captions::{CaptionPlan, Item, Overlay, POP_STEPS};
 use clipforge::frame::Frame;
 use clipforge::timeline::Timeline;
 use clipforge::Recipe;
+use cosmic_text::{FontSystem, SwashCache};
 use libfuzzer_sys::fuzz_target;
 use serde_json::json;
 
-/// Feed sizes at a third of their usual resolution: the same layout rules, cheaper pictures.
-const SIZES: [(u32, u32); 4] = [(360, 640), (360, 360), (360, 450), (640, 360)];
+/// The feed's aspect ratios at a sixth of their usual size: the same layout rules (text size,
+/// safe area and wrapping scale with the frame), pictures cheap enough to fuzz.
+const SIZES: [(u32, u32); 4] = [(180, 320), (180, 180), (180, 224), (320, 180)];
 const PRESETS: [&str; 4] = ["bold-outline", "box", "shadow", "plain"];
+/// Glyph pictures kept between inputs; beyond this the cache starts again (bounded memory).
+const MAX_CACHED_GLYPHS: usize = 20_000;
+
+fn shared() -> &'static Mutex<(FontSystem, SwashCache)> {
+    static S: OnceLock<Mutex<(FontSystem, SwashCache)>> = OnceLock::new();
+    S.get_or_init(|| Mutex::new((Fonts::standard().font_system(), SwashCache::new())))
+}
 
 fuzz_target!(|data: &[u8]| {
     let _watch = common::watch();
@@ -44,20 +62,58 @@ fuzz_target!(|data: &[u8]| {
     };
     let recipe = Recipe::from_json(&recipe.to_string(), Some(dir)).expect("a well-formed recipe");
     let Ok(Some(plan)) = CaptionPlan::from_recipe(&recipe) else { return };
-    if plan.items.is_empty() {
+    let (w, h) = SIZES[usize::from(*size) % SIZES.len()];
+    let mut frame = Frame { width: w, height: h, y: vec![16; (w * h) as usize], u: vec![128; (w * h / 4) as usize], v: vec![128; (w * h / 4) as usize] };
+    // Frames 0–4 at 30 fps are the pop-in sizes, later ones full size.
+    let n = u32::from(*frame_no % 8);
+    let word = (*word != u8::MAX).then_some(usize::from(*word));
+    if mode >> 3 == 1 {
+        let timeline = Timeline::new(None, 6.0, 30.0).expect("a plain 6 s timeline");
+        let items = plan.items.len();
+        let mut overlay = Overlay::new(Arc::new(plan), w, h, 30.0, 0.0, timeline);
+        overlay.apply(&mut frame, n);
+        if let Some(k) = word {
+            for i in 0..items.min(4) {
+                let (img, _) = overlay.image(i, Some(k), POP_STEPS);
+                assert!(img.width % 2 == 0 && img.height % 2 == 0 && img.rgba.len() == (img.width * img.height * 4) as usize);
+            }
+        }
         return;
     }
-    let (w, h) = SIZES[usize::from(*size) % SIZES.len()];
-    let timeline = Timeline::new(None, 6.0, 30.0).expect("a plain 6 s timeline");
-    let items = plan.items.len();
-    let mut overlay = Overlay::new(Arc::new(plan), w, h, 30.0, 0.0, timeline);
-    // A frame in the pop-in (the first 5 frames at 30 fps), or one with the caption at full size.
-    let n = u32::from(*frame_no % 8);
-    let mut frame = Frame { width: w, height: h, y: vec![16; (w * h) as usize], u: vec![128; (w * h / 4) as usize], v: vec![128; (w * h / 4) as usize] };
-    overlay.apply(&mut frame, n);
-    let word = (*word != u8::MAX).then_some(usize::from(*word));
-    for i in 0..items.min(4) {
-        let (img, _) = overlay.image(i, word, POP_STEPS);
-        assert!(img.width % 2 == 0 && img.height % 2 == 0 && img.rgba.len() == (img.width * img.height * 4) as usize);
+    let step = (n as u8).min(POP_STEPS);
+    let mut shared = shared().lock().unwrap_or_else(|p| p.into_inner());
+    let (fs, cache) = &mut *shared;
+    if cache.image_cache.len() > MAX_CACHED_GLYPHS {
+        *cache = SwashCache::new();
+    }
+    for it in &plan.items {
+        draw(fs, cache, it, (w, h), step, word, &mut frame);
     }
 });
+
+/// One item on one frame, as `Overlay` lays out (`Overlay::layout`), rasterises and blends it.
+fn draw(fs: &mut FontSystem, cache: &mut SwashCache, it: &Item, (w, h): (u32, u32), step: u8, word: Option<usize>, frame: &mut Frame) {
+    let (sx0, sy0, sx1, sy1) = safe_rect(w, h);
+    let base_px = it.style.size * h as f32;
+    let scale = 0.8 + 0.2 * f32::from(step) / f32::from(POP_STEPS);
+    let pad = if it.style.background.is_some() { it.style.padding } else { 0.0 };
+    let extra = 2.0 * it.style.stroke_width.max(pad) * base_px + 8.0;
+    let fit = Fit {
+        max_w: ((it.style.max_width * w as f32).min(sx1 - sx0) - extra).max(16.0) * scale,
+        max_h: ((sy1 - sy0) - extra).max(16.0) * scale,
+    };
+    let laid = lay_out(fs, &it.text, &it.style, &it.family, base_px * scale, &fit);
+    assert!(laid.width.is_finite() && laid.height.is_finite() && laid.px > 0.0, "laid out {}x{} at {} px", laid.width, laid.height, laid.px);
+    let highlight = word.and_then(|k| word_range(&it.text, k));
+    let img = rasterise(fs, cache, &laid, &it.style, highlight);
+    assert!(img.width % 2 == 0 && img.height % 2 == 0 && img.rgba.len() == (img.width * img.height * 4) as usize);
+    let (x, y) = place(it.position, img.width, img.height, w, h);
+    Sprite::from_image(&img, x, y).blend(frame, 1.0);
+}
+
+/// Byte range of the `k`-th whitespace-separated word.
+fn word_range(text: &str, k: usize) -> Option<std::ops::Range<usize>> {
+    let word = text.split_whitespace().nth(k)?;
+    let start = word.as_ptr() as usize - text.as_ptr() as usize;
+    Some(start..start + word.len())
+}
