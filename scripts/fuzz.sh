@@ -57,10 +57,11 @@ fi
 
 # --- build -----------------------------------------------------------------------------------
 # -O -a: optimised, with debug assertions and overflow checks (arithmetic overflow is a finding).
+# 16 codegen units: the build runs on both cores (CI's budget), for slightly slower fuzzing.
 mkdir -p "$FUZZ_DIR/artifacts"
 BUILD_LOG="$FUZZ_DIR/artifacts/build.log"
 echo "fuzz: building the targets (nightly, AddressSanitizer)" >&2
-if ! (cd core && cargo +nightly fuzz build -O -a) >"$BUILD_LOG" 2>&1; then
+if ! (cd core && cargo +nightly fuzz build -O -a --codegen-units 16) >"$BUILD_LOG" 2>&1; then
   tail -40 "$BUILD_LOG" >&2
   echo "fuzz: the build failed (full log: $BUILD_LOG)" >&2
   exit 1

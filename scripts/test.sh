@@ -11,3 +11,6 @@ bash scripts/setup-preview.sh
 cargo build --release -q --workspace
 bash scripts/test-bindings.sh   # Kotlin on the JVM + the Swift package's C module (bindings/ffi)
 cargo test --release --workspace
+# Fuzzing: replay of the regression corpus, then each cargo-fuzz target for 30 s (FUZZ_SECONDS),
+# under memory and time caps (docs/RELIABILITY.md). Nightly toolchain; installs cargo-fuzz if missing.
+bash scripts/fuzz.sh
