@@ -68,6 +68,7 @@ if ! (cd core && cargo +nightly fuzz build -O -a --codegen-units 16) >"$BUILD_LO
 fi
 
 caps=(-rss_limit_mb="$MEMORY_MB" -malloc_limit_mb="$MEMORY_MB" -timeout="$TIMEOUT")
+# Targets run with stdin closed: a recipe may name /dev/stdin as its subtitle file.
 failed=0
 
 # --- regression corpus -----------------------------------------------------------------------
@@ -87,7 +88,7 @@ for t in "${TARGETS[@]}"; do
     key="$t/$(basename "$f")"
     reason="$(known_reason "$key")"
     log="$FUZZ_DIR/artifacts/replay-$t-$(basename "$f").log"
-    if "$BIN_DIR/$t" "${caps[@]}" "$f" >"$log" 2>&1; then
+    if "$BIN_DIR/$t" "${caps[@]}" -detect_leaks="$(detect_leaks "$t")" "$f" </dev/null >"$log" 2>&1; then
       if [ -n "$reason" ]; then
         printf '%-9s %-62s %s\n' FIXED "$key" "passes now: remove its line from $KNOWN"
         failed=1
@@ -126,7 +127,7 @@ if [ "$SECONDS_EACH" -gt 0 ]; then
     start=$(date +%s)
     status=0
     # New corpus entries go to corpus/ (gitignored); the committed seeds are read only.
-    "$BIN_DIR/$t" "${args[@]}" "$corpus" "$FUZZ_DIR/seeds/$t" >"$log" 2>&1 || status=$?
+    "$BIN_DIR/$t" "${args[@]}" "$corpus" "$FUZZ_DIR/seeds/$t" </dev/null >"$log" 2>&1 || status=$?
     took=$(( $(date +%s) - start ))
     execs="$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' | tail -1)"
     [ -n "$execs" ] || execs="$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')"
