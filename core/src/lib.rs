@@ -4,6 +4,8 @@
 //! [`frame`] operations on YUV planes → [`encode`] (H.264 + AAC, MP4) → atomic finish.
 
 pub mod captions;
+#[cfg(feature = "editor")]
+pub mod editor;
 pub mod encode;
 pub mod error;
 pub mod export;
@@ -18,6 +20,8 @@ pub mod source;
 pub mod timeline;
 
 pub use captions::fonts::{register_font_bytes, register_font_path};
+#[cfg(feature = "editor")]
+pub use editor::{thumbnails, waveform, FrameReader};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{export, CancelToken, OutputReport};
 pub use recipe::{Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};

@@ -1,9 +1,11 @@
 //! Reading the source: safe open, probe, and decoding to normalised video frames and 48 kHz audio.
 
 pub mod audio;
+pub mod index;
 pub mod open;
 pub mod packets;
 pub mod probe;
+pub mod reader;
 mod shrink;
 pub mod video;
 
