@@ -30,6 +30,10 @@ pub struct Recipe {
     /// decode passes (see `plan::decode_passes`); unset, every output comes from one pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_memory_mb: Option<u32>,
+    /// `true`: captions with characters no registered font has fail with `MissingGlyphs` instead
+    /// of being exported with empty boxes (and listed in each report's `missing_glyphs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict_fonts: Option<bool>,
     /// Directory that relative paths are resolved against (the recipe file's folder).
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
@@ -55,6 +59,17 @@ pub enum LoopMode {
     Repeat,
     /// Forward then reversed, repeated.
     Boomerang,
+}
+
+impl std::fmt::Display for LoopMode {
+    /// The recipe's own word for the mode (messages must not show Rust names).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LoopMode::None => "none",
+            LoopMode::Repeat => "repeat",
+            LoopMode::Boomerang => "boomerang",
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -42,7 +42,7 @@ fn corrupt_profile_files_are_clear_errors() {
     for (text, expect) in cases {
         std::fs::write(&path, text).unwrap();
         let e = TasteProfile::load(&path).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::InvalidRecipe, "{text}: {e}");
+        assert_eq!(e.kind, ErrorKind::InvalidProfile, "{text}: {e}");
         assert!(e.message.contains(expect) && e.message.contains("p.json"), "{text}: {}", e.message);
     }
     std::fs::write(&path, good).unwrap();
@@ -94,7 +94,7 @@ fn cli_profile_and_preview_shapes() {
     let out = cli(&["preview", mixed.to_str().unwrap(), "--profile", p, "--json"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("error[InvalidRecipe]: ") && err.contains("viewer.json"), "{err}");
+    assert!(err.starts_with("error[InvalidProfile]: ") && err.contains("viewer.json"), "{err}");
     let out = cli(&["profile", "like", cat.to_str().unwrap(), "--profile", p]);
     assert!(!out.status.success(), "a corrupt profile is not overwritten");
     assert_eq!(std::fs::read_to_string(&prof).unwrap(), "{ nope");
