@@ -259,6 +259,56 @@ typedef struct UniffiVTableCallbackInterfaceExportListener {
 } UniffiVTableCallbackInterfaceExportListener;
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_FRAMEREADER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_FRAMEREADER
+uint64_t uniffi_clipforge_ffi_fn_clone_framereader(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_FRAMEREADER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_FRAMEREADER
+void uniffi_clipforge_ffi_fn_free_framereader(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_FRAMEREADER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_FRAMEREADER_NEW
+uint64_t uniffi_clipforge_ffi_fn_constructor_framereader_new(RustBuffer clip, int32_t height, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_FRAMEREADER_DURATION
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_FRAMEREADER_DURATION
+double uniffi_clipforge_ffi_fn_method_framereader_duration(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_FRAMEREADER_FRAME_AT
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_FRAMEREADER_FRAME_AT
+RustBuffer uniffi_clipforge_ffi_fn_method_framereader_frame_at(uint64_t ptr, double seconds, RustBuffer format, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_THUMBNAILSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_THUMBNAILSTREAM
+uint64_t uniffi_clipforge_ffi_fn_clone_thumbnailstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_THUMBNAILSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_THUMBNAILSTREAM
+void uniffi_clipforge_ffi_fn_free_thumbnailstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_CANCEL
+void uniffi_clipforge_ffi_fn_method_thumbnailstream_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_NEXT
+RustBuffer uniffi_clipforge_ffi_fn_method_thumbnailstream_next(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_TOTAL
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_TOTAL
+int32_t uniffi_clipforge_ffi_fn_method_thumbnailstream_total(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_EXPORTJOB
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_EXPORTJOB
 uint64_t uniffi_clipforge_ffi_fn_clone_exportjob(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -321,12 +371,12 @@ void uniffi_clipforge_ffi_fn_free_previewranker(uint64_t handle, RustCallStatus 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_PREVIEWRANKER_FROM_MODEL_BYTES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_PREVIEWRANKER_FROM_MODEL_BYTES
-uint64_t uniffi_clipforge_ffi_fn_constructor_previewranker_from_model_bytes(RustBuffer runtime_lib, RustBuffer model, uint32_t threads, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_clipforge_ffi_fn_constructor_previewranker_from_model_bytes(RustBuffer runtime_lib, RustBuffer model, int32_t threads, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_PREVIEWRANKER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_PREVIEWRANKER_NEW
-uint64_t uniffi_clipforge_ffi_fn_constructor_previewranker_new(RustBuffer runtime_lib, RustBuffer model, uint32_t threads, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_clipforge_ffi_fn_constructor_previewranker_new(RustBuffer runtime_lib, RustBuffer model, int32_t threads, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_PREVIEWRANKER_LIKE_CLIP
@@ -377,12 +427,12 @@ int8_t uniffi_clipforge_ffi_fn_method_tasteprofile_is_cold(uint64_t ptr, RustCal
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TASTEPROFILE_LIKES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TASTEPROFILE_LIKES
-uint32_t uniffi_clipforge_ffi_fn_method_tasteprofile_likes(uint64_t ptr, RustCallStatus *_Nonnull out_status
+int32_t uniffi_clipforge_ffi_fn_method_tasteprofile_likes(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TASTEPROFILE_SKIPS
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TASTEPROFILE_SKIPS
-uint32_t uniffi_clipforge_ffi_fn_method_tasteprofile_skips(uint64_t ptr, RustCallStatus *_Nonnull out_status
+int32_t uniffi_clipforge_ffi_fn_method_tasteprofile_skips(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TASTEPROFILE_TO_JSON
@@ -404,6 +454,16 @@ void uniffi_clipforge_ffi_fn_func_register_font_bytes(RustBuffer data, RustCallS
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_PATH
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_PATH
 void uniffi_clipforge_ffi_fn_func_register_font_path(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_THUMBNAILS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_THUMBNAILS
+uint64_t uniffi_clipforge_ffi_fn_func_thumbnails(RustBuffer clip, int32_t count, int32_t height, RustBuffer format, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_WAVEFORM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_WAVEFORM
+RustBuffer uniffi_clipforge_ffi_fn_func_waveform(RustBuffer clip, int32_t buckets, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_START_EXPORT
@@ -699,6 +759,18 @@ uint16_t uniffi_clipforge_ffi_checksum_func_register_font_path(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_THUMBNAILS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_THUMBNAILS
+uint16_t uniffi_clipforge_ffi_checksum_func_thumbnails(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_WAVEFORM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_WAVEFORM
+uint16_t uniffi_clipforge_ffi_checksum_func_waveform(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_START_EXPORT
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_START_EXPORT
 uint16_t uniffi_clipforge_ffi_checksum_func_start_export(void
@@ -714,6 +786,36 @@ uint16_t uniffi_clipforge_ffi_checksum_func_start_export_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_PROBE
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_PROBE
 uint16_t uniffi_clipforge_ffi_checksum_func_probe(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_DURATION
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_DURATION
+uint16_t uniffi_clipforge_ffi_checksum_method_framereader_duration(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_FRAME_AT
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_FRAME_AT
+uint16_t uniffi_clipforge_ffi_checksum_method_framereader_frame_at(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_CANCEL
+uint16_t uniffi_clipforge_ffi_checksum_method_thumbnailstream_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_NEXT
+uint16_t uniffi_clipforge_ffi_checksum_method_thumbnailstream_next(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_TOTAL
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_TOTAL
+uint16_t uniffi_clipforge_ffi_checksum_method_thumbnailstream_total(void
     
 );
 #endif
@@ -792,6 +894,12 @@ uint16_t uniffi_clipforge_ffi_checksum_method_tasteprofile_skips(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TASTEPROFILE_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TASTEPROFILE_TO_JSON
 uint16_t uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_FRAMEREADER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_FRAMEREADER_NEW
+uint16_t uniffi_clipforge_ffi_checksum_constructor_framereader_new(void
     
 );
 #endif
