@@ -121,8 +121,9 @@ impl ExportJob {
                     let reports = clipforge::export(&recipe, &progress, &cancel)?;
                     Ok(reports.into_iter().map(Into::into).collect())
                 });
-                // Every progress call is delivered before the outcome is.
-                let listener_failed = relay.and_then(|(r, thread)| r.finish(thread));
+                // Every progress call is delivered before the outcome is; after a cancel, what is
+                // still pending is dropped (the app asked to stop: its UI wants the outcome now).
+                let listener_failed = relay.and_then(|(r, thread)| r.finish(thread, cancel.is_cancelled()));
                 let outcome = match listener_failed {
                     // A listener that threw cancelled the export (or came after it): say so, not "cancelled".
                     Some(why) => Err(ClipforgeError::Internal { message: format!("the progress listener failed: {why}") }),
@@ -188,9 +189,16 @@ impl Relay {
         }
     }
 
-    /// No more values: lets the thread deliver the last one and end; the listener's failure, if any.
-    fn finish(&self, thread: Option<std::thread::JoinHandle<()>>) -> Option<String> {
-        self.lock().finished = true;
+    /// No more values: lets the thread deliver the last one (unless `drop_pending`) and end; the
+    /// listener's failure, if any.
+    fn finish(&self, thread: Option<std::thread::JoinHandle<()>>, drop_pending: bool) -> Option<String> {
+        {
+            let mut s = self.lock();
+            s.finished = true;
+            if drop_pending {
+                s.latest = None;
+            }
+        }
         self.wake.notify_one();
         if let Some(t) = thread {
             let _ = t.join();
