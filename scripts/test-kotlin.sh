@@ -49,13 +49,10 @@ t0=$SECONDS
 echo "compiled in $((SECONDS - t0)) s"
 
 # RUST_BACKTRACE=0: the one expected panic (a listener that throws) prints a line, not a backtrace.
-# CLIPFORGE_FONTS=empty folder: like a phone app, no bundled fonts until the tests register some.
-NO_FONTS=$CACHE/no-fonts
-rm -rf "$NO_FONTS" && mkdir -p "$NO_FONTS"
 # Preview tests: the real model and ONNX Runtime made by scripts/setup-preview.sh (or the CLI's env vars).
 ORT_LIB=${CLIPFORGE_ORT_LIB:-$ROOT/.cache/onnxruntime/libonnxruntime.so.1.31.1}
 MODEL=${CLIPFORGE_MODEL:-$ROOT/fixtures/models/efficientnet_lite0.onnx}
-CLIPFORGE_FONTS=$NO_FONTS RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" \
+RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" \
   -Dclipforge.ortLib="$ORT_LIB" -Dclipforge.model="$MODEL" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" \
   dev.clipforge.test.BindingsTestKt "$ROOT"
 # Upload plans (OkHttp against the local S3) and provenance (c2pa-python): servers and venv from

@@ -5,6 +5,8 @@
 
 pub mod captions;
 mod deliver;
+#[cfg(feature = "editor")]
+pub mod editor;
 pub mod encode;
 pub mod error;
 pub mod export;
@@ -22,6 +24,8 @@ pub mod timeline;
 pub mod upload;
 
 pub use captions::fonts::{register_font_bytes, register_font_path};
+#[cfg(feature = "editor")]
+pub use editor::{thumbnails, waveform, FrameReader};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{export, CancelToken, OutputReport};
 pub use recipe::{Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};

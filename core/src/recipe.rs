@@ -36,6 +36,10 @@ pub struct Recipe {
     /// Write each output's upload plan beside it as `<name>.upload.json` (see `upload`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_plan: Option<crate::upload::UploadPlanSpec>,
+    /// `true`: captions with characters no registered font has fail with `MissingGlyphs` instead
+    /// of being exported with empty boxes (and listed in each report's `missing_glyphs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict_fonts: Option<bool>,
     /// Directory that relative paths are resolved against (the recipe file's folder).
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
@@ -64,6 +68,17 @@ pub enum LoopMode {
     Repeat,
     /// Forward then reversed, repeated.
     Boomerang,
+}
+
+impl std::fmt::Display for LoopMode {
+    /// The recipe's own word for the mode (messages must not show Rust names).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LoopMode::None => "none",
+            LoopMode::Repeat => "repeat",
+            LoopMode::Boomerang => "boomerang",
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

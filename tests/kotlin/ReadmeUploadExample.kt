@@ -3,7 +3,7 @@
 // must equal the lines between them here (the script checks).
 package dev.clipforge.test
 
-import dev.clipforge.ffi.UploadPlan
+import dev.clipforge.UploadPlan
 import okhttp3.MediaType
 import okhttp3.OkHttpClient
 import okhttp3.Request

@@ -6,18 +6,18 @@
 // Without CLIPFORGE_TEST_S3 / CLIPFORGE_TEST_PYTHON (run by hand) it says so and skips; under CI it fails.
 package dev.clipforge.test
 
-import dev.clipforge.ffi.ClipforgeException
-import dev.clipforge.ffi.Creator
-import dev.clipforge.ffi.Fit
-import dev.clipforge.ffi.LoopMode
-import dev.clipforge.ffi.LoopSpec
-import dev.clipforge.ffi.OutputSpec
-import dev.clipforge.ffi.Provenance
-import dev.clipforge.ffi.Recipe
-import dev.clipforge.ffi.Trim
-import dev.clipforge.ffi.UploadPlan
-import dev.clipforge.ffi.UploadPlanOptions
-import dev.clipforge.ffi.startExport
+import dev.clipforge.ClipforgeException
+import dev.clipforge.Creator
+import dev.clipforge.Fit
+import dev.clipforge.LoopMode
+import dev.clipforge.LoopSpec
+import dev.clipforge.OutputSpec
+import dev.clipforge.Provenance
+import dev.clipforge.Recipe
+import dev.clipforge.Trim
+import dev.clipforge.UploadPlan
+import dev.clipforge.UploadPlanOptions
+import dev.clipforge.startExport
 import okhttp3.MediaType
 import okhttp3.OkHttpClient
 import okhttp3.Request

@@ -8,6 +8,7 @@ use clipforge::captions::{layout, CaptionPlan, Overlay, POP_STEPS};
 use clipforge::timeline::Timeline;
 
 fn plan(captions: Value) -> std::sync::Arc<CaptionPlan> {
+    register_fixture_fonts();
     let r = json!({ "version": 1, "source": "x.mp4", "outputs": [], "captions": captions });
     let recipe = Recipe::from_json(&r.to_string(), None).expect("recipe");
     std::sync::Arc::new(CaptionPlan::from_recipe(&recipe).expect("captions").expect("some"))

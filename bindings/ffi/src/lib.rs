@@ -5,6 +5,7 @@
 //!
 //! Where things go:
 //! - `error.rs`   the boundary's error enum; panics become `Internal` (`guard.rs`)
+//! - `convert.rs` signed numbers in, checked; the core's unsigned numbers out
 //! - `media.rs`   `probe` and its records
 //! - `recipe.rs`  the typed recipe records (the JSON path takes any field the core reads)
 //! - `captions.rs` caption / subtitle records; `register_font_path` / `register_font_bytes`
@@ -13,10 +14,15 @@
 //! - `provenance.rs` the recipe's `Provenance` record (PEM bytes or ephemeral)
 //! - `preview.rs` `PreviewRanker` (poster frame + preview loop, `rank_clips`, like / skip) and
 //!   `TasteProfile` (JSON) over `clipforge::preview`
+//! - `editor.rs`  `thumbnails` → `ThumbnailStream`, `FrameReader`, `waveform` over `clipforge::editor`
+//!
+//! Naming, number and default conventions: docs/ARCHITECTURE.md, "Bindings conventions".
 
 uniffi::setup_scaffolding!();
 
 mod captions;
+mod convert;
+mod editor;
 mod error;
 mod export;
 mod guard;
@@ -27,9 +33,10 @@ mod recipe;
 mod upload;
 
 pub use captions::{
-    register_font_bytes, register_font_path, Caption, CaptionPosition, CaptionStyle, ShadowOffset, StyleFields, StylePreset,
-    SubtitlesSpec, TextAlign, WordTime,
+    register_font_bytes, register_font_path, Caption, CaptionPosition, CaptionStyle, ShadowOffset, StylePreset, SubtitlesSpec,
+    TextAlign, WordTime,
 };
+pub use editor::{thumbnails, waveform, FrameReader, ImageFormat, Peak, Picture, Thumbnail, ThumbnailStream, VideoFrame, Waveform};
 pub use error::ClipforgeError;
 pub use export::{start_export, start_export_json, ExportJob, ExportListener, OutputReport};
 pub use media::{probe, AudioStreamInfo, MediaInfo, StreamInfo, VideoStreamInfo};

@@ -41,6 +41,10 @@ pub struct OutputReport {
     pub frames: u32,
     pub bytes: u64,
     pub sha256: String,
+    /// Caption characters no registered font has: exported as empty boxes (`strict_fonts`
+    /// turns this into a `MissingGlyphs` error). Empty when every character has a glyph.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_glyphs: Vec<String>,
 }
 
 /// Runs `recipe`: every output or none is written. `progress` gets 0..1, never decreasing.
@@ -161,6 +165,7 @@ fn report(out: &crate::plan::OutputPlan, written: &std::path::Path) -> Result<Ou
         frames: out.timeline.total,
         bytes,
         sha256: format!("{:x}", hasher.finalize()),
+        missing_glyphs: out.captions.as_ref().map(|c| c.missing_glyphs.clone()).unwrap_or_default(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Pictures as the pipeline carries them: 8-bit planar YUV 4:2:0, BT.709 limited range.
 
 pub mod reframe;
+pub mod rgb;
 pub mod rotate;
 
 /// A tightly packed (stride = width) YUV 4:2:0 picture with even dimensions.

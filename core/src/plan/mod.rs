@@ -212,7 +212,7 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64, min_s
     if !(min_seconds - 0.5 / fps_f..=MAX_CLIP_SECONDS + 0.5 / fps_f).contains(&duration) {
         return Err(Error::invalid(format!(
             "the finished clip would be {duration:.3} s long; it must be {MIN_CLIP_SECONDS}–{MAX_CLIP_SECONDS} s \
-             (trimmed segment {seg_len:.3} s, loop {:?})",
+             (trimmed segment {seg_len:.3} s, loop mode \"{}\")",
             recipe.looping.map(|l| l.mode).unwrap_or_default()
         )));
     }

@@ -2,9 +2,11 @@
 
 pub mod audio;
 pub mod formats;
+pub mod index;
 pub mod open;
 pub mod packets;
 pub mod probe;
+pub mod reader;
 mod shrink;
 pub mod video;
 

@@ -3,7 +3,7 @@
 
 @file:Suppress("NAME_SHADOWING")
 
-package dev.clipforge.ffi
+package dev.clipforge
 
 // Common helper code.
 //
@@ -710,11 +710,25 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_register_font_path(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_thumbnails(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_waveform(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_func_start_export(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_start_export_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_probe(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_framereader_duration(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_framereader_frame_at(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_thumbnailstream_cancel(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_thumbnailstream_next(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_thumbnailstream_total(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_exportjob_cancel(
     ): Int
@@ -742,33 +756,7 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(
     ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_partstream_read(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_check_file(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_complete(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_digests(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_file(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_parts(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_pending(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_save(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_session(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_set_session(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_to_json(
+    external fun uniffi_clipforge_ffi_checksum_constructor_framereader_new(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes(
     ): Int
@@ -777,10 +765,6 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json(
-    ): Int
-    external fun uniffi_clipforge_ffi_checksum_constructor_uploadplan_new(
     ): Int
     external fun ffi_clipforge_ffi_uniffi_contract_version(
     ): Int
@@ -803,6 +787,26 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_clipforge_ffi_fn_clone_framereader(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_framereader(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_constructor_framereader_new(`clip`: RustBuffer.ByValue,`height`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_framereader_duration(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Double
+    external fun uniffi_clipforge_ffi_fn_method_framereader_frame_at(`ptr`: Long,`seconds`: Double,`format`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_clone_thumbnailstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_thumbnailstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_thumbnailstream_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_thumbnailstream_next(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_thumbnailstream_total(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
     external fun uniffi_clipforge_ffi_fn_clone_exportjob(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clipforge_ffi_fn_free_exportjob(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -855,52 +859,16 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_clipforge_ffi_fn_clone_partstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_clipforge_ffi_fn_free_partstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_clipforge_ffi_fn_method_partstream_read(`ptr`: Long,`max`: Int,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_clipforge_ffi_fn_clone_uploadplan(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_clipforge_ffi_fn_free_uploadplan(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_clipforge_ffi_fn_constructor_uploadplan_new(`path`: RustBuffer.ByValue,`partSize`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_check_file(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_complete(`ptr`: Long,`index`: Int,`etag`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_digests(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_file(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Byte
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_parts(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_pending(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_save(`ptr`: Long,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_session(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_set_session(`ptr`: Long,`session`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_clipforge_ffi_fn_method_uploadplan_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_clipforge_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_register_font_bytes(`data`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_clipforge_ffi_fn_func_register_font_path(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_clipforge_ffi_fn_func_thumbnails(`clip`: RustBuffer.ByValue,`count`: Int,`height`: Int,`format`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_func_waveform(`clip`: RustBuffer.ByValue,`buckets`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_start_export(`recipe`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clipforge_ffi_fn_func_start_export_json(`recipeJson`: RustBuffer.ByValue,`baseDir`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1029,19 +997,40 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_func_clipforge_version() and 0xFFFF) != 31696) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_bytes() and 0xFFFF) != 44387) {
+    if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_bytes() and 0xFFFF) != 40076) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_path() and 0xFFFF) != 28230) {
+    if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_path() and 0xFFFF) != 58200) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_func_start_export() and 0xFFFF) != 40508) {
+    if ((lib.uniffi_clipforge_ffi_checksum_func_thumbnails() and 0xFFFF) != 49199) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_func_start_export_json() and 0xFFFF) != 59484) {
+    if ((lib.uniffi_clipforge_ffi_checksum_func_waveform() and 0xFFFF) != 1946) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_func_probe() and 0xFFFF) != 44505) {
+    if ((lib.uniffi_clipforge_ffi_checksum_func_start_export() and 0xFFFF) != 57771) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_start_export_json() and 0xFFFF) != 7097) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_probe() and 0xFFFF) != 3951) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_framereader_duration() and 0xFFFF) != 20186) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_framereader_frame_at() and 0xFFFF) != 40015) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_thumbnailstream_cancel() and 0xFFFF) != 24331) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_thumbnailstream_next() and 0xFFFF) != 30051) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_thumbnailstream_total() and 0xFFFF) != 21177) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_exportjob_cancel() and 0xFFFF) != 60862) {
@@ -1056,13 +1045,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_method_exportjob_outcome() and 0xFFFF) != 26453) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress() and 0xFFFF) != 50418) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress() and 0xFFFF) != 50912) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_like_clip() and 0xFFFF) != 1725) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_like_clip() and 0xFFFF) != 52368) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_preview() and 0xFFFF) != 56102) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_preview() and 0xFFFF) != 57470) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_rank_clips() and 0xFFFF) != 5288) {
@@ -1074,73 +1063,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_is_cold() and 0xFFFF) != 31955) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_likes() and 0xFFFF) != 29215) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_likes() and 0xFFFF) != 12925) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_skips() and 0xFFFF) != 54769) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_skips() and 0xFFFF) != 7447) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json() and 0xFFFF) != 7172) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_partstream_read() and 0xFFFF) != 41552) {
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_framereader_new() and 0xFFFF) != 22711) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_check_file() and 0xFFFF) != 22332) {
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes() and 0xFFFF) != 54352) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_complete() and 0xFFFF) != 52791) {
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_new() and 0xFFFF) != 6196) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_digests() and 0xFFFF) != 50103) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_file() and 0xFFFF) != 34103) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete() and 0xFFFF) != 45887) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes() and 0xFFFF) != 44374) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream() and 0xFFFF) != 55875) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_parts() and 0xFFFF) != 46496) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_pending() and 0xFFFF) != 27540) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_save() and 0xFFFF) != 56047) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_session() and 0xFFFF) != 44443) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_set_session() and 0xFFFF) != 40136) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_to_json() and 0xFFFF) != 10133) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes() and 0xFFFF) != 20522) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_new() and 0xFFFF) != 29515) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json() and 0xFFFF) != 5274) {
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json() and 0xFFFF) != 23179) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new() and 0xFFFF) != 56995) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json() and 0xFFFF) != 23539) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_clipforge_ffi_checksum_constructor_uploadplan_new() and 0xFFFF) != 39439) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1374,73 +1318,46 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
-public object FfiConverterUByte: FfiConverter<UByte, Byte> {
-    override fun lift(value: Byte): UByte {
-        return value.toUByte()
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
     }
 
-    fun lift(value: Int): UByte {
-        return value.toUByte()
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
     }
 
-    override fun read(buf: ByteBuffer): UByte {
-        return lift(buf.get())
+    override fun lower(value: Int): Int {
+        return value
     }
 
-    override fun lower(value: UByte): Byte {
-        return value.toByte()
-    }
+    override fun allocationSize(value: Int) = 4UL
 
-    override fun allocationSize(value: UByte) = 1UL
-
-    override fun write(value: UByte, buf: ByteBuffer) {
-        buf.put(value.toByte())
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
     }
 }
 
 /**
  * @suppress
  */
-public object FfiConverterUInt: FfiConverter<UInt, Int> {
-    override fun lift(value: Int): UInt {
-        return value.toUInt()
+public object FfiConverterLong: FfiConverter<Long, Long> {
+    override fun lift(value: Long): Long {
+        return value
     }
 
-    override fun read(buf: ByteBuffer): UInt {
-        return lift(buf.getInt())
+    override fun read(buf: ByteBuffer): Long {
+        return buf.getLong()
     }
 
-    override fun lower(value: UInt): Int {
-        return value.toInt()
+    override fun lower(value: Long): Long {
+        return value
     }
 
-    override fun allocationSize(value: UInt) = 4UL
+    override fun allocationSize(value: Long) = 8UL
 
-    override fun write(value: UInt, buf: ByteBuffer) {
-        buf.putInt(value.toInt())
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterULong: FfiConverter<ULong, Long> {
-    override fun lift(value: Long): ULong {
-        return value.toULong()
-    }
-
-    override fun read(buf: ByteBuffer): ULong {
-        return lift(buf.getLong())
-    }
-
-    override fun lower(value: ULong): Long {
-        return value.toLong()
-    }
-
-    override fun allocationSize(value: ULong) = 8UL
-
-    override fun write(value: ULong, buf: ByteBuffer) {
-        buf.putLong(value.toLong())
+    override fun write(value: Long, buf: ByteBuffer) {
+        buf.putLong(value)
     }
 }
 
@@ -2022,12 +1939,14 @@ public object FfiConverterTypeExportJob: FfiConverter<ExportJob, Long> {
 
 
 /**
- * Implemented by the app. Called on a Rust worker thread: hop to the UI thread yourself.
+ * Implemented by the app. Called on the export's own progress thread (`clipforge-progress`, one
+ * per export, the same for every call): hop to the UI thread yourself.
  */
 public interface ExportListener {
     
     /**
-     * Progress 0..1, never decreasing; 1.0 once every output file is in place.
+     * Progress 0..1, never decreasing; 1.0 once every output file is in place. A slow listener
+     * gets the latest value when it returns (values in between are skipped).
      */
     fun `onProgress`(`fraction`: kotlin.Float)
     
@@ -2035,7 +1954,8 @@ public interface ExportListener {
 }
 
 /**
- * Implemented by the app. Called on a Rust worker thread: hop to the UI thread yourself.
+ * Implemented by the app. Called on the export's own progress thread (`clipforge-progress`, one
+ * per export, the same for every call): hop to the UI thread yourself.
  */
 open class ExportListenerImpl: Disposable, AutoCloseable, ExportListener
 {
@@ -2140,7 +2060,8 @@ open class ExportListenerImpl: Disposable, AutoCloseable, ExportListener
 
     
     /**
-     * Progress 0..1, never decreasing; 1.0 once every output file is in place.
+     * Progress 0..1, never decreasing; 1.0 once every output file is in place. A slow listener
+     * gets the latest value when it returns (values in between are skipped).
      */override fun `onProgress`(`fraction`: kotlin.Float)
         = 
     callWithHandle {
@@ -2345,22 +2266,29 @@ public object FfiConverterTypeExportListener: FfiConverter<ExportListener, Long>
 
 
 /**
- * The bytes of one part, read in pieces.
+ * Exact frames of one clip for scrubbing; the clip stays open between calls. Usable from any
+ * thread, one call at a time (calls wait for each other).
  */
-public interface PartStreamInterface {
+public interface FrameReaderInterface {
     
     /**
-     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     * Seconds from the first frame's start to the last frame's end.
      */
-    fun `read`(`max`: kotlin.UInt): kotlin.ByteArray
+    fun `duration`(): kotlin.Double
+    
+    /**
+     * The frame shown at `seconds` (the first before the clip, the last after it).
+     */
+    fun `frameAt`(`seconds`: kotlin.Double, `format`: ImageFormat? = null): VideoFrame
     
     companion object
 }
 
 /**
- * The bytes of one part, read in pieces.
+ * Exact frames of one clip for scrubbing; the clip stays open between calls. Usable from any
+ * thread, one call at a time (calls wait for each other).
  */
-open class PartStream: Disposable, AutoCloseable, PartStreamInterface
+open class FrameReader: Disposable, AutoCloseable, FrameReaderInterface
 {
 
     @Suppress("UNUSED_PARAMETER")
@@ -2384,6 +2312,19 @@ open class PartStream: Disposable, AutoCloseable, PartStreamInterface
         this.handle = 0
         this.cleanable = null
     }
+    /**
+     * Opens `clip` for frames `height` pixels high (upright, the clip's aspect, never upscaled).
+     */
+    constructor(`clip`: kotlin.String, `height`: kotlin.Int) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_framereader_new(
+    
+        
+        FfiConverterString.lower(`clip`),
+        FfiConverterInt.lower(`height`),_status)
+}
+    )
 
     protected val handle: Long
     protected val cleanable: UniffiCleaner.Cleanable?
@@ -2444,7 +2385,7 @@ open class PartStream: Disposable, AutoCloseable, PartStreamInterface
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_clipforge_ffi_fn_free_partstream(handle, status)
+                UniffiLib.uniffi_clipforge_ffi_fn_free_framereader(handle, status)
             }
         }
     }
@@ -2457,22 +2398,39 @@ open class PartStream: Disposable, AutoCloseable, PartStreamInterface
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_clipforge_ffi_fn_clone_partstream(handle, status)
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_framereader(handle, status)
         }
     }
 
     
     /**
-     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     * Seconds from the first frame's start to the last frame's end.
+     */override fun `duration`(): kotlin.Double {
+            return FfiConverterDouble.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_framereader_duration(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The frame shown at `seconds` (the first before the clip, the last after it).
      */
-    @Throws(ClipforgeException::class)override fun `read`(`max`: kotlin.UInt): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
+    @Throws(ClipforgeException::class)override fun `frameAt`(`seconds`: kotlin.Double, `format`: ImageFormat?): VideoFrame {
+            return FfiConverterTypeVideoFrame.lift(
     callWithHandle {
     uniffiRustCallWithError(ClipforgeException) { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_partstream_read(
+    UniffiLib.uniffi_clipforge_ffi_fn_method_framereader_frame_at(
         it,
         
-        FfiConverterUInt.lower(`max`),_status)
+        FfiConverterDouble.lower(`seconds`),
+        FfiConverterOptionalTypeImageFormat.lower(`format`),_status)
 }
     }
     )
@@ -2497,22 +2455,22 @@ open class PartStream: Disposable, AutoCloseable, PartStreamInterface
 /**
  * @suppress
  */
-public object FfiConverterTypePartStream: FfiConverter<PartStream, Long> {
-    override fun lower(value: PartStream): Long {
+public object FfiConverterTypeFrameReader: FfiConverter<FrameReader, Long> {
+    override fun lower(value: FrameReader): Long {
         return value.uniffiCloneHandle()
     }
 
-    override fun lift(value: Long): PartStream {
-        return PartStream(UniffiWithHandle, value)
+    override fun lift(value: Long): FrameReader {
+        return FrameReader(UniffiWithHandle, value)
     }
 
-    override fun read(buf: ByteBuffer): PartStream {
+    override fun read(buf: ByteBuffer): FrameReader {
         return lift(buf.getLong())
     }
 
-    override fun allocationSize(value: PartStream) = 8UL
+    override fun allocationSize(value: FrameReader) = 8UL
 
-    override fun write(value: PartStream, buf: ByteBuffer) {
+    override fun write(value: FrameReader, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -2619,7 +2577,8 @@ public object FfiConverterTypePartStream: FfiConverter<PartStream, Long> {
 public interface PreviewRankerInterface {
     
     /**
-     * Records in `profile` that the viewer liked `clip`.
+     * Records in `profile` that the viewer liked `clip` (samples and embeds it: 200–300 ms; the
+     * idiomatic layers run it off the caller's thread).
      */
     fun `likeClip`(`profile`: TasteProfile, `clip`: kotlin.String)
     
@@ -2627,7 +2586,7 @@ public interface PreviewRankerInterface {
      * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
      * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
      */
-    fun `preview`(`clip`: kotlin.String, `profile`: TasteProfile, `outDir`: kotlin.String, `options`: PreviewOptions?): PreviewResult
+    fun `preview`(`clip`: kotlin.String, `profile`: TasteProfile, `outDir`: kotlin.String, `options`: PreviewOptions? = null): PreviewResult
     
     /**
      * Orders clips for prefetching, most likely to be opened first.
@@ -2673,9 +2632,10 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
      * `runtime_lib`: path of ONNX Runtime's shared library (1.31+, e.g. `libonnxruntime.so`);
      * `model`: the EfficientNet-Lite0 ONNX file; `threads`: intra-op threads (1–2).
      * A missing runtime or model → `Io`; one that cannot be loaded → `UnsupportedInput`.
-     * ONNX Runtime is process-wide: the first runtime library loaded stays loaded.
+     * ONNX Runtime is process-wide: the first runtime library loaded stays loaded. Loading takes
+     * 100–200 ms: `Clipforge.previewRanker` / `Composer.previewRanker` run it off the caller's thread.
      */
-    constructor(`runtimeLib`: kotlin.String, `model`: kotlin.String, `threads`: kotlin.UInt) :
+    constructor(`runtimeLib`: kotlin.String, `model`: kotlin.String, `threads`: kotlin.Int = 2) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(ClipforgeException) { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_constructor_previewranker_new(
@@ -2683,7 +2643,7 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
         
         FfiConverterString.lower(`runtimeLib`),
         FfiConverterString.lower(`model`),
-        FfiConverterUInt.lower(`threads`),_status)
+        FfiConverterInt.lower(`threads`),_status)
 }
     )
 
@@ -2765,7 +2725,8 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
 
     
     /**
-     * Records in `profile` that the viewer liked `clip`.
+     * Records in `profile` that the viewer liked `clip` (samples and embeds it: 200–300 ms; the
+     * idiomatic layers run it off the caller's thread).
      */
     @Throws(ClipforgeException::class)override fun `likeClip`(`profile`: TasteProfile, `clip`: kotlin.String)
         = 
@@ -2851,7 +2812,7 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
     /**
      * Like `new`, with the model's bytes (e.g. from an app's assets).
      */
-    @Throws(ClipforgeException::class) fun `fromModelBytes`(`runtimeLib`: kotlin.String, `model`: kotlin.ByteArray, `threads`: kotlin.UInt): PreviewRanker {
+    @Throws(ClipforgeException::class) fun `fromModelBytes`(`runtimeLib`: kotlin.String, `model`: kotlin.ByteArray, `threads`: kotlin.Int = 2): PreviewRanker {
             return FfiConverterTypePreviewRanker.lift(
     uniffiRustCallWithError(ClipforgeException) { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_constructor_previewranker_from_model_bytes(
@@ -2859,7 +2820,7 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
         
         FfiConverterString.lower(`runtimeLib`),
         FfiConverterByteArray.lower(`model`),
-        FfiConverterUInt.lower(`threads`),_status)
+        FfiConverterInt.lower(`threads`),_status)
 }
     )
     }
@@ -3001,9 +2962,9 @@ public interface TasteProfileInterface {
      */
     fun `isCold`(): kotlin.Boolean
     
-    fun `likes`(): kotlin.UInt
+    fun `likes`(): kotlin.Int
     
-    fun `skips`(): kotlin.UInt
+    fun `skips`(): kotlin.Int
     
     fun `toJson`(): kotlin.String
     
@@ -3142,8 +3103,8 @@ open class TasteProfile: Disposable, AutoCloseable, TasteProfileInterface
     }
     
 
-    override fun `likes`(): kotlin.UInt {
-            return FfiConverterUInt.lift(
+    override fun `likes`(): kotlin.Int {
+            return FfiConverterInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_method_tasteprofile_likes(
@@ -3155,8 +3116,8 @@ open class TasteProfile: Disposable, AutoCloseable, TasteProfileInterface
     }
     
 
-    override fun `skips`(): kotlin.UInt {
-            return FfiConverterUInt.lift(
+    override fun `skips`(): kotlin.Int {
+            return FfiConverterInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_method_tasteprofile_skips(
@@ -3191,7 +3152,7 @@ open class TasteProfile: Disposable, AutoCloseable, TasteProfileInterface
     companion object {
         
     /**
-     * A profile saved by `toJson` (or the CLI); malformed JSON → `InvalidRecipe`.
+     * A profile saved by `toJson` (or the CLI, or an earlier version); anything else → `InvalidProfile`.
      */
     @Throws(ClipforgeException::class) fun `fromJson`(`json`: kotlin.String): TasteProfile {
             return FfiConverterTypeTasteProfile.lift(
@@ -3331,64 +3292,32 @@ public object FfiConverterTypeTasteProfile: FfiConverter<TasteProfile, Long> {
 
 
 /**
- * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ * Thumbnails as they are decoded. Closing (or dropping) it stops the decoding.
  */
-public interface UploadPlanInterface {
+public interface ThumbnailStreamInterface {
     
     /**
-     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     * Stops decoding (after the picture being decoded); `next()` returns null from now on.
      */
-    fun `checkFile`()
+    fun `cancel`()
     
     /**
-     * Records the server's answer for part `index` (S3: its ETag).
+     * The next thumbnail (blocks until it is decoded), or null after the last.
      */
-    fun `complete`(`index`: kotlin.UInt, `etag`: kotlin.String)
-    
-    fun `digests`(): UploadDigests
-    
-    fun `file`(): kotlin.String
-    
-    fun `isComplete`(): kotlin.Boolean
+    fun `next`(): Thumbnail?
     
     /**
-     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     * How many thumbnails the strip has.
      */
-    fun `partBytes`(`index`: kotlin.UInt): kotlin.ByteArray
-    
-    /**
-     * Part `index` as a stream (for parts too large for one array); checked as it is read.
-     */
-    fun `partStream`(`index`: kotlin.UInt): PartStream
-    
-    fun `parts`(): List<UploadPart>
-    
-    /**
-     * Indices of the parts not yet completed.
-     */
-    fun `pending`(): List<kotlin.UInt>
-    
-    /**
-     * Writes the JSON state atomically: a kill while saving leaves the previous state.
-     */
-    fun `save`(`path`: kotlin.String)
-    
-    /**
-     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
-     */
-    fun `session`(): kotlin.String?
-    
-    fun `setSession`(`session`: kotlin.String?)
-    
-    fun `toJson`(): kotlin.String
+    fun `total`(): kotlin.Int
     
     companion object
 }
 
 /**
- * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ * Thumbnails as they are decoded. Closing (or dropping) it stops the decoding.
  */
-open class UploadPlan: Disposable, AutoCloseable, UploadPlanInterface
+open class ThumbnailStream: Disposable, AutoCloseable, ThumbnailStreamInterface
 {
 
     @Suppress("UNUSED_PARAMETER")
@@ -3412,19 +3341,6 @@ open class UploadPlan: Disposable, AutoCloseable, UploadPlanInterface
         this.handle = 0
         this.cleanable = null
     }
-    /**
-     * Reads the file once (streaming) and plans parts of `part_size` bytes (default 8 MiB; S3 rules).
-     */
-    constructor(`path`: kotlin.String, `partSize`: kotlin.ULong?) :
-        this(UniffiWithHandle, 
-    uniffiRustCallWithError(ClipforgeException) { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_constructor_uploadplan_new(
-    
-        
-        FfiConverterString.lower(`path`),
-        FfiConverterOptionalULong.lower(`partSize`),_status)
-}
-    )
 
     protected val handle: Long
     protected val cleanable: UniffiCleaner.Cleanable?
@@ -3485,7 +3401,7 @@ open class UploadPlan: Disposable, AutoCloseable, UploadPlanInterface
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_clipforge_ffi_fn_free_uploadplan(handle, status)
+                UniffiLib.uniffi_clipforge_ffi_fn_free_thumbnailstream(handle, status)
             }
         }
     }
@@ -3498,199 +3414,50 @@ open class UploadPlan: Disposable, AutoCloseable, UploadPlanInterface
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_clipforge_ffi_fn_clone_uploadplan(handle, status)
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_thumbnailstream(handle, status)
         }
     }
 
     
     /**
-     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
-     */
-    @Throws(ClipforgeException::class)override fun `checkFile`()
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ClipforgeException) { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_check_file(
-        it,
-        _status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Records the server's answer for part `index` (S3: its ETag).
-     */
-    @Throws(ClipforgeException::class)override fun `complete`(`index`: kotlin.UInt, `etag`: kotlin.String)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ClipforgeException) { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_complete(
-        it,
-        
-        FfiConverterUInt.lower(`index`),
-        FfiConverterString.lower(`etag`),_status)
-}
-    }
-    
-    
-
-    override fun `digests`(): UploadDigests {
-            return FfiConverterTypeUploadDigests.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_digests(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    override fun `file`(): kotlin.String {
-            return FfiConverterString.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_file(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    override fun `isComplete`(): kotlin.Boolean {
-            return FfiConverterBoolean.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
-     */
-    @Throws(ClipforgeException::class)override fun `partBytes`(`index`: kotlin.UInt): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ClipforgeException) { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(
-        it,
-        
-        FfiConverterUInt.lower(`index`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Part `index` as a stream (for parts too large for one array); checked as it is read.
-     */
-    @Throws(ClipforgeException::class)override fun `partStream`(`index`: kotlin.UInt): PartStream {
-            return FfiConverterTypePartStream.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ClipforgeException) { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(
-        it,
-        
-        FfiConverterUInt.lower(`index`),_status)
-}
-    }
-    )
-    }
-    
-
-    override fun `parts`(): List<UploadPart> {
-            return FfiConverterSequenceTypeUploadPart.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_parts(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Indices of the parts not yet completed.
-     */override fun `pending`(): List<kotlin.UInt> {
-            return FfiConverterSequenceUInt.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_pending(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Writes the JSON state atomically: a kill while saving leaves the previous state.
-     */
-    @Throws(ClipforgeException::class)override fun `save`(`path`: kotlin.String)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ClipforgeException) { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_save(
-        it,
-        
-        FfiConverterString.lower(`path`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
-     */override fun `session`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_session(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    override fun `setSession`(`session`: kotlin.String?)
+     * Stops decoding (after the picture being decoded); `next()` returns null from now on.
+     */override fun `cancel`()
         = 
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_set_session(
+    UniffiLib.uniffi_clipforge_ffi_fn_method_thumbnailstream_cancel(
         it,
-        
-        FfiConverterOptionalString.lower(`session`),_status)
+        _status)
 }
     }
     
     
 
-    override fun `toJson`(): kotlin.String {
-            return FfiConverterString.lift(
+    
+    /**
+     * The next thumbnail (blocks until it is decoded), or null after the last.
+     */
+    @Throws(ClipforgeException::class)override fun `next`(): Thumbnail? {
+            return FfiConverterOptionalTypeThumbnail.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_thumbnailstream_next(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * How many thumbnails the strip has.
+     */override fun `total`(): kotlin.Int {
+            return FfiConverterInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_to_json(
+    UniffiLib.uniffi_clipforge_ffi_fn_method_thumbnailstream_total(
         it,
         _status)
 }
@@ -3705,25 +3472,11 @@ open class UploadPlan: Disposable, AutoCloseable, UploadPlanInterface
 
 
     
-    companion object {
-        
+    
     /**
-     * A plan saved with `to_json` (or written by an export beside its output).
+     * @suppress
      */
-    @Throws(ClipforgeException::class) fun `fromJson`(`json`: kotlin.String): UploadPlan {
-            return FfiConverterTypeUploadPlan.lift(
-    uniffiRustCallWithError(ClipforgeException) { _status ->
-    UniffiLib.uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(
-    
-        
-        FfiConverterString.lower(`json`),_status)
-}
-    )
-    }
-    
-
-        
-    }
+    companion object
     
 }
 
@@ -3731,22 +3484,22 @@ open class UploadPlan: Disposable, AutoCloseable, UploadPlanInterface
 /**
  * @suppress
  */
-public object FfiConverterTypeUploadPlan: FfiConverter<UploadPlan, Long> {
-    override fun lower(value: UploadPlan): Long {
+public object FfiConverterTypeThumbnailStream: FfiConverter<ThumbnailStream, Long> {
+    override fun lower(value: ThumbnailStream): Long {
         return value.uniffiCloneHandle()
     }
 
-    override fun lift(value: Long): UploadPlan {
-        return UploadPlan(UniffiWithHandle, value)
+    override fun lift(value: Long): ThumbnailStream {
+        return ThumbnailStream(UniffiWithHandle, value)
     }
 
-    override fun read(buf: ByteBuffer): UploadPlan {
+    override fun read(buf: ByteBuffer): ThumbnailStream {
         return lift(buf.getLong())
     }
 
-    override fun allocationSize(value: UploadPlan) = 8UL
+    override fun allocationSize(value: ThumbnailStream) = 8UL
 
-    override fun write(value: UploadPlan, buf: ByteBuffer) {
+    override fun write(value: ThumbnailStream, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -3757,7 +3510,7 @@ data class AudioSpec (
     /**
      * `true` drops the audio track. Default: muted for boomerang, kept otherwise.
      */
-    var `mute`: kotlin.Boolean? = null 
+    val `mute`: kotlin.Boolean? = null 
     
 ){
     
@@ -3790,11 +3543,11 @@ public object FfiConverterTypeAudioSpec: FfiConverterRustBuffer<AudioSpec> {
 
 
 data class AudioStreamInfo (
-    var `sampleRate`: kotlin.UInt
+    val `sampleRate`: kotlin.Int
     , 
-    var `channels`: kotlin.UInt
+    val `channels`: kotlin.Int
     , 
-    var `sampleFormat`: kotlin.String
+    val `sampleFormat`: kotlin.String
     
 ){
     
@@ -3811,21 +3564,21 @@ data class AudioStreamInfo (
 public object FfiConverterTypeAudioStreamInfo: FfiConverterRustBuffer<AudioStreamInfo> {
     override fun read(buf: ByteBuffer): AudioStreamInfo {
         return AudioStreamInfo(
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterString.read(buf),
         )
     }
 
     override fun allocationSize(value: AudioStreamInfo) = (
-            FfiConverterUInt.allocationSize(value.`sampleRate`) +
-            FfiConverterUInt.allocationSize(value.`channels`) +
+            FfiConverterInt.allocationSize(value.`sampleRate`) +
+            FfiConverterInt.allocationSize(value.`channels`) +
             FfiConverterString.allocationSize(value.`sampleFormat`)
     )
 
     override fun write(value: AudioStreamInfo, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`sampleRate`, buf)
-            FfiConverterUInt.write(value.`channels`, buf)
+            FfiConverterInt.write(value.`sampleRate`, buf)
+            FfiConverterInt.write(value.`channels`, buf)
             FfiConverterString.write(value.`sampleFormat`, buf)
     }
 }
@@ -3836,38 +3589,38 @@ public object FfiConverterTypeAudioStreamInfo: FfiConverterRustBuffer<AudioStrea
  * One caption in OUTPUT time (seconds of the finished clip), shown on frames with start ≤ t < end.
  */
 data class Caption (
-    var `text`: kotlin.String
+    val `text`: kotlin.String
     , 
-    var `start`: kotlin.Double
+    val `start`: kotlin.Double
     , 
-    var `end`: kotlin.Double
+    val `end`: kotlin.Double
     , 
     /**
-     * Default `CaptionStyle.BoldOutline`.
+     * Default `CaptionStyle()` (bold outline).
      */
-    var `style`: CaptionStyle? = null 
+    val `style`: CaptionStyle? = null 
     , 
     /**
      * Default `CaptionPosition.Bottom`.
      */
-    var `position`: CaptionPosition? = null 
+    val `position`: CaptionPosition? = null 
     , 
     /**
      * Karaoke highlight: one timing per whitespace-separated word of `text`, same clock.
      */
-    var `words`: List<WordTime>? = null 
+    val `words`: List<WordTime>? = null 
     , 
     /**
      * Seconds (default 0).
      */
-    var `fadeIn`: kotlin.Double? = null 
+    val `fadeIn`: kotlin.Double? = null 
     , 
-    var `fadeOut`: kotlin.Double? = null 
+    val `fadeOut`: kotlin.Double? = null 
     , 
     /**
      * `true`: the caption grows from 80 % to full size in its first 0.15 s.
      */
-    var `pop`: kotlin.Boolean? = null 
+    val `pop`: kotlin.Boolean? = null 
     
 ){
     
@@ -3924,12 +3677,160 @@ public object FfiConverterTypeCaption: FfiConverterRustBuffer<Caption> {
 
 
 /**
+ * A caption style: `preset` (default `BOLD_OUTLINE`) and fields that change it. "em" lengths are
+ * relative to the font size; `size` is relative to the output height, `max_width` to its width.
+ */
+data class CaptionStyle (
+    val `preset`: StylePreset? = null 
+    , 
+    /**
+     * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the registered fonts
+     * (the built-in Noto Sans Bold for Latin, Greek and Cyrillic).
+     */
+    val `font`: kotlin.String? = null 
+    , 
+    val `size`: kotlin.Float? = null 
+    , 
+    val `bold`: kotlin.Boolean? = null 
+    , 
+    /**
+     * "#RRGGBB" or "#RRGGBBAA".
+     */
+    val `color`: kotlin.String? = null 
+    , 
+    /**
+     * Colour of the current word when word timings exist.
+     */
+    val `highlightColor`: kotlin.String? = null 
+    , 
+    /**
+     * em.
+     */
+    val `strokeWidth`: kotlin.Float? = null 
+    , 
+    val `strokeColor`: kotlin.String? = null 
+    , 
+    val `shadowColor`: kotlin.String? = null 
+    , 
+    val `shadowOffset`: ShadowOffset? = null 
+    , 
+    /**
+     * em.
+     */
+    val `shadowBlur`: kotlin.Float? = null 
+    , 
+    /**
+     * Box behind each line; "#RRGGBBAA" for transparency.
+     */
+    val `background`: kotlin.String? = null 
+    , 
+    /**
+     * em.
+     */
+    val `padding`: kotlin.Float? = null 
+    , 
+    /**
+     * em.
+     */
+    val `cornerRadius`: kotlin.Float? = null 
+    , 
+    val `align`: TextAlign? = null 
+    , 
+    /**
+     * Fraction of the output width (further limited by the safe area).
+     */
+    val `maxWidth`: kotlin.Float? = null 
+    , 
+    /**
+     * Line height as a multiple of the font size.
+     */
+    val `lineSpacing`: kotlin.Float? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCaptionStyle: FfiConverterRustBuffer<CaptionStyle> {
+    override fun read(buf: ByteBuffer): CaptionStyle {
+        return CaptionStyle(
+            FfiConverterOptionalTypeStylePreset.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeShadowOffset.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalTypeTextAlign.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CaptionStyle) = (
+            FfiConverterOptionalTypeStylePreset.allocationSize(value.`preset`) +
+            FfiConverterOptionalString.allocationSize(value.`font`) +
+            FfiConverterOptionalFloat.allocationSize(value.`size`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`bold`) +
+            FfiConverterOptionalString.allocationSize(value.`color`) +
+            FfiConverterOptionalString.allocationSize(value.`highlightColor`) +
+            FfiConverterOptionalFloat.allocationSize(value.`strokeWidth`) +
+            FfiConverterOptionalString.allocationSize(value.`strokeColor`) +
+            FfiConverterOptionalString.allocationSize(value.`shadowColor`) +
+            FfiConverterOptionalTypeShadowOffset.allocationSize(value.`shadowOffset`) +
+            FfiConverterOptionalFloat.allocationSize(value.`shadowBlur`) +
+            FfiConverterOptionalString.allocationSize(value.`background`) +
+            FfiConverterOptionalFloat.allocationSize(value.`padding`) +
+            FfiConverterOptionalFloat.allocationSize(value.`cornerRadius`) +
+            FfiConverterOptionalTypeTextAlign.allocationSize(value.`align`) +
+            FfiConverterOptionalFloat.allocationSize(value.`maxWidth`) +
+            FfiConverterOptionalFloat.allocationSize(value.`lineSpacing`)
+    )
+
+    override fun write(value: CaptionStyle, buf: ByteBuffer) {
+            FfiConverterOptionalTypeStylePreset.write(value.`preset`, buf)
+            FfiConverterOptionalString.write(value.`font`, buf)
+            FfiConverterOptionalFloat.write(value.`size`, buf)
+            FfiConverterOptionalBoolean.write(value.`bold`, buf)
+            FfiConverterOptionalString.write(value.`color`, buf)
+            FfiConverterOptionalString.write(value.`highlightColor`, buf)
+            FfiConverterOptionalFloat.write(value.`strokeWidth`, buf)
+            FfiConverterOptionalString.write(value.`strokeColor`, buf)
+            FfiConverterOptionalString.write(value.`shadowColor`, buf)
+            FfiConverterOptionalTypeShadowOffset.write(value.`shadowOffset`, buf)
+            FfiConverterOptionalFloat.write(value.`shadowBlur`, buf)
+            FfiConverterOptionalString.write(value.`background`, buf)
+            FfiConverterOptionalFloat.write(value.`padding`, buf)
+            FfiConverterOptionalFloat.write(value.`cornerRadius`, buf)
+            FfiConverterOptionalTypeTextAlign.write(value.`align`, buf)
+            FfiConverterOptionalFloat.write(value.`maxWidth`, buf)
+            FfiConverterOptionalFloat.write(value.`lineSpacing`, buf)
+    }
+}
+
+
+
+/**
  * A clip's place in a prefetch order (an unreadable clip scores −10 and comes last).
  */
 data class ClipRank (
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
-    var `score`: kotlin.Float
+    val `score`: kotlin.Float
     
 ){
     
@@ -3964,56 +3865,15 @@ public object FfiConverterTypeClipRank: FfiConverterRustBuffer<ClipRank> {
 
 
 
-data class Creator (
-    var `name`: kotlin.String
-    , 
-    /**
-     * A URL or handle that identifies the creator.
-     */
-    var `identifier`: kotlin.String? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCreator: FfiConverterRustBuffer<Creator> {
-    override fun read(buf: ByteBuffer): Creator {
-        return Creator(
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Creator) = (
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterOptionalString.allocationSize(value.`identifier`)
-    )
-
-    override fun write(value: Creator, buf: ByteBuffer) {
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterOptionalString.write(value.`identifier`, buf)
-    }
-}
-
-
-
 /**
  * Target length (`duration` seconds) or number of passes (`count`): one of them.
  */
 data class LoopSpec (
-    var `mode`: LoopMode
+    val `mode`: LoopMode
     , 
-    var `duration`: kotlin.Double? = null 
+    val `duration`: kotlin.Double? = null 
     , 
-    var `count`: kotlin.UInt? = null 
+    val `count`: kotlin.Int? = null 
     
 ){
     
@@ -4032,20 +3892,20 @@ public object FfiConverterTypeLoopSpec: FfiConverterRustBuffer<LoopSpec> {
         return LoopSpec(
             FfiConverterTypeLoopMode.read(buf),
             FfiConverterOptionalDouble.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
         )
     }
 
     override fun allocationSize(value: LoopSpec) = (
             FfiConverterTypeLoopMode.allocationSize(value.`mode`) +
             FfiConverterOptionalDouble.allocationSize(value.`duration`) +
-            FfiConverterOptionalUInt.allocationSize(value.`count`)
+            FfiConverterOptionalInt.allocationSize(value.`count`)
     )
 
     override fun write(value: LoopSpec, buf: ByteBuffer) {
             FfiConverterTypeLoopMode.write(value.`mode`, buf)
             FfiConverterOptionalDouble.write(value.`duration`, buf)
-            FfiConverterOptionalUInt.write(value.`count`, buf)
+            FfiConverterOptionalInt.write(value.`count`, buf)
     }
 }
 
@@ -4055,16 +3915,16 @@ data class MediaInfo (
     /**
      * FFmpeg demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2".
      */
-    var `container`: kotlin.String
+    val `container`: kotlin.String
     , 
     /**
      * Seconds; 0 when the container does not say.
      */
-    var `duration`: kotlin.Double
+    val `duration`: kotlin.Double
     , 
-    var `sizeBytes`: kotlin.ULong
+    val `sizeBytes`: kotlin.Long
     , 
-    var `streams`: List<StreamInfo>
+    val `streams`: List<StreamInfo>
     
 ){
     
@@ -4083,7 +3943,7 @@ public object FfiConverterTypeMediaInfo: FfiConverterRustBuffer<MediaInfo> {
         return MediaInfo(
             FfiConverterString.read(buf),
             FfiConverterDouble.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterSequenceTypeStreamInfo.read(buf),
         )
     }
@@ -4091,14 +3951,14 @@ public object FfiConverterTypeMediaInfo: FfiConverterRustBuffer<MediaInfo> {
     override fun allocationSize(value: MediaInfo) = (
             FfiConverterString.allocationSize(value.`container`) +
             FfiConverterDouble.allocationSize(value.`duration`) +
-            FfiConverterULong.allocationSize(value.`sizeBytes`) +
+            FfiConverterLong.allocationSize(value.`sizeBytes`) +
             FfiConverterSequenceTypeStreamInfo.allocationSize(value.`streams`)
     )
 
     override fun write(value: MediaInfo, buf: ByteBuffer) {
             FfiConverterString.write(value.`container`, buf)
             FfiConverterDouble.write(value.`duration`, buf)
-            FfiConverterULong.write(value.`sizeBytes`, buf)
+            FfiConverterLong.write(value.`sizeBytes`, buf)
             FfiConverterSequenceTypeStreamInfo.write(value.`streams`, buf)
     }
 }
@@ -4109,25 +3969,31 @@ public object FfiConverterTypeMediaInfo: FfiConverterRustBuffer<MediaInfo> {
  * One finished output file.
  */
 data class OutputReport (
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
-    var `width`: kotlin.UInt
+    val `width`: kotlin.Int
     , 
-    var `height`: kotlin.UInt
+    val `height`: kotlin.Int
     , 
     /**
      * Seconds.
      */
-    var `duration`: kotlin.Double
+    val `duration`: kotlin.Double
     , 
-    var `frames`: kotlin.UInt
+    val `frames`: kotlin.Int
     , 
-    var `bytes`: kotlin.ULong
+    val `bytes`: kotlin.Long
     , 
     /**
      * Hex SHA-256 of the file.
      */
-    var `sha256`: kotlin.String
+    val `sha256`: kotlin.String
+    , 
+    /**
+     * Caption characters no registered font has: drawn as empty boxes (register fonts that cover
+     * them, or set the recipe's `strict_fonts` to make this an error). Empty when all are covered.
+     */
+    val `missingGlyphs`: List<kotlin.String>
     
 ){
     
@@ -4145,84 +4011,87 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
     override fun read(buf: ByteBuffer): OutputReport {
         return OutputReport(
             FfiConverterString.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterDouble.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
     override fun allocationSize(value: OutputReport) = (
             FfiConverterString.allocationSize(value.`path`) +
-            FfiConverterUInt.allocationSize(value.`width`) +
-            FfiConverterUInt.allocationSize(value.`height`) +
+            FfiConverterInt.allocationSize(value.`width`) +
+            FfiConverterInt.allocationSize(value.`height`) +
             FfiConverterDouble.allocationSize(value.`duration`) +
-            FfiConverterUInt.allocationSize(value.`frames`) +
-            FfiConverterULong.allocationSize(value.`bytes`) +
-            FfiConverterString.allocationSize(value.`sha256`)
+            FfiConverterInt.allocationSize(value.`frames`) +
+            FfiConverterLong.allocationSize(value.`bytes`) +
+            FfiConverterString.allocationSize(value.`sha256`) +
+            FfiConverterSequenceString.allocationSize(value.`missingGlyphs`)
     )
 
     override fun write(value: OutputReport, buf: ByteBuffer) {
             FfiConverterString.write(value.`path`, buf)
-            FfiConverterUInt.write(value.`width`, buf)
-            FfiConverterUInt.write(value.`height`, buf)
+            FfiConverterInt.write(value.`width`, buf)
+            FfiConverterInt.write(value.`height`, buf)
             FfiConverterDouble.write(value.`duration`, buf)
-            FfiConverterUInt.write(value.`frames`, buf)
-            FfiConverterULong.write(value.`bytes`, buf)
+            FfiConverterInt.write(value.`frames`, buf)
+            FfiConverterLong.write(value.`bytes`, buf)
             FfiConverterString.write(value.`sha256`, buf)
+            FfiConverterSequenceString.write(value.`missingGlyphs`, buf)
     }
 }
 
 
 
 data class OutputSpec (
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
     /**
      * "W:H", e.g. "9:16", "1:1", "4:5", "16:9".
      */
-    var `aspect`: kotlin.String
+    val `aspect`: kotlin.String
     , 
-    var `height`: kotlin.UInt? = null 
+    val `height`: kotlin.Int? = null 
     , 
-    var `width`: kotlin.UInt? = null 
+    val `width`: kotlin.Int? = null 
     , 
     /**
      * Default `Crop`.
      */
-    var `fit`: Fit? = null 
+    val `fit`: Fit? = null 
     , 
     /**
      * "#RRGGBB" for `pad` bars; default black.
      */
-    var `background`: kotlin.String? = null 
+    val `background`: kotlin.String? = null 
     , 
     /**
      * Constant output frame rate; default 30.
      */
-    var `fps`: kotlin.Double? = null 
+    val `fps`: kotlin.Double? = null 
     , 
     /**
      * x264 constant rate factor (0–51); default 23 unless `bitrate` is set.
      */
-    var `crf`: kotlin.UByte? = null 
+    val `crf`: kotlin.Int? = null 
     , 
     /**
      * Target video bits per second (alternative to `crf`).
      */
-    var `bitrate`: kotlin.ULong? = null 
+    val `bitrate`: kotlin.Long? = null 
     , 
     /**
      * x264 preset name; default "veryfast".
      */
-    var `preset`: kotlin.String? = null 
+    val `preset`: kotlin.String? = null 
     , 
     /**
      * FFmpeg H.264 encoder name: "libx264" (default), "h264_mediacodec", "h264_videotoolbox".
      */
-    var `encoder`: kotlin.String? = null 
+    val `encoder`: kotlin.String? = null 
     
 ){
     
@@ -4241,13 +4110,13 @@ public object FfiConverterTypeOutputSpec: FfiConverterRustBuffer<OutputSpec> {
         return OutputSpec(
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterOptionalUInt.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalTypeFit.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalDouble.read(buf),
-            FfiConverterOptionalUByte.read(buf),
-            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
         )
@@ -4256,13 +4125,13 @@ public object FfiConverterTypeOutputSpec: FfiConverterRustBuffer<OutputSpec> {
     override fun allocationSize(value: OutputSpec) = (
             FfiConverterString.allocationSize(value.`path`) +
             FfiConverterString.allocationSize(value.`aspect`) +
-            FfiConverterOptionalUInt.allocationSize(value.`height`) +
-            FfiConverterOptionalUInt.allocationSize(value.`width`) +
+            FfiConverterOptionalInt.allocationSize(value.`height`) +
+            FfiConverterOptionalInt.allocationSize(value.`width`) +
             FfiConverterOptionalTypeFit.allocationSize(value.`fit`) +
             FfiConverterOptionalString.allocationSize(value.`background`) +
             FfiConverterOptionalDouble.allocationSize(value.`fps`) +
-            FfiConverterOptionalUByte.allocationSize(value.`crf`) +
-            FfiConverterOptionalULong.allocationSize(value.`bitrate`) +
+            FfiConverterOptionalInt.allocationSize(value.`crf`) +
+            FfiConverterOptionalLong.allocationSize(value.`bitrate`) +
             FfiConverterOptionalString.allocationSize(value.`preset`) +
             FfiConverterOptionalString.allocationSize(value.`encoder`)
     )
@@ -4270,15 +4139,107 @@ public object FfiConverterTypeOutputSpec: FfiConverterRustBuffer<OutputSpec> {
     override fun write(value: OutputSpec, buf: ByteBuffer) {
             FfiConverterString.write(value.`path`, buf)
             FfiConverterString.write(value.`aspect`, buf)
-            FfiConverterOptionalUInt.write(value.`height`, buf)
-            FfiConverterOptionalUInt.write(value.`width`, buf)
+            FfiConverterOptionalInt.write(value.`height`, buf)
+            FfiConverterOptionalInt.write(value.`width`, buf)
             FfiConverterOptionalTypeFit.write(value.`fit`, buf)
             FfiConverterOptionalString.write(value.`background`, buf)
             FfiConverterOptionalDouble.write(value.`fps`, buf)
-            FfiConverterOptionalUByte.write(value.`crf`, buf)
-            FfiConverterOptionalULong.write(value.`bitrate`, buf)
+            FfiConverterOptionalInt.write(value.`crf`, buf)
+            FfiConverterOptionalLong.write(value.`bitrate`, buf)
             FfiConverterOptionalString.write(value.`preset`, buf)
             FfiConverterOptionalString.write(value.`encoder`, buf)
+    }
+}
+
+
+
+/**
+ * Min and max sample of one stretch of the clip, in -1..1.
+ */
+data class Peak (
+    val `min`: kotlin.Float
+    , 
+    val `max`: kotlin.Float
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePeak: FfiConverterRustBuffer<Peak> {
+    override fun read(buf: ByteBuffer): Peak {
+        return Peak(
+            FfiConverterFloat.read(buf),
+            FfiConverterFloat.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Peak) = (
+            FfiConverterFloat.allocationSize(value.`min`) +
+            FfiConverterFloat.allocationSize(value.`max`)
+    )
+
+    override fun write(value: Peak, buf: ByteBuffer) {
+            FfiConverterFloat.write(value.`min`, buf)
+            FfiConverterFloat.write(value.`max`, buf)
+    }
+}
+
+
+
+/**
+ * A picture to show: `data` is RGBA pixels or an encoded PNG / JPEG, as `format` says.
+ */
+data class Picture (
+    val `width`: kotlin.Int
+    , 
+    val `height`: kotlin.Int
+    , 
+    val `format`: ImageFormat
+    , 
+    val `data`: kotlin.ByteArray
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePicture: FfiConverterRustBuffer<Picture> {
+    override fun read(buf: ByteBuffer): Picture {
+        return Picture(
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterTypeImageFormat.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Picture) = (
+            FfiConverterInt.allocationSize(value.`width`) +
+            FfiConverterInt.allocationSize(value.`height`) +
+            FfiConverterTypeImageFormat.allocationSize(value.`format`) +
+            FfiConverterByteArray.allocationSize(value.`data`)
+    )
+
+    override fun write(value: Picture, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`width`, buf)
+            FfiConverterInt.write(value.`height`, buf)
+            FfiConverterTypeImageFormat.write(value.`format`, buf)
+            FfiConverterByteArray.write(value.`data`, buf)
     }
 }
 
@@ -4291,13 +4252,13 @@ data class Poster (
     /**
      * Seconds into the clip.
      */
-    var `time`: kotlin.Double
+    val `time`: kotlin.Double
     , 
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
-    var `width`: kotlin.UInt
+    val `width`: kotlin.Int
     , 
-    var `height`: kotlin.UInt
+    val `height`: kotlin.Int
     
 ){
     
@@ -4316,23 +4277,23 @@ public object FfiConverterTypePoster: FfiConverterRustBuffer<Poster> {
         return Poster(
             FfiConverterDouble.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
         )
     }
 
     override fun allocationSize(value: Poster) = (
             FfiConverterDouble.allocationSize(value.`time`) +
             FfiConverterString.allocationSize(value.`path`) +
-            FfiConverterUInt.allocationSize(value.`width`) +
-            FfiConverterUInt.allocationSize(value.`height`)
+            FfiConverterInt.allocationSize(value.`width`) +
+            FfiConverterInt.allocationSize(value.`height`)
     )
 
     override fun write(value: Poster, buf: ByteBuffer) {
             FfiConverterDouble.write(value.`time`, buf)
             FfiConverterString.write(value.`path`, buf)
-            FfiConverterUInt.write(value.`width`, buf)
-            FfiConverterUInt.write(value.`height`, buf)
+            FfiConverterInt.write(value.`width`, buf)
+            FfiConverterInt.write(value.`height`, buf)
     }
 }
 
@@ -4342,13 +4303,13 @@ public object FfiConverterTypePoster: FfiConverterRustBuffer<Poster> {
  * The chosen preview loop, written as a muted MP4.
  */
 data class PreviewLoop (
-    var `start`: kotlin.Double
+    val `start`: kotlin.Double
     , 
-    var `end`: kotlin.Double
+    val `end`: kotlin.Double
     , 
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
-    var `bytes`: kotlin.ULong
+    val `bytes`: kotlin.Long
     
 ){
     
@@ -4368,7 +4329,7 @@ public object FfiConverterTypePreviewLoop: FfiConverterRustBuffer<PreviewLoop> {
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
         )
     }
 
@@ -4376,14 +4337,14 @@ public object FfiConverterTypePreviewLoop: FfiConverterRustBuffer<PreviewLoop> {
             FfiConverterDouble.allocationSize(value.`start`) +
             FfiConverterDouble.allocationSize(value.`end`) +
             FfiConverterString.allocationSize(value.`path`) +
-            FfiConverterULong.allocationSize(value.`bytes`)
+            FfiConverterLong.allocationSize(value.`bytes`)
     )
 
     override fun write(value: PreviewLoop, buf: ByteBuffer) {
             FfiConverterDouble.write(value.`start`, buf)
             FfiConverterDouble.write(value.`end`, buf)
             FfiConverterString.write(value.`path`, buf)
-            FfiConverterULong.write(value.`bytes`, buf)
+            FfiConverterLong.write(value.`bytes`, buf)
     }
 }
 
@@ -4396,22 +4357,22 @@ data class PreviewOptions (
     /**
      * Preview loop length in seconds, 2–6 (default 3).
      */
-    var `window`: kotlin.Double? = null 
+    val `window`: kotlin.Double? = null 
     , 
     /**
      * At most this many candidate frames (default 32).
      */
-    var `maxCandidates`: kotlin.UInt? = null 
+    val `maxCandidates`: kotlin.Int? = null 
     , 
     /**
      * Default `PosterFormat.JPEG`.
      */
-    var `posterFormat`: PosterFormat? = null 
+    val `posterFormat`: PosterFormat? = null 
     , 
     /**
      * Short side of the poster picture in pixels (default 480; never upscaled).
      */
-    var `posterShortSide`: kotlin.UInt? = null 
+    val `posterShortSide`: kotlin.Int? = null 
     
 ){
     
@@ -4429,40 +4390,43 @@ public object FfiConverterTypePreviewOptions: FfiConverterRustBuffer<PreviewOpti
     override fun read(buf: ByteBuffer): PreviewOptions {
         return PreviewOptions(
             FfiConverterOptionalDouble.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalTypePosterFormat.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
         )
     }
 
     override fun allocationSize(value: PreviewOptions) = (
             FfiConverterOptionalDouble.allocationSize(value.`window`) +
-            FfiConverterOptionalUInt.allocationSize(value.`maxCandidates`) +
+            FfiConverterOptionalInt.allocationSize(value.`maxCandidates`) +
             FfiConverterOptionalTypePosterFormat.allocationSize(value.`posterFormat`) +
-            FfiConverterOptionalUInt.allocationSize(value.`posterShortSide`)
+            FfiConverterOptionalInt.allocationSize(value.`posterShortSide`)
     )
 
     override fun write(value: PreviewOptions, buf: ByteBuffer) {
             FfiConverterOptionalDouble.write(value.`window`, buf)
-            FfiConverterOptionalUInt.write(value.`maxCandidates`, buf)
+            FfiConverterOptionalInt.write(value.`maxCandidates`, buf)
             FfiConverterOptionalTypePosterFormat.write(value.`posterFormat`, buf)
-            FfiConverterOptionalUInt.write(value.`posterShortSide`, buf)
+            FfiConverterOptionalInt.write(value.`posterShortSide`, buf)
     }
 }
 
 
 
 data class PreviewResult (
-    var `poster`: Poster
+    val `poster`: Poster
     , 
-    var `previewLoop`: PreviewLoop
+    /**
+     * `loop` in Kotlin and Swift, as in the CLI's JSON (a keyword in Rust).
+     */
+    val `loop`: PreviewLoop
     , 
     /**
      * Every candidate in time order with its score.
      */
-    var `candidates`: List<ScoredCandidate>
+    val `candidates`: List<ScoredCandidate>
     , 
-    var `timings`: PreviewTimings
+    val `timings`: PreviewTimings
     
 ){
     
@@ -4488,14 +4452,14 @@ public object FfiConverterTypePreviewResult: FfiConverterRustBuffer<PreviewResul
 
     override fun allocationSize(value: PreviewResult) = (
             FfiConverterTypePoster.allocationSize(value.`poster`) +
-            FfiConverterTypePreviewLoop.allocationSize(value.`previewLoop`) +
+            FfiConverterTypePreviewLoop.allocationSize(value.`loop`) +
             FfiConverterSequenceTypeScoredCandidate.allocationSize(value.`candidates`) +
             FfiConverterTypePreviewTimings.allocationSize(value.`timings`)
     )
 
     override fun write(value: PreviewResult, buf: ByteBuffer) {
             FfiConverterTypePoster.write(value.`poster`, buf)
-            FfiConverterTypePreviewLoop.write(value.`previewLoop`, buf)
+            FfiConverterTypePreviewLoop.write(value.`loop`, buf)
             FfiConverterSequenceTypeScoredCandidate.write(value.`candidates`, buf)
             FfiConverterTypePreviewTimings.write(value.`timings`, buf)
     }
@@ -4507,20 +4471,20 @@ public object FfiConverterTypePreviewResult: FfiConverterRustBuffer<PreviewResul
  * Wall time of each stage, milliseconds.
  */
 data class PreviewTimings (
-    var `sampleMs`: kotlin.Double
+    val `sampleMs`: kotlin.Double
     , 
-    var `embedMs`: kotlin.Double
+    val `embedMs`: kotlin.Double
     , 
     /**
      * Frames that went through the model.
      */
-    var `embedded`: kotlin.UInt
+    val `embedded`: kotlin.Int
     , 
-    var `posterMs`: kotlin.Double
+    val `posterMs`: kotlin.Double
     , 
-    var `loopMs`: kotlin.Double
+    val `loopMs`: kotlin.Double
     , 
-    var `totalMs`: kotlin.Double
+    val `totalMs`: kotlin.Double
     
 ){
     
@@ -4539,7 +4503,7 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
         return PreviewTimings(
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
@@ -4549,7 +4513,7 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
     override fun allocationSize(value: PreviewTimings) = (
             FfiConverterDouble.allocationSize(value.`sampleMs`) +
             FfiConverterDouble.allocationSize(value.`embedMs`) +
-            FfiConverterUInt.allocationSize(value.`embedded`) +
+            FfiConverterInt.allocationSize(value.`embedded`) +
             FfiConverterDouble.allocationSize(value.`posterMs`) +
             FfiConverterDouble.allocationSize(value.`loopMs`) +
             FfiConverterDouble.allocationSize(value.`totalMs`)
@@ -4558,62 +4522,10 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
     override fun write(value: PreviewTimings, buf: ByteBuffer) {
             FfiConverterDouble.write(value.`sampleMs`, buf)
             FfiConverterDouble.write(value.`embedMs`, buf)
-            FfiConverterUInt.write(value.`embedded`, buf)
+            FfiConverterInt.write(value.`embedded`, buf)
             FfiConverterDouble.write(value.`posterMs`, buf)
             FfiConverterDouble.write(value.`loopMs`, buf)
             FfiConverterDouble.write(value.`totalMs`, buf)
-    }
-}
-
-
-
-/**
- * Sign every output with a C2PA manifest: `certificate_chain_pem` + `private_key_pem` (PEM: the
- * end-entity certificate then its CA; a PKCS#8 ES256/ES384/Ed25519 key), or `ephemeral` (tests).
- */
-data class Provenance (
-    var `certificateChainPem`: kotlin.ByteArray? = null 
-    , 
-    var `privateKeyPem`: kotlin.ByteArray? = null 
-    , 
-    var `ephemeral`: kotlin.Boolean = false 
-    , 
-    var `creator`: Creator? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeProvenance: FfiConverterRustBuffer<Provenance> {
-    override fun read(buf: ByteBuffer): Provenance {
-        return Provenance(
-            FfiConverterOptionalByteArray.read(buf),
-            FfiConverterOptionalByteArray.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterOptionalTypeCreator.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Provenance) = (
-            FfiConverterOptionalByteArray.allocationSize(value.`certificateChainPem`) +
-            FfiConverterOptionalByteArray.allocationSize(value.`privateKeyPem`) +
-            FfiConverterBoolean.allocationSize(value.`ephemeral`) +
-            FfiConverterOptionalTypeCreator.allocationSize(value.`creator`)
-    )
-
-    override fun write(value: Provenance, buf: ByteBuffer) {
-            FfiConverterOptionalByteArray.write(value.`certificateChainPem`, buf)
-            FfiConverterOptionalByteArray.write(value.`privateKeyPem`, buf)
-            FfiConverterBoolean.write(value.`ephemeral`, buf)
-            FfiConverterOptionalTypeCreator.write(value.`creator`, buf)
     }
 }
 
@@ -4623,49 +4535,45 @@ data class Recipe (
     /**
      * Source media; relative paths resolve against `base_dir`.
      */
-    var `source`: kotlin.String
+    val `source`: kotlin.String
     , 
-    var `trim`: Trim? = null 
+    val `trim`: Trim? = null 
     , 
     /**
-     * The recipe JSON's `loop` block (`loop` is a keyword in Rust).
+     * The recipe JSON's `loop` block (named `loop` in Kotlin and Swift; a keyword in Rust).
      */
-    var `looping`: LoopSpec? = null 
+    val `loop`: LoopSpec? = null 
     , 
-    var `audio`: AudioSpec? = null 
+    val `audio`: AudioSpec? = null 
     , 
-    var `outputs`: List<OutputSpec>
+    val `outputs`: List<OutputSpec>
     , 
     /**
      * Captions in OUTPUT time (seconds of the finished clip).
      */
-    var `captions`: List<Caption>? = null 
+    val `captions`: List<Caption>? = null 
     , 
     /**
      * An SRT / WebVTT file whose cues are in SOURCE time.
      */
-    var `subtitles`: SubtitlesSpec? = null 
+    val `subtitles`: SubtitlesSpec? = null 
     , 
     /**
      * Peak memory to aim for, in MB: outputs that would not fit together are encoded in further
      * decode passes. Unset: every output comes from one decode pass (fastest, most memory).
      */
-    var `maxMemoryMb`: kotlin.UInt? = null 
+    val `maxMemoryMb`: kotlin.Int? = null 
     , 
     /**
-     * Sign every output with a C2PA manifest (`provenance.rs`).
+     * `true`: captions with characters no registered font has fail with `MissingGlyphs` instead
+     * of exporting empty boxes (listed in `OutputReport.missing_glyphs` either way).
      */
-    var `provenance`: Provenance? = null 
-    , 
-    /**
-     * Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
-     */
-    var `uploadPlan`: UploadPlanOptions? = null 
+    val `strictFonts`: kotlin.Boolean? = null 
     , 
     /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
-    var `baseDir`: kotlin.String? = null 
+    val `baseDir`: kotlin.String? = null 
     
 ){
     
@@ -4689,9 +4597,8 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterSequenceTypeOutputSpec.read(buf),
             FfiConverterOptionalSequenceTypeCaption.read(buf),
             FfiConverterOptionalTypeSubtitlesSpec.read(buf),
-            FfiConverterOptionalUInt.read(buf),
-            FfiConverterOptionalTypeProvenance.read(buf),
-            FfiConverterOptionalTypeUploadPlanOptions.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -4699,28 +4606,26 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
     override fun allocationSize(value: Recipe) = (
             FfiConverterString.allocationSize(value.`source`) +
             FfiConverterOptionalTypeTrim.allocationSize(value.`trim`) +
-            FfiConverterOptionalTypeLoopSpec.allocationSize(value.`looping`) +
+            FfiConverterOptionalTypeLoopSpec.allocationSize(value.`loop`) +
             FfiConverterOptionalTypeAudioSpec.allocationSize(value.`audio`) +
             FfiConverterSequenceTypeOutputSpec.allocationSize(value.`outputs`) +
             FfiConverterOptionalSequenceTypeCaption.allocationSize(value.`captions`) +
             FfiConverterOptionalTypeSubtitlesSpec.allocationSize(value.`subtitles`) +
-            FfiConverterOptionalUInt.allocationSize(value.`maxMemoryMb`) +
-            FfiConverterOptionalTypeProvenance.allocationSize(value.`provenance`) +
-            FfiConverterOptionalTypeUploadPlanOptions.allocationSize(value.`uploadPlan`) +
+            FfiConverterOptionalInt.allocationSize(value.`maxMemoryMb`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`strictFonts`) +
             FfiConverterOptionalString.allocationSize(value.`baseDir`)
     )
 
     override fun write(value: Recipe, buf: ByteBuffer) {
             FfiConverterString.write(value.`source`, buf)
             FfiConverterOptionalTypeTrim.write(value.`trim`, buf)
-            FfiConverterOptionalTypeLoopSpec.write(value.`looping`, buf)
+            FfiConverterOptionalTypeLoopSpec.write(value.`loop`, buf)
             FfiConverterOptionalTypeAudioSpec.write(value.`audio`, buf)
             FfiConverterSequenceTypeOutputSpec.write(value.`outputs`, buf)
             FfiConverterOptionalSequenceTypeCaption.write(value.`captions`, buf)
             FfiConverterOptionalTypeSubtitlesSpec.write(value.`subtitles`, buf)
-            FfiConverterOptionalUInt.write(value.`maxMemoryMb`, buf)
-            FfiConverterOptionalTypeProvenance.write(value.`provenance`, buf)
-            FfiConverterOptionalTypeUploadPlanOptions.write(value.`uploadPlan`, buf)
+            FfiConverterOptionalInt.write(value.`maxMemoryMb`, buf)
+            FfiConverterOptionalBoolean.write(value.`strictFonts`, buf)
             FfiConverterOptionalString.write(value.`baseDir`, buf)
     }
 }
@@ -4731,25 +4636,25 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
  * One candidate frame with its score.
  */
 data class ScoredCandidate (
-    var `time`: kotlin.Double
+    val `time`: kotlin.Double
     , 
-    var `score`: kotlin.Float
+    val `score`: kotlin.Float
     , 
     /**
      * Picture-quality prior, 0–1.
      */
-    var `quality`: kotlin.Float
+    val `quality`: kotlin.Float
     , 
     /**
      * Taste similarity (absent on a cold profile or for a rejected frame).
      */
-    var `similarity`: kotlin.Float?
+    val `similarity`: kotlin.Float?
     , 
-    var `rejected`: FrameReject?
+    val `rejected`: FrameReject?
     , 
-    var `keyframe`: kotlin.Boolean
+    val `keyframe`: kotlin.Boolean
     , 
-    var `sceneChange`: kotlin.Boolean
+    val `sceneChange`: kotlin.Boolean
     
 ){
     
@@ -4803,9 +4708,9 @@ public object FfiConverterTypeScoredCandidate: FfiConverterRustBuffer<ScoredCand
  * Drop-shadow offset in em.
  */
 data class ShadowOffset (
-    var `x`: kotlin.Float
+    val `x`: kotlin.Float
     , 
-    var `y`: kotlin.Float
+    val `y`: kotlin.Float
     
 ){
     
@@ -4841,23 +4746,23 @@ public object FfiConverterTypeShadowOffset: FfiConverterRustBuffer<ShadowOffset>
 
 
 data class StreamInfo (
-    var `index`: kotlin.UInt
+    val `index`: kotlin.Int
     , 
     /**
      * "video", "audio", "subtitle", "data" or "other".
      */
-    var `kind`: kotlin.String
+    val `kind`: kotlin.String
     , 
-    var `codec`: kotlin.String
+    val `codec`: kotlin.String
     , 
     /**
      * Seconds; 0 when unknown.
      */
-    var `duration`: kotlin.Double
+    val `duration`: kotlin.Double
     , 
-    var `video`: VideoStreamInfo?
+    val `video`: VideoStreamInfo?
     , 
-    var `audio`: AudioStreamInfo?
+    val `audio`: AudioStreamInfo?
     
 ){
     
@@ -4874,7 +4779,7 @@ data class StreamInfo (
 public object FfiConverterTypeStreamInfo: FfiConverterRustBuffer<StreamInfo> {
     override fun read(buf: ByteBuffer): StreamInfo {
         return StreamInfo(
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterDouble.read(buf),
@@ -4884,7 +4789,7 @@ public object FfiConverterTypeStreamInfo: FfiConverterRustBuffer<StreamInfo> {
     }
 
     override fun allocationSize(value: StreamInfo) = (
-            FfiConverterUInt.allocationSize(value.`index`) +
+            FfiConverterInt.allocationSize(value.`index`) +
             FfiConverterString.allocationSize(value.`kind`) +
             FfiConverterString.allocationSize(value.`codec`) +
             FfiConverterDouble.allocationSize(value.`duration`) +
@@ -4893,162 +4798,12 @@ public object FfiConverterTypeStreamInfo: FfiConverterRustBuffer<StreamInfo> {
     )
 
     override fun write(value: StreamInfo, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`index`, buf)
+            FfiConverterInt.write(value.`index`, buf)
             FfiConverterString.write(value.`kind`, buf)
             FfiConverterString.write(value.`codec`, buf)
             FfiConverterDouble.write(value.`duration`, buf)
             FfiConverterOptionalTypeVideoStreamInfo.write(value.`video`, buf)
             FfiConverterOptionalTypeAudioStreamInfo.write(value.`audio`, buf)
-    }
-}
-
-
-
-/**
- * Explicit style fields; anything left out comes from `preset`. "em" lengths are relative to the font
- * size; `size` is relative to the output height, `max_width` to its width.
- */
-data class StyleFields (
-    /**
-     * Default `BoldOutline`.
-     */
-    var `preset`: StylePreset? = null 
-    , 
-    /**
-     * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the bundled Noto Sans.
-     */
-    var `font`: kotlin.String? = null 
-    , 
-    var `size`: kotlin.Float? = null 
-    , 
-    var `bold`: kotlin.Boolean? = null 
-    , 
-    /**
-     * "#RRGGBB" or "#RRGGBBAA".
-     */
-    var `color`: kotlin.String? = null 
-    , 
-    /**
-     * Colour of the current word when word timings exist.
-     */
-    var `highlightColor`: kotlin.String? = null 
-    , 
-    /**
-     * em.
-     */
-    var `strokeWidth`: kotlin.Float? = null 
-    , 
-    var `strokeColor`: kotlin.String? = null 
-    , 
-    var `shadowColor`: kotlin.String? = null 
-    , 
-    var `shadowOffset`: ShadowOffset? = null 
-    , 
-    /**
-     * em.
-     */
-    var `shadowBlur`: kotlin.Float? = null 
-    , 
-    /**
-     * Box behind each line; "#RRGGBBAA" for transparency.
-     */
-    var `background`: kotlin.String? = null 
-    , 
-    /**
-     * em.
-     */
-    var `padding`: kotlin.Float? = null 
-    , 
-    /**
-     * em.
-     */
-    var `cornerRadius`: kotlin.Float? = null 
-    , 
-    var `align`: TextAlign? = null 
-    , 
-    /**
-     * Fraction of the output width (further limited by the safe area).
-     */
-    var `maxWidth`: kotlin.Float? = null 
-    , 
-    /**
-     * Line height as a multiple of the font size.
-     */
-    var `lineSpacing`: kotlin.Float? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeStyleFields: FfiConverterRustBuffer<StyleFields> {
-    override fun read(buf: ByteBuffer): StyleFields {
-        return StyleFields(
-            FfiConverterOptionalTypeStylePreset.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalBoolean.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalTypeShadowOffset.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalTypeTextAlign.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: StyleFields) = (
-            FfiConverterOptionalTypeStylePreset.allocationSize(value.`preset`) +
-            FfiConverterOptionalString.allocationSize(value.`font`) +
-            FfiConverterOptionalFloat.allocationSize(value.`size`) +
-            FfiConverterOptionalBoolean.allocationSize(value.`bold`) +
-            FfiConverterOptionalString.allocationSize(value.`color`) +
-            FfiConverterOptionalString.allocationSize(value.`highlightColor`) +
-            FfiConverterOptionalFloat.allocationSize(value.`strokeWidth`) +
-            FfiConverterOptionalString.allocationSize(value.`strokeColor`) +
-            FfiConverterOptionalString.allocationSize(value.`shadowColor`) +
-            FfiConverterOptionalTypeShadowOffset.allocationSize(value.`shadowOffset`) +
-            FfiConverterOptionalFloat.allocationSize(value.`shadowBlur`) +
-            FfiConverterOptionalString.allocationSize(value.`background`) +
-            FfiConverterOptionalFloat.allocationSize(value.`padding`) +
-            FfiConverterOptionalFloat.allocationSize(value.`cornerRadius`) +
-            FfiConverterOptionalTypeTextAlign.allocationSize(value.`align`) +
-            FfiConverterOptionalFloat.allocationSize(value.`maxWidth`) +
-            FfiConverterOptionalFloat.allocationSize(value.`lineSpacing`)
-    )
-
-    override fun write(value: StyleFields, buf: ByteBuffer) {
-            FfiConverterOptionalTypeStylePreset.write(value.`preset`, buf)
-            FfiConverterOptionalString.write(value.`font`, buf)
-            FfiConverterOptionalFloat.write(value.`size`, buf)
-            FfiConverterOptionalBoolean.write(value.`bold`, buf)
-            FfiConverterOptionalString.write(value.`color`, buf)
-            FfiConverterOptionalString.write(value.`highlightColor`, buf)
-            FfiConverterOptionalFloat.write(value.`strokeWidth`, buf)
-            FfiConverterOptionalString.write(value.`strokeColor`, buf)
-            FfiConverterOptionalString.write(value.`shadowColor`, buf)
-            FfiConverterOptionalTypeShadowOffset.write(value.`shadowOffset`, buf)
-            FfiConverterOptionalFloat.write(value.`shadowBlur`, buf)
-            FfiConverterOptionalString.write(value.`background`, buf)
-            FfiConverterOptionalFloat.write(value.`padding`, buf)
-            FfiConverterOptionalFloat.write(value.`cornerRadius`, buf)
-            FfiConverterOptionalTypeTextAlign.write(value.`align`, buf)
-            FfiConverterOptionalFloat.write(value.`maxWidth`, buf)
-            FfiConverterOptionalFloat.write(value.`lineSpacing`, buf)
     }
 }
 
@@ -5061,15 +4816,15 @@ data class SubtitlesSpec (
     /**
      * Relative paths resolve against the recipe's `base_dir`.
      */
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
-    var `style`: CaptionStyle? = null 
+    val `style`: CaptionStyle? = null 
     , 
-    var `position`: CaptionPosition? = null 
+    val `position`: CaptionPosition? = null 
     , 
-    var `fadeIn`: kotlin.Double? = null 
+    val `fadeIn`: kotlin.Double? = null 
     , 
-    var `fadeOut`: kotlin.Double? = null 
+    val `fadeOut`: kotlin.Double? = null 
     
 ){
     
@@ -5114,12 +4869,72 @@ public object FfiConverterTypeSubtitlesSpec: FfiConverterRustBuffer<SubtitlesSpe
 
 
 /**
+ * One filmstrip picture.
+ */
+data class Thumbnail (
+    /**
+     * Position in the strip, 0-based (pictures may arrive out of order only after damage).
+     */
+    val `index`: kotlin.Int
+    , 
+    /**
+     * Seconds into the clip of the frame shown.
+     */
+    val `time`: kotlin.Double
+    , 
+    /**
+     * A keyframe of the clip rather than the frame at the slot's middle.
+     */
+    val `keyframe`: kotlin.Boolean
+    , 
+    val `picture`: Picture
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeThumbnail: FfiConverterRustBuffer<Thumbnail> {
+    override fun read(buf: ByteBuffer): Thumbnail {
+        return Thumbnail(
+            FfiConverterInt.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypePicture.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Thumbnail) = (
+            FfiConverterInt.allocationSize(value.`index`) +
+            FfiConverterDouble.allocationSize(value.`time`) +
+            FfiConverterBoolean.allocationSize(value.`keyframe`) +
+            FfiConverterTypePicture.allocationSize(value.`picture`)
+    )
+
+    override fun write(value: Thumbnail, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`index`, buf)
+            FfiConverterDouble.write(value.`time`, buf)
+            FfiConverterBoolean.write(value.`keyframe`, buf)
+            FfiConverterTypePicture.write(value.`picture`, buf)
+    }
+}
+
+
+
+/**
  * Segment of the source in seconds of source time; `end` defaults to the source's end.
  */
 data class Trim (
-    var `start`: kotlin.Double = 0.0 
+    val `start`: kotlin.Double = 0.0 
     , 
-    var `end`: kotlin.Double? = null 
+    val `end`: kotlin.Double? = null 
     
 ){
     
@@ -5155,25 +4970,15 @@ public object FfiConverterTypeTrim: FfiConverterRustBuffer<Trim> {
 
 
 /**
- * The whole file's digests.
+ * A frame for scrubbing: its time and picture.
  */
-data class UploadDigests (
-    var `size`: kotlin.ULong
-    , 
-    var `partSize`: kotlin.ULong
-    , 
-    var `sha256Hex`: kotlin.String
-    , 
-    var `sha256Base64`: kotlin.String
-    , 
-    var `crc64nvmeHex`: kotlin.String
-    , 
-    var `crc64nvmeBase64`: kotlin.String
-    , 
+data class VideoFrame (
     /**
-     * `base64(sha256(d1‖…‖dN))-N`: what S3 reports for a COMPOSITE SHA-256 multipart object.
+     * Seconds into the clip of the frame shown.
      */
-    var `s3CompositeSha256`: kotlin.String
+    val `time`: kotlin.Double
+    , 
+    val `picture`: Picture
     
 ){
     
@@ -5187,159 +4992,22 @@ data class UploadDigests (
 /**
  * @suppress
  */
-public object FfiConverterTypeUploadDigests: FfiConverterRustBuffer<UploadDigests> {
-    override fun read(buf: ByteBuffer): UploadDigests {
-        return UploadDigests(
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
+public object FfiConverterTypeVideoFrame: FfiConverterRustBuffer<VideoFrame> {
+    override fun read(buf: ByteBuffer): VideoFrame {
+        return VideoFrame(
+            FfiConverterDouble.read(buf),
+            FfiConverterTypePicture.read(buf),
         )
     }
 
-    override fun allocationSize(value: UploadDigests) = (
-            FfiConverterULong.allocationSize(value.`size`) +
-            FfiConverterULong.allocationSize(value.`partSize`) +
-            FfiConverterString.allocationSize(value.`sha256Hex`) +
-            FfiConverterString.allocationSize(value.`sha256Base64`) +
-            FfiConverterString.allocationSize(value.`crc64nvmeHex`) +
-            FfiConverterString.allocationSize(value.`crc64nvmeBase64`) +
-            FfiConverterString.allocationSize(value.`s3CompositeSha256`)
+    override fun allocationSize(value: VideoFrame) = (
+            FfiConverterDouble.allocationSize(value.`time`) +
+            FfiConverterTypePicture.allocationSize(value.`picture`)
     )
 
-    override fun write(value: UploadDigests, buf: ByteBuffer) {
-            FfiConverterULong.write(value.`size`, buf)
-            FfiConverterULong.write(value.`partSize`, buf)
-            FfiConverterString.write(value.`sha256Hex`, buf)
-            FfiConverterString.write(value.`sha256Base64`, buf)
-            FfiConverterString.write(value.`crc64nvmeHex`, buf)
-            FfiConverterString.write(value.`crc64nvmeBase64`, buf)
-            FfiConverterString.write(value.`s3CompositeSha256`, buf)
-    }
-}
-
-
-
-/**
- * One part: where it lies in the file and its digests in hex and base64 (`x-amz-checksum-sha256`
- * takes `sha256_base64`; tus' `Upload-Checksum` takes `sha256 <sha256_base64>`).
- */
-data class UploadPart (
-    /**
-     * 0-based; what `part_bytes`, `part_stream` and `complete` take.
-     */
-    var `index`: kotlin.UInt
-    , 
-    /**
-     * S3's 1-based part number.
-     */
-    var `number`: kotlin.UInt
-    , 
-    var `offset`: kotlin.ULong
-    , 
-    var `length`: kotlin.ULong
-    , 
-    var `sha256Hex`: kotlin.String
-    , 
-    var `sha256Base64`: kotlin.String
-    , 
-    var `crc64nvmeHex`: kotlin.String
-    , 
-    var `crc64nvmeBase64`: kotlin.String
-    , 
-    /**
-     * The server's acknowledgement (S3: the ETag); set means uploaded.
-     */
-    var `etag`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeUploadPart: FfiConverterRustBuffer<UploadPart> {
-    override fun read(buf: ByteBuffer): UploadPart {
-        return UploadPart(
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: UploadPart) = (
-            FfiConverterUInt.allocationSize(value.`index`) +
-            FfiConverterUInt.allocationSize(value.`number`) +
-            FfiConverterULong.allocationSize(value.`offset`) +
-            FfiConverterULong.allocationSize(value.`length`) +
-            FfiConverterString.allocationSize(value.`sha256Hex`) +
-            FfiConverterString.allocationSize(value.`sha256Base64`) +
-            FfiConverterString.allocationSize(value.`crc64nvmeHex`) +
-            FfiConverterString.allocationSize(value.`crc64nvmeBase64`) +
-            FfiConverterOptionalString.allocationSize(value.`etag`)
-    )
-
-    override fun write(value: UploadPart, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`index`, buf)
-            FfiConverterUInt.write(value.`number`, buf)
-            FfiConverterULong.write(value.`offset`, buf)
-            FfiConverterULong.write(value.`length`, buf)
-            FfiConverterString.write(value.`sha256Hex`, buf)
-            FfiConverterString.write(value.`sha256Base64`, buf)
-            FfiConverterString.write(value.`crc64nvmeHex`, buf)
-            FfiConverterString.write(value.`crc64nvmeBase64`, buf)
-            FfiConverterOptionalString.write(value.`etag`, buf)
-    }
-}
-
-
-
-/**
- * The recipe's `upload_plan`: write `<output>.upload.json` beside each output.
- */
-data class UploadPlanOptions (
-    var `partSize`: kotlin.ULong? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeUploadPlanOptions: FfiConverterRustBuffer<UploadPlanOptions> {
-    override fun read(buf: ByteBuffer): UploadPlanOptions {
-        return UploadPlanOptions(
-            FfiConverterOptionalULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: UploadPlanOptions) = (
-            FfiConverterOptionalULong.allocationSize(value.`partSize`)
-    )
-
-    override fun write(value: UploadPlanOptions, buf: ByteBuffer) {
-            FfiConverterOptionalULong.write(value.`partSize`, buf)
+    override fun write(value: VideoFrame, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`time`, buf)
+            FfiConverterTypePicture.write(value.`picture`, buf)
     }
 }
 
@@ -5349,28 +5017,28 @@ data class VideoStreamInfo (
     /**
      * Stored (coded) size.
      */
-    var `width`: kotlin.UInt
+    val `width`: kotlin.Int
     , 
-    var `height`: kotlin.UInt
+    val `height`: kotlin.Int
     , 
     /**
      * Clockwise rotation a player applies (0, 90, 180, 270).
      */
-    var `rotation`: kotlin.UInt
+    val `rotation`: kotlin.Int
     , 
     /**
      * Size as shown, after rotation.
      */
-    var `displayWidth`: kotlin.UInt
+    val `displayWidth`: kotlin.Int
     , 
-    var `displayHeight`: kotlin.UInt
+    val `displayHeight`: kotlin.Int
     , 
     /**
      * Average frame rate; 0 when unknown.
      */
-    var `fps`: kotlin.Double
+    val `fps`: kotlin.Double
     , 
-    var `pixelFormat`: kotlin.String
+    val `pixelFormat`: kotlin.String
     
 ){
     
@@ -5387,32 +5055,32 @@ data class VideoStreamInfo (
 public object FfiConverterTypeVideoStreamInfo: FfiConverterRustBuffer<VideoStreamInfo> {
     override fun read(buf: ByteBuffer): VideoStreamInfo {
         return VideoStreamInfo(
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterString.read(buf),
         )
     }
 
     override fun allocationSize(value: VideoStreamInfo) = (
-            FfiConverterUInt.allocationSize(value.`width`) +
-            FfiConverterUInt.allocationSize(value.`height`) +
-            FfiConverterUInt.allocationSize(value.`rotation`) +
-            FfiConverterUInt.allocationSize(value.`displayWidth`) +
-            FfiConverterUInt.allocationSize(value.`displayHeight`) +
+            FfiConverterInt.allocationSize(value.`width`) +
+            FfiConverterInt.allocationSize(value.`height`) +
+            FfiConverterInt.allocationSize(value.`rotation`) +
+            FfiConverterInt.allocationSize(value.`displayWidth`) +
+            FfiConverterInt.allocationSize(value.`displayHeight`) +
             FfiConverterDouble.allocationSize(value.`fps`) +
             FfiConverterString.allocationSize(value.`pixelFormat`)
     )
 
     override fun write(value: VideoStreamInfo, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`width`, buf)
-            FfiConverterUInt.write(value.`height`, buf)
-            FfiConverterUInt.write(value.`rotation`, buf)
-            FfiConverterUInt.write(value.`displayWidth`, buf)
-            FfiConverterUInt.write(value.`displayHeight`, buf)
+            FfiConverterInt.write(value.`width`, buf)
+            FfiConverterInt.write(value.`height`, buf)
+            FfiConverterInt.write(value.`rotation`, buf)
+            FfiConverterInt.write(value.`displayWidth`, buf)
+            FfiConverterInt.write(value.`displayHeight`, buf)
             FfiConverterDouble.write(value.`fps`, buf)
             FfiConverterString.write(value.`pixelFormat`, buf)
     }
@@ -5420,10 +5088,62 @@ public object FfiConverterTypeVideoStreamInfo: FfiConverterRustBuffer<VideoStrea
 
 
 
-data class WordTime (
-    var `start`: kotlin.Double
+data class Waveform (
+    /**
+     * Seconds the peaks cover.
+     */
+    val `duration`: kotlin.Double
     , 
-    var `end`: kotlin.Double
+    /**
+     * False for a clip without audio: every peak is then 0.
+     */
+    val `hasAudio`: kotlin.Boolean
+    , 
+    /**
+     * One per bucket, in time order.
+     */
+    val `peaks`: List<Peak>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWaveform: FfiConverterRustBuffer<Waveform> {
+    override fun read(buf: ByteBuffer): Waveform {
+        return Waveform(
+            FfiConverterDouble.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypePeak.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Waveform) = (
+            FfiConverterDouble.allocationSize(value.`duration`) +
+            FfiConverterBoolean.allocationSize(value.`hasAudio`) +
+            FfiConverterSequenceTypePeak.allocationSize(value.`peaks`)
+    )
+
+    override fun write(value: Waveform, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`duration`, buf)
+            FfiConverterBoolean.write(value.`hasAudio`, buf)
+            FfiConverterSequenceTypePeak.write(value.`peaks`, buf)
+    }
+}
+
+
+
+data class WordTime (
+    val `start`: kotlin.Double
+    , 
+    val `end`: kotlin.Double
     
 ){
     
@@ -5569,136 +5289,6 @@ public object FfiConverterTypeCaptionPosition : FfiConverterRustBuffer<CaptionPo
 
 
 
-/**
- * A preset, or explicit fields over a preset.
- */
-sealed class CaptionStyle {
-    
-    /**
-     * White bold text with a black outline: readable on anything.
-     */
-    object BoldOutline : CaptionStyle()
-    
-    
-    /**
-     * White text on rounded, semi-opaque dark boxes behind each line.
-     */
-    object Box : CaptionStyle()
-    
-    
-    /**
-     * White text with a soft drop shadow.
-     */
-    object Shadow : CaptionStyle()
-    
-    
-    /**
-     * Text only.
-     */
-    object Plain : CaptionStyle()
-    
-    
-    data class Custom(
-        val `fields`: dev.clipforge.ffi.StyleFields) : CaptionStyle()
-        
-    {
-        
-
-        companion object
-    }
-    
-
-    
-
-    
-    
-
-
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCaptionStyle : FfiConverterRustBuffer<CaptionStyle>{
-    override fun read(buf: ByteBuffer): CaptionStyle {
-        return when(buf.getInt()) {
-            1 -> CaptionStyle.BoldOutline
-            2 -> CaptionStyle.Box
-            3 -> CaptionStyle.Shadow
-            4 -> CaptionStyle.Plain
-            5 -> CaptionStyle.Custom(
-                FfiConverterTypeStyleFields.read(buf),
-                )
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: CaptionStyle): ULong = when(value) {
-        is CaptionStyle.BoldOutline -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CaptionStyle.Box -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CaptionStyle.Shadow -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CaptionStyle.Plain -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CaptionStyle.Custom -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterTypeStyleFields.allocationSize(value.`fields`)
-            )
-        }
-    }
-
-    override fun write(value: CaptionStyle, buf: ByteBuffer) {
-        when(value) {
-            is CaptionStyle.BoldOutline -> {
-                buf.putInt(1)
-                Unit
-            }
-            is CaptionStyle.Box -> {
-                buf.putInt(2)
-                Unit
-            }
-            is CaptionStyle.Shadow -> {
-                buf.putInt(3)
-                Unit
-            }
-            is CaptionStyle.Plain -> {
-                buf.putInt(4)
-                Unit
-            }
-            is CaptionStyle.Custom -> {
-                buf.putInt(5)
-                FfiConverterTypeStyleFields.write(value.`fields`, buf)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
 
 
 sealed class ClipforgeException(message: String): kotlin.Exception(message) {
@@ -5733,6 +5323,22 @@ sealed class ClipforgeException(message: String): kotlin.Exception(message) {
      */
         class Internal(message: String) : ClipforgeException(message)
         
+    /**
+     * Bytes or a file given as a font hold no font (TTF, OTF or TTC).
+     */
+        class InvalidFont(message: String) : ClipforgeException(message)
+        
+    /**
+     * Caption characters no registered font has, with the recipe's `strictFonts` on (otherwise
+     * they are listed in `OutputReport.missingGlyphs`).
+     */
+        class MissingGlyphs(message: String) : ClipforgeException(message)
+        
+    /**
+     * A taste profile that is not one (damaged JSON, another version, wrong vector sizes).
+     */
+        class InvalidProfile(message: String) : ClipforgeException(message)
+        
 
     companion object ErrorHandler : UniffiRustCallStatusErrorHandler<ClipforgeException> {
         override fun lift(error_buf: RustBuffer.ByValue): ClipforgeException = FfiConverterTypeClipforgeError.lift(error_buf)
@@ -5752,6 +5358,9 @@ public object FfiConverterTypeClipforgeError : FfiConverterRustBuffer<ClipforgeE
             4 -> ClipforgeException.Cancelled(FfiConverterString.read(buf))
             5 -> ClipforgeException.LimitExceeded(FfiConverterString.read(buf))
             6 -> ClipforgeException.Internal(FfiConverterString.read(buf))
+            7 -> ClipforgeException.InvalidFont(FfiConverterString.read(buf))
+            8 -> ClipforgeException.MissingGlyphs(FfiConverterString.read(buf))
+            9 -> ClipforgeException.InvalidProfile(FfiConverterString.read(buf))
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
         
@@ -5785,6 +5394,18 @@ public object FfiConverterTypeClipforgeError : FfiConverterRustBuffer<ClipforgeE
             }
             is ClipforgeException.Internal -> {
                 buf.putInt(6)
+                Unit
+            }
+            is ClipforgeException.InvalidFont -> {
+                buf.putInt(7)
+                Unit
+            }
+            is ClipforgeException.MissingGlyphs -> {
+                buf.putInt(8)
+                Unit
+            }
+            is ClipforgeException.InvalidProfile -> {
+                buf.putInt(9)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -5869,6 +5490,51 @@ public object FfiConverterTypeFrameReject: FfiConverterRustBuffer<FrameReject> {
     override fun allocationSize(value: FrameReject) = 4UL
 
     override fun write(value: FrameReject, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How a picture's bytes are laid out.
+ */
+
+enum class ImageFormat {
+    
+    /**
+     * Straight RGBA, 4 bytes a pixel, rows top to bottom: Android's
+     * `Bitmap.copyPixelsFromBuffer` (ARGB_8888) and Core Graphics take it as it is.
+     */
+    RGBA,
+    PNG,
+    /**
+     * Quality 85.
+     */
+    JPEG;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImageFormat: FfiConverterRustBuffer<ImageFormat> {
+    override fun read(buf: ByteBuffer) = try {
+        ImageFormat.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ImageFormat) = 4UL
+
+    override fun write(value: ImageFormat, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -5962,12 +5628,28 @@ public object FfiConverterTypePosterFormat: FfiConverterRustBuffer<PosterFormat>
 
 
 
+/**
+ * The look of a caption's text: a preset, and any field to change from it. `CaptionStyle()` is
+ * the default bold-outline look.
+ */
 
 enum class StylePreset {
     
+    /**
+     * White bold text with a black outline: readable on anything.
+     */
     BOLD_OUTLINE,
+    /**
+     * White text on rounded, semi-opaque dark boxes behind each line.
+     */
     BOX,
+    /**
+     * White text with a soft drop shadow.
+     */
     SHADOW,
+    /**
+     * Text only.
+     */
     PLAIN;
 
     
@@ -6037,28 +5719,28 @@ public object FfiConverterTypeTextAlign: FfiConverterRustBuffer<TextAlign> {
 /**
  * @suppress
  */
-public object FfiConverterOptionalUByte: FfiConverterRustBuffer<kotlin.UByte?> {
-    override fun read(buf: ByteBuffer): kotlin.UByte? {
+public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
+    override fun read(buf: ByteBuffer): kotlin.Int? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterUByte.read(buf)
+        return FfiConverterInt.read(buf)
     }
 
-    override fun allocationSize(value: kotlin.UByte?): ULong {
+    override fun allocationSize(value: kotlin.Int?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterUByte.allocationSize(value)
+            return 1UL + FfiConverterInt.allocationSize(value)
         }
     }
 
-    override fun write(value: kotlin.UByte?, buf: ByteBuffer) {
+    override fun write(value: kotlin.Int?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterUByte.write(value, buf)
+            FfiConverterInt.write(value, buf)
         }
     }
 }
@@ -6069,60 +5751,28 @@ public object FfiConverterOptionalUByte: FfiConverterRustBuffer<kotlin.UByte?> {
 /**
  * @suppress
  */
-public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
-    override fun read(buf: ByteBuffer): kotlin.UInt? {
+public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
+    override fun read(buf: ByteBuffer): kotlin.Long? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterUInt.read(buf)
+        return FfiConverterLong.read(buf)
     }
 
-    override fun allocationSize(value: kotlin.UInt?): ULong {
+    override fun allocationSize(value: kotlin.Long?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterUInt.allocationSize(value)
+            return 1UL + FfiConverterLong.allocationSize(value)
         }
     }
 
-    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterUInt.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
-    override fun read(buf: ByteBuffer): kotlin.ULong? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterULong.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.ULong?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterULong.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.ULong?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterULong.write(value, buf)
+            FfiConverterLong.write(value, buf)
         }
     }
 }
@@ -6261,38 +5911,6 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
-public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
-    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterByteArray.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.ByteArray?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterByteArray.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterByteArray.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeExportListener: FfiConverterRustBuffer<ExportListener?> {
     override fun read(buf: ByteBuffer): ExportListener? {
         if (buf.get().toInt() == 0) {
@@ -6389,28 +6007,28 @@ public object FfiConverterOptionalTypeAudioStreamInfo: FfiConverterRustBuffer<Au
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeCreator: FfiConverterRustBuffer<Creator?> {
-    override fun read(buf: ByteBuffer): Creator? {
+public object FfiConverterOptionalTypeCaptionStyle: FfiConverterRustBuffer<CaptionStyle?> {
+    override fun read(buf: ByteBuffer): CaptionStyle? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterTypeCreator.read(buf)
+        return FfiConverterTypeCaptionStyle.read(buf)
     }
 
-    override fun allocationSize(value: Creator?): ULong {
+    override fun allocationSize(value: CaptionStyle?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterTypeCreator.allocationSize(value)
+            return 1UL + FfiConverterTypeCaptionStyle.allocationSize(value)
         }
     }
 
-    override fun write(value: Creator?, buf: ByteBuffer) {
+    override fun write(value: CaptionStyle?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterTypeCreator.write(value, buf)
+            FfiConverterTypeCaptionStyle.write(value, buf)
         }
     }
 }
@@ -6485,38 +6103,6 @@ public object FfiConverterOptionalTypePreviewOptions: FfiConverterRustBuffer<Pre
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeProvenance: FfiConverterRustBuffer<Provenance?> {
-    override fun read(buf: ByteBuffer): Provenance? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeProvenance.read(buf)
-    }
-
-    override fun allocationSize(value: Provenance?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeProvenance.allocationSize(value)
-        }
-    }
-
-    override fun write(value: Provenance?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeProvenance.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeShadowOffset: FfiConverterRustBuffer<ShadowOffset?> {
     override fun read(buf: ByteBuffer): ShadowOffset? {
         if (buf.get().toInt() == 0) {
@@ -6581,6 +6167,38 @@ public object FfiConverterOptionalTypeSubtitlesSpec: FfiConverterRustBuffer<Subt
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeThumbnail: FfiConverterRustBuffer<Thumbnail?> {
+    override fun read(buf: ByteBuffer): Thumbnail? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeThumbnail.read(buf)
+    }
+
+    override fun allocationSize(value: Thumbnail?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeThumbnail.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Thumbnail?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeThumbnail.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeTrim: FfiConverterRustBuffer<Trim?> {
     override fun read(buf: ByteBuffer): Trim? {
         if (buf.get().toInt() == 0) {
@@ -6603,38 +6221,6 @@ public object FfiConverterOptionalTypeTrim: FfiConverterRustBuffer<Trim?> {
         } else {
             buf.put(1)
             FfiConverterTypeTrim.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalTypeUploadPlanOptions: FfiConverterRustBuffer<UploadPlanOptions?> {
-    override fun read(buf: ByteBuffer): UploadPlanOptions? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeUploadPlanOptions.read(buf)
-    }
-
-    override fun allocationSize(value: UploadPlanOptions?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeUploadPlanOptions.allocationSize(value)
-        }
-    }
-
-    override fun write(value: UploadPlanOptions?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeUploadPlanOptions.write(value, buf)
         }
     }
 }
@@ -6709,38 +6295,6 @@ public object FfiConverterOptionalTypeCaptionPosition: FfiConverterRustBuffer<Ca
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeCaptionStyle: FfiConverterRustBuffer<CaptionStyle?> {
-    override fun read(buf: ByteBuffer): CaptionStyle? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeCaptionStyle.read(buf)
-    }
-
-    override fun allocationSize(value: CaptionStyle?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeCaptionStyle.allocationSize(value)
-        }
-    }
-
-    override fun write(value: CaptionStyle?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeCaptionStyle.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeFit: FfiConverterRustBuffer<Fit?> {
     override fun read(buf: ByteBuffer): Fit? {
         if (buf.get().toInt() == 0) {
@@ -6795,6 +6349,38 @@ public object FfiConverterOptionalTypeFrameReject: FfiConverterRustBuffer<FrameR
         } else {
             buf.put(1)
             FfiConverterTypeFrameReject.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeImageFormat: FfiConverterRustBuffer<ImageFormat?> {
+    override fun read(buf: ByteBuffer): ImageFormat? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeImageFormat.read(buf)
+    }
+
+    override fun allocationSize(value: ImageFormat?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeImageFormat.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ImageFormat?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeImageFormat.write(value, buf)
         }
     }
 }
@@ -6965,34 +6551,6 @@ public object FfiConverterOptionalSequenceTypeWordTime: FfiConverterRustBuffer<L
 /**
  * @suppress
  */
-public object FfiConverterSequenceUInt: FfiConverterRustBuffer<List<kotlin.UInt>> {
-    override fun read(buf: ByteBuffer): List<kotlin.UInt> {
-        val len = buf.getInt()
-        return List<kotlin.UInt>(len) {
-            FfiConverterUInt.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<kotlin.UInt>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterUInt.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<kotlin.UInt>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterUInt.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -7133,6 +6691,34 @@ public object FfiConverterSequenceTypeOutputSpec: FfiConverterRustBuffer<List<Ou
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypePeak: FfiConverterRustBuffer<List<Peak>> {
+    override fun read(buf: ByteBuffer): List<Peak> {
+        val len = buf.getInt()
+        return List<Peak>(len) {
+            FfiConverterTypePeak.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Peak>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePeak.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Peak>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePeak.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeScoredCandidate: FfiConverterRustBuffer<List<ScoredCandidate>> {
     override fun read(buf: ByteBuffer): List<ScoredCandidate> {
         val len = buf.getInt()
@@ -7189,34 +6775,6 @@ public object FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer<List<St
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeUploadPart: FfiConverterRustBuffer<List<UploadPart>> {
-    override fun read(buf: ByteBuffer): List<UploadPart> {
-        val len = buf.getInt()
-        return List<UploadPart>(len) {
-            FfiConverterTypeUploadPart.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<UploadPart>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeUploadPart.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<UploadPart>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeUploadPart.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<WordTime>> {
     override fun read(buf: ByteBuffer): List<WordTime> {
         val len = buf.getInt()
@@ -7261,7 +6819,7 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
 
         /**
          * Adds a font from its bytes (e.g. read from app assets) for every later export of this process.
-         * Bytes that are not a font are `InvalidRecipe`.
+         * Bytes that are not a font are `InvalidFont`.
          */
     @Throws(ClipforgeException::class) fun `registerFontBytes`(`data`: kotlin.ByteArray)
         = 
@@ -7276,8 +6834,8 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
 
         /**
          * Adds a font file (TTF/OTF/TTC), or every font in a folder, for every later export of this process:
-         * apps ship their fonts and register them at start-up. A file that is not a font is `InvalidRecipe`,
-         * a missing path `Io`.
+         * apps ship their fonts and register them at start-up (reads files: call it off the main thread,
+         * e.g. `Clipforge.registerFontPath`). A file that is not a font is `InvalidFont`, a missing path `Io`.
          */
     @Throws(ClipforgeException::class) fun `registerFontPath`(`path`: kotlin.String)
         = 
@@ -7291,9 +6849,44 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
     
 
         /**
-         * Starts exporting a typed recipe on a new thread.
+         * `count` pictures evenly spread over `clip`, `height` pixels high, decoded on a worker thread
+         * while the app takes them with `next()`. A missing or unreadable clip fails here.
          */
-    @Throws(ClipforgeException::class) fun `startExport`(`recipe`: Recipe, `listener`: ExportListener?): ExportJob {
+    @Throws(ClipforgeException::class) fun `thumbnails`(`clip`: kotlin.String, `count`: kotlin.Int, `height`: kotlin.Int, `format`: ImageFormat? = null): ThumbnailStream {
+            return FfiConverterTypeThumbnailStream.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_thumbnails(
+    
+        
+        FfiConverterString.lower(`clip`),
+        FfiConverterInt.lower(`count`),
+        FfiConverterInt.lower(`height`),
+        FfiConverterOptionalTypeImageFormat.lower(`format`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Min/max peaks of `clip`'s audio in `buckets` equal stretches (a mono track at its own level).
+         */
+    @Throws(ClipforgeException::class) fun `waveform`(`clip`: kotlin.String, `buckets`: kotlin.Int): Waveform {
+            return FfiConverterTypeWaveform.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_waveform(
+    
+        
+        FfiConverterString.lower(`clip`),
+        FfiConverterInt.lower(`buckets`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Starts exporting a typed recipe on a new thread. A negative number in the recipe fails here.
+         */
+    @Throws(ClipforgeException::class) fun `startExport`(`recipe`: Recipe, `listener`: ExportListener? = null): ExportJob {
             return FfiConverterTypeExportJob.lift(
     uniffiRustCallWithError(ClipforgeException) { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_func_start_export(
@@ -7310,7 +6903,7 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
          * Starts exporting recipe JSON (the README's format, any field the core reads). Relative paths resolve
          * against `base_dir`. A malformed recipe fails here, before any thread starts.
          */
-    @Throws(ClipforgeException::class) fun `startExportJson`(`recipeJson`: kotlin.String, `baseDir`: kotlin.String?, `listener`: ExportListener?): ExportJob {
+    @Throws(ClipforgeException::class) fun `startExportJson`(`recipeJson`: kotlin.String, `baseDir`: kotlin.String? = null, `listener`: ExportListener? = null): ExportJob {
             return FfiConverterTypeExportJob.lift(
     uniffiRustCallWithError(ClipforgeException) { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_func_start_export_json(
@@ -7325,7 +6918,8 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
     
 
         /**
-         * Container and stream facts of a local media file.
+         * Container and stream facts of a local media file (reads the file: `Clipforge.probe` runs it off
+         * the caller's thread).
          */
     @Throws(ClipforgeException::class) fun `probe`(`path`: kotlin.String): MediaInfo {
             return FfiConverterTypeMediaInfo.lift(
