@@ -3,6 +3,7 @@
 //! Data flow: [`Recipe`] → [`plan::Plan`] → [`source`] (demux + decode) → [`timeline`] →
 //! [`frame`] operations on YUV planes → [`encode`] (H.264 + AAC, MP4) → atomic finish.
 
+pub mod analysis;
 pub mod captions;
 pub mod encode;
 pub mod error;
@@ -10,6 +11,8 @@ pub mod export;
 pub mod frame;
 #[cfg(feature = "golden")]
 pub mod golden;
+#[cfg(feature = "onnx")]
+pub mod onnx;
 pub mod plan;
 #[cfg(feature = "preview")]
 pub mod preview;

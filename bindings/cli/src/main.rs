@@ -1,5 +1,6 @@
 //! The `clipforge` command: a thin translation of arguments to core calls and results to text/JSON.
 
+mod analysis;
 mod preview;
 
 use std::io::IsTerminal;
@@ -30,6 +31,10 @@ enum Command {
         #[command(subcommand)]
         action: GoldenAction,
     },
+    /// The best seamless loop windows of a clip, best first.
+    LoopPoints(analysis::LoopPointsArgs),
+    /// Smart reframe's crop path for an output aspect (faces, else salient regions): a QA aid.
+    ReframePath(analysis::ReframePathArgs),
     /// Poster frame and preview loop of a clip, personalised by a taste profile.
     Preview(preview::PreviewArgs),
     /// Update a viewer's taste profile.
@@ -81,6 +86,8 @@ fn run(cli: Cli) -> Result<bool, Error> {
     match cli.command {
         Command::Export { recipe, json } => export(&recipe, json).map(|_| true),
         Command::Probe { file, json } => probe(&file, json).map(|_| true),
+        Command::LoopPoints(args) => analysis::loop_points_cmd(args).map(|_| true),
+        Command::ReframePath(args) => analysis::reframe_path_cmd(args).map(|_| true),
         Command::Preview(args) => preview::preview(args).map(|_| true),
         Command::Profile { action } => preview::profile(action).map(|_| true),
         Command::Golden { action: GoldenAction::Run { cases, report, root } } => golden_run(&root, &cases, report.as_deref()),
