@@ -52,3 +52,5 @@ MODEL=${CLIPFORGE_MODEL:-$ROOT/fixtures/models/efficientnet_lite0.onnx}
 CLIPFORGE_FONTS=$NO_FONTS RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" \
   -Dclipforge.ortLib="$ORT_LIB" -Dclipforge.model="$MODEL" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" \
   dev.clipforge.test.BindingsTestKt "$ROOT"
+# Seamless-loop candidates (loopPoints) on fixtures/analysis/media (scripts/setup-analysis.sh).
+java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" dev.clipforge.test.analysis.AnalysisTestKt "$ROOT"

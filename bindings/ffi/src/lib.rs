@@ -9,11 +9,13 @@
 //! - `recipe.rs`  the typed recipe records (the JSON path takes any field the core reads)
 //! - `captions.rs` caption / subtitle records; `register_font_path` / `register_font_bytes`
 //! - `export.rs`  `start_export` / `start_export_json` → `ExportJob` (cancel, join, async outcome)
+//! - `analysis.rs` `loop_points` (seamless-loop candidates) and its records
 //! - `preview.rs` `PreviewRanker` (poster frame + preview loop, `rank_clips`, like / skip) and
 //!   `TasteProfile` (JSON) over `clipforge::preview`
 
 uniffi::setup_scaffolding!();
 
+mod analysis;
 mod captions;
 mod error;
 mod export;
@@ -22,6 +24,7 @@ mod media;
 mod preview;
 mod recipe;
 
+pub use analysis::{loop_points, LoopPoint, LoopSearch};
 pub use captions::{
     register_font_bytes, register_font_path, Caption, CaptionPosition, CaptionStyle, ShadowOffset, StyleFields, StylePreset,
     SubtitlesSpec, TextAlign, WordTime,

@@ -503,6 +503,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -1722,6 +1738,216 @@ public func FfiConverterTypeClipRank_lift(_ buf: RustBuffer) throws -> ClipRank 
 #endif
 public func FfiConverterTypeClipRank_lower(_ value: ClipRank) -> RustBuffer {
     return FfiConverterTypeClipRank.lower(value)
+}
+
+
+/**
+ * One candidate loop window.
+ */
+public struct LoopPoint: Equatable, Hashable {
+    /**
+     * First frame's time, seconds.
+     */
+    public var start: Double
+    /**
+     * End of the window (exclusive), seconds.
+     */
+    public var end: Double
+    /**
+     * Ranking value in (0, 1], higher is better.
+     */
+    public var score: Double
+    /**
+     * The seam's cost against the clip's typical frame-to-frame change (≈ 1 or less: invisible).
+     */
+    public var seam: Double
+    /**
+     * Whether the seam should not show once crossfaded.
+     */
+    public var seamless: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First frame's time, seconds.
+         */start: Double, 
+        /**
+         * End of the window (exclusive), seconds.
+         */end: Double, 
+        /**
+         * Ranking value in (0, 1], higher is better.
+         */score: Double, 
+        /**
+         * The seam's cost against the clip's typical frame-to-frame change (≈ 1 or less: invisible).
+         */seam: Double, 
+        /**
+         * Whether the seam should not show once crossfaded.
+         */seamless: Bool) {
+        self.start = start
+        self.end = end
+        self.score = score
+        self.seam = seam
+        self.seamless = seamless
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LoopPoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoopPoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoopPoint {
+        return
+            try LoopPoint(
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf), 
+                score: FfiConverterDouble.read(from: &buf), 
+                seam: FfiConverterDouble.read(from: &buf), 
+                seamless: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LoopPoint, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+        FfiConverterDouble.write(value.score, into: &buf)
+        FfiConverterDouble.write(value.seam, into: &buf)
+        FfiConverterBool.write(value.seamless, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopPoint_lift(_ buf: RustBuffer) throws -> LoopPoint {
+    return try FfiConverterTypeLoopPoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopPoint_lower(_ value: LoopPoint) -> RustBuffer {
+    return FfiConverterTypeLoopPoint.lower(value)
+}
+
+
+/**
+ * Where and what to search. Every field is optional; `null` takes the core's default.
+ */
+public struct LoopSearch: Equatable, Hashable {
+    /**
+     * Start of the range searched, seconds (default 0).
+     */
+    public var start: Double?
+    /**
+     * End of the range searched, seconds (default: the clip's end).
+     */
+    public var end: Double?
+    /**
+     * Shortest loop, seconds (default 2).
+     */
+    public var min: Double?
+    /**
+     * Longest loop, seconds (default 6).
+     */
+    public var max: Double?
+    /**
+     * Candidates returned, best first, 1–100 (default 5).
+     */
+    public var count: Int32?
+    /**
+     * Seam crossfade the loop will get, seconds (default 0.3): each window keeps that much
+     * video before its start.
+     */
+    public var crossfade: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start of the range searched, seconds (default 0).
+         */start: Double? = nil, 
+        /**
+         * End of the range searched, seconds (default: the clip's end).
+         */end: Double? = nil, 
+        /**
+         * Shortest loop, seconds (default 2).
+         */min: Double? = nil, 
+        /**
+         * Longest loop, seconds (default 6).
+         */max: Double? = nil, 
+        /**
+         * Candidates returned, best first, 1–100 (default 5).
+         */count: Int32? = nil, 
+        /**
+         * Seam crossfade the loop will get, seconds (default 0.3): each window keeps that much
+         * video before its start.
+         */crossfade: Double? = nil) {
+        self.start = start
+        self.end = end
+        self.min = min
+        self.max = max
+        self.count = count
+        self.crossfade = crossfade
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LoopSearch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoopSearch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoopSearch {
+        return
+            try LoopSearch(
+                start: FfiConverterOptionDouble.read(from: &buf), 
+                end: FfiConverterOptionDouble.read(from: &buf), 
+                min: FfiConverterOptionDouble.read(from: &buf), 
+                max: FfiConverterOptionDouble.read(from: &buf), 
+                count: FfiConverterOptionInt32.read(from: &buf), 
+                crossfade: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LoopSearch, into buf: inout [UInt8]) {
+        FfiConverterOptionDouble.write(value.start, into: &buf)
+        FfiConverterOptionDouble.write(value.end, into: &buf)
+        FfiConverterOptionDouble.write(value.min, into: &buf)
+        FfiConverterOptionDouble.write(value.max, into: &buf)
+        FfiConverterOptionInt32.write(value.count, into: &buf)
+        FfiConverterOptionDouble.write(value.crossfade, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopSearch_lift(_ buf: RustBuffer) throws -> LoopSearch {
+    return try FfiConverterTypeLoopSearch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopSearch_lower(_ value: LoopSearch) -> RustBuffer {
+    return FfiConverterTypeLoopSearch.lower(value)
 }
 
 
@@ -4132,6 +4358,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
     typealias SwiftType = UInt64?
 
@@ -4316,6 +4566,30 @@ fileprivate struct FfiConverterOptionTypeAudioStreamInfo: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeAudioStreamInfo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLoopSearch: FfiConverterRustBuffer {
+    typealias SwiftType = LoopSearch?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLoopSearch.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLoopSearch.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4759,6 +5033,31 @@ fileprivate struct FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLoopPoint: FfiConverterRustBuffer {
+    typealias SwiftType = [LoopPoint]
+
+    public static func write(_ value: [LoopPoint], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLoopPoint.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LoopPoint] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LoopPoint]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLoopPoint.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeOutputReport: FfiConverterRustBuffer {
     typealias SwiftType = [OutputReport]
 
@@ -4939,6 +5238,19 @@ public func clipforgeVersion() -> String  {
 })
 }
 /**
+ * The best loop windows of `clip`, best first. Blocking (about a second for 15 s of 1080p): call
+ * it off the main thread. A clip with no good loop still gets its best window, `seamless` false.
+ */
+public func loopPoints(clip: String, search: LoopSearch?)throws  -> [LoopPoint]  {
+    return try  FfiConverterSequenceTypeLoopPoint.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_loop_points(
+        FfiConverterString.lower(clip),
+        FfiConverterOptionTypeLoopSearch.lower(search),uniffiCallStatus
+    )
+})
+}
+/**
  * Adds a font from its bytes (e.g. read from app assets) for every later export of this process.
  * Bytes that are not a font are `InvalidRecipe`.
  */
@@ -5015,6 +5327,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_clipforge_ffi_checksum_func_clipforge_version() != 31696) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_loop_points() != 10354) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_func_register_font_bytes() != 44387) {

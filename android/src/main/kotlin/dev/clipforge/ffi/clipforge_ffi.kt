@@ -706,6 +706,8 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_clipforge_ffi_checksum_func_clipforge_version(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_loop_points(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_func_register_font_bytes(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_register_font_path(
@@ -824,6 +826,8 @@ internal object UniffiLib {
     external fun uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_clipforge_version(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_func_loop_points(`clip`: RustBuffer.ByValue,`search`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_register_font_bytes(`data`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -955,6 +959,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_func_clipforge_version() and 0xFFFF) != 31696) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_loop_points() and 0xFFFF) != 10354) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_bytes() and 0xFFFF) != 44387) {
@@ -1298,6 +1305,29 @@ public object FfiConverterUInt: FfiConverter<UInt, Int> {
 
     override fun write(value: UInt, buf: ByteBuffer) {
         buf.putInt(value.toInt())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
+    }
+
+    override fun lower(value: Int): Int {
+        return value
+    }
+
+    override fun allocationSize(value: Int) = 4UL
+
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
     }
 }
 
@@ -3053,6 +3083,157 @@ public object FfiConverterTypeClipRank: FfiConverterRustBuffer<ClipRank> {
     override fun write(value: ClipRank, buf: ByteBuffer) {
             FfiConverterString.write(value.`path`, buf)
             FfiConverterFloat.write(value.`score`, buf)
+    }
+}
+
+
+
+/**
+ * One candidate loop window.
+ */
+data class LoopPoint (
+    /**
+     * First frame's time, seconds.
+     */
+    var `start`: kotlin.Double
+    , 
+    /**
+     * End of the window (exclusive), seconds.
+     */
+    var `end`: kotlin.Double
+    , 
+    /**
+     * Ranking value in (0, 1], higher is better.
+     */
+    var `score`: kotlin.Double
+    , 
+    /**
+     * The seam's cost against the clip's typical frame-to-frame change (≈ 1 or less: invisible).
+     */
+    var `seam`: kotlin.Double
+    , 
+    /**
+     * Whether the seam should not show once crossfaded.
+     */
+    var `seamless`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLoopPoint: FfiConverterRustBuffer<LoopPoint> {
+    override fun read(buf: ByteBuffer): LoopPoint {
+        return LoopPoint(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LoopPoint) = (
+            FfiConverterDouble.allocationSize(value.`start`) +
+            FfiConverterDouble.allocationSize(value.`end`) +
+            FfiConverterDouble.allocationSize(value.`score`) +
+            FfiConverterDouble.allocationSize(value.`seam`) +
+            FfiConverterBoolean.allocationSize(value.`seamless`)
+    )
+
+    override fun write(value: LoopPoint, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`start`, buf)
+            FfiConverterDouble.write(value.`end`, buf)
+            FfiConverterDouble.write(value.`score`, buf)
+            FfiConverterDouble.write(value.`seam`, buf)
+            FfiConverterBoolean.write(value.`seamless`, buf)
+    }
+}
+
+
+
+/**
+ * Where and what to search. Every field is optional; `null` takes the core's default.
+ */
+data class LoopSearch (
+    /**
+     * Start of the range searched, seconds (default 0).
+     */
+    var `start`: kotlin.Double? = null 
+    , 
+    /**
+     * End of the range searched, seconds (default: the clip's end).
+     */
+    var `end`: kotlin.Double? = null 
+    , 
+    /**
+     * Shortest loop, seconds (default 2).
+     */
+    var `min`: kotlin.Double? = null 
+    , 
+    /**
+     * Longest loop, seconds (default 6).
+     */
+    var `max`: kotlin.Double? = null 
+    , 
+    /**
+     * Candidates returned, best first, 1–100 (default 5).
+     */
+    var `count`: kotlin.Int? = null 
+    , 
+    /**
+     * Seam crossfade the loop will get, seconds (default 0.3): each window keeps that much
+     * video before its start.
+     */
+    var `crossfade`: kotlin.Double? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLoopSearch: FfiConverterRustBuffer<LoopSearch> {
+    override fun read(buf: ByteBuffer): LoopSearch {
+        return LoopSearch(
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LoopSearch) = (
+            FfiConverterOptionalDouble.allocationSize(value.`start`) +
+            FfiConverterOptionalDouble.allocationSize(value.`end`) +
+            FfiConverterOptionalDouble.allocationSize(value.`min`) +
+            FfiConverterOptionalDouble.allocationSize(value.`max`) +
+            FfiConverterOptionalInt.allocationSize(value.`count`) +
+            FfiConverterOptionalDouble.allocationSize(value.`crossfade`)
+    )
+
+    override fun write(value: LoopSearch, buf: ByteBuffer) {
+            FfiConverterOptionalDouble.write(value.`start`, buf)
+            FfiConverterOptionalDouble.write(value.`end`, buf)
+            FfiConverterOptionalDouble.write(value.`min`, buf)
+            FfiConverterOptionalDouble.write(value.`max`, buf)
+            FfiConverterOptionalInt.write(value.`count`, buf)
+            FfiConverterOptionalDouble.write(value.`crossfade`, buf)
     }
 }
 
@@ -4895,6 +5076,38 @@ public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
+    override fun read(buf: ByteBuffer): kotlin.Int? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Int?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Int?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
     override fun read(buf: ByteBuffer): kotlin.ULong? {
         if (buf.get().toInt() == 0) {
@@ -5141,6 +5354,38 @@ public object FfiConverterOptionalTypeAudioStreamInfo: FfiConverterRustBuffer<Au
         } else {
             buf.put(1)
             FfiConverterTypeAudioStreamInfo.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLoopSearch: FfiConverterRustBuffer<LoopSearch?> {
+    override fun read(buf: ByteBuffer): LoopSearch? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLoopSearch.read(buf)
+    }
+
+    override fun allocationSize(value: LoopSearch?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLoopSearch.allocationSize(value)
+        }
+    }
+
+    override fun write(value: LoopSearch?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLoopSearch.write(value, buf)
         }
     }
 }
@@ -5715,6 +5960,34 @@ public object FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer<List<Clip
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeLoopPoint: FfiConverterRustBuffer<List<LoopPoint>> {
+    override fun read(buf: ByteBuffer): List<LoopPoint> {
+        val len = buf.getInt()
+        return List<LoopPoint>(len) {
+            FfiConverterTypeLoopPoint.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LoopPoint>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLoopPoint.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LoopPoint>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLoopPoint.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeOutputReport: FfiConverterRustBuffer<List<OutputReport>> {
     override fun read(buf: ByteBuffer): List<OutputReport> {
         val len = buf.getInt()
@@ -5864,6 +6137,23 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
     UniffiLib.uniffi_clipforge_ffi_fn_func_clipforge_version(
     
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * The best loop windows of `clip`, best first. Blocking (about a second for 15 s of 1080p): call
+         * it off the main thread. A clip with no good loop still gets its best window, `seamless` false.
+         */
+    @Throws(ClipforgeException::class) fun `loopPoints`(`clip`: kotlin.String, `search`: LoopSearch?): List<LoopPoint> {
+            return FfiConverterSequenceTypeLoopPoint.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_loop_points(
+    
+        
+        FfiConverterString.lower(`clip`),
+        FfiConverterOptionalTypeLoopSearch.lower(`search`),_status)
 }
     )
     }
