@@ -74,8 +74,8 @@ pub struct ReframePathArgs {
     /// Path frames per second (the output's rate).
     #[arg(long, default_value_t = 30.0)]
     fps: f64,
-    /// Seconds between analysed frames.
-    #[arg(long, default_value_t = 0.25)]
+    /// Longest gap between analysed frames, seconds (keyframes are always analysed).
+    #[arg(long, default_value_t = SubjectOptions::default().interval)]
     interval: f64,
     /// Faces only: no saliency fallback.
     #[arg(long)]

@@ -9,8 +9,9 @@
 //!                    → ranked LoopPoint { start, end, score, seam }
 //!   seam.rs          crossfade weights (video linear, audio equal-power) and the bake plan
 //! fit "smart"
-//!   subject.rs       frames every ~0.2 s (short side 256) → faces.rs (BlazeFace ONNX) or, with no
-//!                    face, saliency.rs (EfficientNet-Lite0 activations) → SubjectTrack + scene cuts
+//!   subject.rs       keyframes + fill frames (sample_plan.rs, gaps ≤ 1 s), long side 256 →
+//!                    faces.rs (BlazeFace ONNX) or, with no face, saliency.rs (EfficientNet-Lite0
+//!                    activations) → SubjectTrack (track.rs) + scene cuts
 //!   reframe_path.rs  SubjectTrack + crop size → per-output-frame crop window (AutoFlip-like
 //!                    kinematic path: hold, pan with limited speed and acceleration, cut at cuts)
 //! ```
@@ -19,6 +20,8 @@ pub mod loop_points;
 #[cfg(feature = "smart")]
 mod pixels;
 pub mod reframe_path;
+#[cfg(feature = "smart")]
+pub mod sample_plan;
 pub mod seam;
 pub mod thumbs;
 #[cfg(feature = "smart")]

@@ -75,10 +75,10 @@ pub fn crop_size(src_w: u32, src_h: u32, out_w: u32, out_h: u32) -> (f64, f64) {
 }
 
 /// Samples this far apart (seconds) or less are joined by a straight line; further apart, the
-/// frames between them have no subject.
-const MAX_GAP: f64 = 1.0;
+/// frames between them have no subject (analysis samples at least every second, or as asked).
+const MAX_GAP: f64 = 2.0;
 /// A lone sample's subject counts this long (seconds) before and after it.
-const HOLD: f64 = 0.5;
+const HOLD: f64 = 1.0;
 /// Pan velocity = GAIN · (target − position), per second; the target is taken LOOKAHEAD seconds
 /// ahead (1 / GAIN: a steady pan then has no lag).
 const GAIN: f64 = 3.0;

@@ -1,6 +1,7 @@
-//! Subject analysis for `fit: "smart"`: frames every `interval` seconds of a range, decoded small
-//! (256 px on the long side; reference frames only, no deblocking), go through the face detector;
-//! where it finds none, through the saliency model. A weak face seen only once is dropped.
+//! Subject analysis for `fit: "smart"`: the keyframes of a range, and frames in between where
+//! keyframes are further apart than `interval` (`sample_plan.rs`), decoded small (256 px on the
+//! long side, no deblocking) go through the face detector; where it finds none, through the
+//! saliency model. A weak face seen only once is dropped.
 //! Consecutive samples that differ a lot are a scene cut (placed on the keyframe between them when
 //! there is one: encoders start one there).
 
@@ -9,13 +10,14 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::faces::FaceDetector;
+use super::sample_plan::SamplePlan;
 use super::saliency::SaliencyModel;
 use super::track::{Detection, Region, SubjectKind, SubjectSample, SubjectTrack};
 use crate::error::{Error, Result};
 use crate::export::CancelToken;
 use crate::frame::Frame;
 use crate::onnx::ModelSource;
-use crate::source::frames::{read_range, RangeRead, WorkSize};
+use crate::source::frames::{frame_index, read_range, RangeRead, WorkSize};
 use crate::source::video::DecodeOnly;
 
 /// The models subject analysis runs.
@@ -39,13 +41,14 @@ pub struct SubjectOptions {
     /// Seconds of the clip; `end` `None`: the clip's end.
     pub start: f64,
     pub end: Option<f64>,
-    /// Seconds between analysed frames (0.04–2; default 0.25).
+    /// Longest gap between analysed frames, seconds (0.04–2; default 1). Every keyframe is
+    /// analysed (it decodes alone); frames in between only where keyframes are further apart.
     pub interval: f64,
 }
 
 impl Default for SubjectOptions {
     fn default() -> Self {
-        SubjectOptions { start: 0.0, end: None, interval: 0.25 }
+        SubjectOptions { start: 0.0, end: None, interval: 1.0 }
     }
 }
 
@@ -88,6 +91,11 @@ impl SubjectAnalysis {
         if !(opts.interval.is_finite() && (0.04..=2.0).contains(&opts.interval)) {
             return Err(Error::invalid(format!("analysis interval {} s must be 0.04–2 s", opts.interval)));
         }
+        let index = frame_index(clip)?;
+        // The range's last frame: a frame before its end (the frame rate is not known yet: 30).
+        let range_end = opts.end.unwrap_or(index.duration);
+        let last = (range_end - 1.0 / 30.0).max(opts.start);
+        let plan = std::cell::RefCell::new(SamplePlan::new(opts.start, last, opts.interval, index.keyframes));
         let read = RangeRead {
             start: opts.start,
             end: opts.end,
@@ -95,7 +103,6 @@ impl SubjectAnalysis {
             decode: DecodeOnly::References,
             skip_deblocking: true,
         };
-        let next = std::cell::Cell::new(f64::NEG_INFINITY);
         let mut samples = Vec::new();
         let mut signatures = Vec::new();
         let mut work = (0u32, 0u32);
@@ -103,9 +110,10 @@ impl SubjectAnalysis {
             clip,
             &read,
             cancel,
-            |t| t >= next.get() - 0.02,
+            |key| Some(plan.borrow().gop_decode(key)),
+            |t| plan.borrow().wants(t),
             |t, frame| {
-                next.set(t + opts.interval);
+                plan.borrow_mut().took(t);
                 work = (frame.width, frame.height);
                 let mut detections = self.faces.detect(&frame)?;
                 if detections.is_empty() {
@@ -132,7 +140,7 @@ impl SubjectAnalysis {
         drop_unconfirmed_faces(&mut samples, opts.interval);
         let times: Vec<f64> = samples.iter().map(|s| s.time).collect();
         let cuts = scene_cuts(&times, &signatures, &facts.keyframes);
-        let end = opts.end.unwrap_or_else(|| times.last().copied().unwrap_or(opts.start) + 1.0 / facts.fps);
+        let end = if range_end > opts.start { range_end } else { times.last().copied().unwrap_or(opts.start) + 1.0 / facts.fps };
         Ok(SubjectTrack { width: facts.width, height: facts.height, start: opts.start, end, samples, cuts })
     }
 }

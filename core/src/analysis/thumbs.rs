@@ -56,6 +56,7 @@ pub fn luma_thumbnails(clip: &Path, start: f64, end: Option<f64>, cancel: &Cance
         clip,
         &read,
         cancel,
+        |_| None,
         |t| t >= next.get() - 0.25 * step,
         |t, f| {
             next.set(next.get().max(t) + step);

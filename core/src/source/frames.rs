@@ -70,11 +70,14 @@ pub struct RangeFacts {
 
 /// Decodes `clip` over `read`'s range; for each frame in the range whose time `want`s, calls
 /// `on_frame(time, upright frame at the working size)`. Frames outside the range or not wanted are
-/// decoded (as `read.decode` allows) but never converted. `cancel` is checked per packet.
+/// decoded (as `read.decode` allows) but never converted. At each keyframe packet, `at_keyframe(time)`
+/// may change what is decoded until the next one (e.g. keyframes only through GOPs that hold no
+/// wanted frame). `cancel` is checked per packet.
 pub fn read_range(
     clip: &Path,
     read: &RangeRead,
     cancel: &CancelToken,
+    mut at_keyframe: impl FnMut(f64) -> Option<DecodeOnly>,
     mut want: impl FnMut(f64) -> bool,
     mut on_frame: impl FnMut(f64, Frame) -> Result<()>,
 ) -> Result<RangeFacts> {
@@ -142,6 +145,9 @@ pub fn read_range(
                 if t >= lo && t <= hi {
                     facts.keyframes.push(t);
                 }
+                if let Some(mode) = at_keyframe(t) {
+                    dec.set_decode(mode);
+                }
             }
         }
         dec.send(&packet);
@@ -153,6 +159,47 @@ pub fn read_range(
     }
     facts.keyframes.sort_by(f64::total_cmp);
     Ok(facts)
+}
+
+/// What a container says about a clip's frames without decoding or reading packets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrameIndex {
+    /// Keyframe times (seconds from the video stream's first timestamp), from the container's own
+    /// index: complete for MP4/MOV and for MKV/WebM with cues, `None` for other containers. MP4
+    /// lists decoding times: with B-frames a keyframe shows a frame or two later than listed.
+    pub keyframes: Option<Vec<f64>>,
+    /// The video's duration from its first frame (the stream's, else the container's; 0 when
+    /// unknown): the last frame shows until then.
+    pub duration: f64,
+}
+
+/// The container's frame index of `clip` (opening it costs about one decoded frame).
+pub fn frame_index(clip: &Path) -> Result<FrameIndex> {
+    let input = open_input(clip)?;
+    let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
+    let (tb, start) = (f64::from(stream.time_base()), crate::source::open::start_pts(&stream));
+    let duration = if stream.duration() > 0 {
+        stream.duration() as f64 * tb
+    } else if input.duration() > 0 {
+        input.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE)
+    } else {
+        0.0
+    };
+    if !seeks_exactly(&input) {
+        return Ok(FrameIndex { keyframes: None, duration });
+    }
+    // SAFETY: the stream belongs to `input`, alive for this whole block; the index functions only
+    // read the stream's index (the `*mut` in their signature is historical).
+    let keys = unsafe {
+        let st = stream.as_ptr() as *mut ff::ffi::AVStream;
+        let n = ff::ffi::avformat_index_get_entries_count(st);
+        (0..n)
+            .filter_map(|i| ff::ffi::avformat_index_get_entry(st, i).as_ref())
+            .filter(|e| e.flags() & ff::ffi::AVINDEX_KEYFRAME != 0)
+            .map(|e| (e.timestamp - start) as f64 * tb)
+            .collect::<Vec<f64>>()
+    };
+    Ok(FrameIndex { keyframes: (!keys.is_empty()).then_some(keys), duration })
 }
 
 #[cfg(test)]
