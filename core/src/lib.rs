@@ -20,6 +20,7 @@ pub mod recipe;
 pub mod source;
 pub mod timeline;
 
+pub use analysis::{loop_points, LoopPoint, LoopSearch};
 pub use captions::fonts::{register_font_bytes, register_font_path};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{export, CancelToken, OutputReport};

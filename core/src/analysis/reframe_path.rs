@@ -51,6 +51,11 @@ pub struct CropWindow {
 }
 
 impl CropWindow {
+    /// `(x, y, w, h)`, as `Reframer::apply_window_into` takes it.
+    pub fn rect(&self) -> (f64, f64, f64, f64) {
+        (self.x, self.y, self.w, self.h)
+    }
+
     /// The same window in a picture scaled to `w`x`h` (e.g. the export's working size).
     pub fn scaled_to(&self, src: (u32, u32), to: (u32, u32)) -> CropWindow {
         let (sx, sy) = (f64::from(to.0) / f64::from(src.0.max(1)), f64::from(to.1) / f64::from(src.1.max(1)));

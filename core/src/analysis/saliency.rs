@@ -84,7 +84,7 @@ impl SaliencyModel {
 pub fn salient_region(map: &[f32; GRID * GRID], w: f64, h: f64) -> Option<Detection> {
     let mean = map.iter().sum::<f32>() / map.len() as f32;
     let (peak_at, peak) = map.iter().copied().enumerate().max_by(|a, b| a.1.total_cmp(&b.1))?;
-    if !(mean > 0.0) || peak < MIN_CONTRAST * mean {
+    if mean.is_nan() || mean <= 0.0 || peak < MIN_CONTRAST * mean {
         return None;
     }
     let level = REGION_LEVEL * peak;
