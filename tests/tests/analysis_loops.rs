@@ -153,7 +153,7 @@ fn the_cli_lists_candidates_as_json() {
     assert_eq!(list.len(), 3);
     for p in list {
         let (start, end, score) = (num(&p["start"]), num(&p["end"]), num(&p["score"]));
-        assert!(end > start && score > 0.0 && score <= 1.0, "{p}");
+        assert!(end > start && score > 0.0 && score <= 1.0 && p["seamless"].is_boolean(), "{p}");
     }
     let frames = ((num(&list[0]["end"]) - num(&list[0]["start"])) * 30.0).round() as i64;
     assert!(off_period(frames) <= 1, "{v}");

@@ -38,7 +38,7 @@ pub struct LoopPointsArgs {
     /// Seam crossfade the loop will get, seconds (each window keeps that much lead-in).
     #[arg(long, default_value_t = clipforge::analysis::seam::DEFAULT_CROSSFADE)]
     crossfade: f64,
-    /// Print `[{"start", "end", "score", "seam"}, …]`.
+    /// Print `[{"start", "end", "score", "seam", "seamless"}, …]`.
     #[arg(long)]
     json: bool,
 }

@@ -69,7 +69,7 @@ impl TryFrom<LoopSearch> for core::LoopSearch {
 
 impl From<core::LoopPoint> for LoopPoint {
     fn from(p: core::LoopPoint) -> Self {
-        LoopPoint { start: p.start, end: p.end, score: p.score, seam: p.seam, seamless: p.is_seamless() }
+        LoopPoint { start: p.start, end: p.end, score: p.score, seam: p.seam, seamless: p.seamless }
     }
 }
 

@@ -52,15 +52,18 @@ pub struct LoopPoint {
     /// The seam's cost relative to the clip's typical frame-to-frame change: about 1 or less, the
     /// jump looks like one more frame of motion; above [`SEAMLESS_MAX_SEAM`] it shows.
     pub seam: f64,
+    /// `seam ≤ SEAMLESS_MAX_SEAM`: the seam should not show once crossfaded. False on the best
+    /// window of a clip without a good loop.
+    pub seamless: bool,
 }
 
 /// Above this `seam`, the jump back shows even through the crossfade: "no good loop here".
 pub const SEAMLESS_MAX_SEAM: f64 = 1.5;
 
 impl LoopPoint {
-    /// Whether the seam should not show once crossfaded.
+    /// Whether the seam should not show once crossfaded (the `seamless` field).
     pub fn is_seamless(&self) -> bool {
-        self.seam <= SEAMLESS_MAX_SEAM
+        self.seamless
     }
     pub fn duration(&self) -> f64 {
         self.end - self.start
@@ -191,7 +194,7 @@ pub fn search_thumbs(thumbs: &Thumbs, search: &LoopSearch) -> Result<Vec<LoopPoi
         if out.iter().any(|p| (p.start - start).abs() < 0.5 && (p.end - end).abs() < 0.5) {
             continue;
         }
-        out.push(LoopPoint { start, end, score, seam: r });
+        out.push(LoopPoint { start, end, score, seam: r, seamless: r <= SEAMLESS_MAX_SEAM });
         if out.len() == search.count {
             break;
         }

@@ -51,7 +51,6 @@ pub fn luma_thumbnails(clip: &Path, start: f64, end: Option<f64>, cancel: &Cance
     // A 1/30 s grid thins faster clips; a frame is kept when it reaches the next grid point.
     let step = 1.0 / MAX_RATE;
     let next = std::cell::Cell::new(f64::NEG_INFINITY);
-    let mut too_many = false;
     let facts = read_range(
         clip,
         &read,
@@ -61,8 +60,10 @@ pub fn luma_thumbnails(clip: &Path, start: f64, end: Option<f64>, cancel: &Cance
         |t, f| {
             next.set(next.get().max(t) + step);
             if thumbs.times.len() >= MAX_THUMBS {
-                too_many = true;
-                return Err(Error::limit(""));
+                return Err(Error::limit(format!(
+                    "loop search covers at most {} s of video ({MAX_THUMBS} frames at {MAX_RATE} per second): trim the clip first",
+                    MAX_THUMBS as f64 / MAX_RATE
+                )));
             }
             thumbs.width = f.width as usize;
             thumbs.height = f.height as usize;
@@ -70,14 +71,7 @@ pub fn luma_thumbnails(clip: &Path, start: f64, end: Option<f64>, cancel: &Cance
             thumbs.luma.extend_from_slice(&f.y);
             Ok(())
         },
-    );
-    if too_many {
-        return Err(Error::limit(format!(
-            "loop search covers at most {} s of video ({MAX_THUMBS} frames at {MAX_RATE} per second): trim the clip first",
-            MAX_THUMBS as f64 / MAX_RATE
-        )));
-    }
-    let facts = facts?;
+    )?;
     thumbs.rate = facts.fps.min(MAX_RATE);
     thumbs.keyframes = facts.keyframes;
     if thumbs.is_empty() {
