@@ -105,6 +105,9 @@ const DIAGONAL: [(isize, f64); 4] = [(-2, 1.0), (-1, 3.0), (0, 3.0), (1, 1.0)];
 const MAX_SHIFT: isize = 3;
 /// Lag over which a window's motion is measured, seconds.
 const ACTIVITY_LAG: f64 = 0.5;
+/// At most this many (start, length) pairs are compared: a 2–6 s search over 2 minutes is 435 000,
+/// one over 15 s 54 000; each costs about 5 000 operations.
+const MAX_PAIRS: usize = 1_000_000;
 
 /// [`loop_points`] on thumbnails already read (`thumbs` covers the range plus the lead-in).
 pub fn search_thumbs(thumbs: &Thumbs, search: &LoopSearch) -> Result<Vec<LoopPoint>> {
@@ -131,6 +134,15 @@ pub fn search_thumbs(thumbs: &Thumbs, search: &LoopSearch) -> Result<Vec<LoopPoi
     let available = last_b - first_a + 1;
     let l_max = ((search.max * rate).round() as usize).clamp(2, available);
     let l_min = ((search.min * rate).round() as usize).clamp(2, l_max);
+    let pairs: usize = (l_min..=l_max).map(|len| last_b + 2 - len - first_a).sum();
+    if pairs > MAX_PAIRS {
+        return Err(Error::limit(format!(
+            "a loop search of {:.1}–{:.1} s windows over {:.0} s compares {pairs} pairs (at most {MAX_PAIRS}): narrow the range or the lengths",
+            search.min,
+            search.max,
+            n as f64 / rate
+        )));
+    }
 
     let consecutive: Vec<f64> = (0..n - 1).map(|i| pics.compensated(i + 1, i)).collect();
     let step = median(&consecutive).max(0.5);
@@ -377,6 +389,13 @@ mod tests {
         let t = synthetic(60, |i| i as f64 * 0.1, |_| 0, 1);
         let p = search_thumbs(&t, &LoopSearch { min: 4.0, max: 6.0, crossfade: 0.0, ..Default::default() }).unwrap();
         assert!((p[0].duration() - 2.0).abs() < 1e-9, "{p:?}");
+    }
+
+    #[test]
+    fn a_search_too_big_to_be_quick_is_a_limit() {
+        let t = synthetic(3000, |i| (i % 60) as f64, |_| 0, 0);
+        let e = search_thumbs(&t, &LoopSearch { min: 2.0, max: 90.0, ..Default::default() }).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::LimitExceeded, "{e:?}");
     }
 
     #[test]

@@ -94,7 +94,9 @@ impl SubjectAnalysis {
         let index = frame_index(clip)?;
         // The range's last frame: a frame before its end (the frame rate is not known yet: 30).
         let range_end = opts.end.unwrap_or(index.duration);
-        let last = (range_end - 1.0 / 30.0).max(opts.start);
+        // Unknown duration: plan up to an hour; reading stops at the clip's end anyway.
+        let horizon = if range_end > opts.start { range_end } else { opts.start + 3600.0 };
+        let last = (horizon - 1.0 / 30.0).max(opts.start);
         let plan = std::cell::RefCell::new(SamplePlan::new(opts.start, last, opts.interval, index.keyframes));
         let read = RangeRead {
             start: opts.start,
