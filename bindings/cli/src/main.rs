@@ -1,6 +1,7 @@
 //! The `clipforge` command: a thin translation of arguments to core calls and results to text/JSON.
 
 mod editor;
+mod analysis;
 mod preview;
 mod upload;
 
@@ -37,6 +38,10 @@ enum Command {
         #[command(subcommand)]
         action: GoldenAction,
     },
+    /// The best seamless loop windows of a clip, best first.
+    LoopPoints(analysis::LoopPointsArgs),
+    /// Smart reframe's crop path for an output aspect (faces, else salient regions): a QA aid.
+    ReframePath(analysis::ReframePathArgs),
     /// Poster frame and preview loop of a clip, personalised by a taste profile.
     Preview(preview::PreviewArgs),
     /// Update a viewer's taste profile.
@@ -141,6 +146,8 @@ fn run(cli: Cli, cancel: &CancelToken) -> Result<bool, Error> {
         Command::Thumbnails(args) => editor::run_thumbnails(args).map(|_| true),
         Command::Frame(args) => editor::run_frame(args).map(|_| true),
         Command::Waveform(args) => editor::run_waveform(args).map(|_| true),
+        Command::LoopPoints(args) => analysis::loop_points_cmd(args).map(|_| true),
+        Command::ReframePath(args) => analysis::reframe_path_cmd(args).map(|_| true),
         Command::Preview(args) => preview::preview(args, cancel).map(|_| true),
         Command::Profile { action } => preview::profile(action).map(|_| true),
         Command::Golden { action: GoldenAction::Run { cases, report, root } } => golden_run(&root, &cases, report.as_deref()),

@@ -12,6 +12,7 @@
 //! - `export.rs`  `start_export` / `start_export_json` → `ExportJob` (cancel, join, async outcome)
 //! - `upload.rs`  `UploadPlan` (part bytes / stream, complete, JSON state) over `clipforge::upload`
 //! - `provenance.rs` the recipe's `Provenance` record (PEM bytes or ephemeral)
+//! - `analysis.rs` `loop_points` (seamless-loop candidates) and its records
 //! - `preview.rs` `PreviewRanker` (poster frame + preview loop, `rank_clips`, like / skip) and
 //!   `TasteProfile` (JSON) over `clipforge::preview`
 //! - `editor.rs`  `thumbnails` → `ThumbnailStream`, `FrameReader`, `waveform` over `clipforge::editor`
@@ -20,6 +21,7 @@
 
 uniffi::setup_scaffolding!();
 
+mod analysis;
 mod captions;
 mod convert;
 mod editor;
@@ -32,6 +34,7 @@ mod provenance;
 mod recipe;
 mod upload;
 
+pub use analysis::{loop_points, LoopPoint, LoopSearch};
 pub use captions::{
     register_font_bytes, register_font_path, Caption, CaptionPosition, CaptionStyle, ShadowOffset, StylePreset, SubtitlesSpec,
     TextAlign, WordTime,
