@@ -15,7 +15,7 @@ cargo build --release -q --workspace
 cargo clippy --release -q --workspace --all-targets -- -D warnings
 source scripts/upload-servers.sh   # localstack S3 + tus on 127.0.0.1, c2pa-python venv (upload/provenance tests); stopped on exit
 bash scripts/test-bindings.sh   # Kotlin on the JVM + the Swift package's C module (bindings/ffi)
-cargo test --release --workspace
+cargo test --release --workspace --no-fail-fast   # every failing binary reported, not just the first
 # Fuzzing: replay of the regression corpus, then each cargo-fuzz target for 30 s (FUZZ_SECONDS),
 # under memory and time caps (docs/RELIABILITY.md). Nightly toolchain; installs cargo-fuzz if missing.
 bash scripts/fuzz.sh

@@ -14,13 +14,13 @@ import java.io.File
 // Part URLs come from the app's backend (presigned S3 UploadPart URLs, one per plan part).
 fun uploadParts(clip: String, state: File, partUrls: List<String>, http: OkHttpClient, maxParts: Int = Int.MAX_VALUE): UploadPlan {
     // Resume from the saved state if the app was killed; otherwise plan (one streaming read).
-    val plan = if (state.exists()) UploadPlan.fromJson(state.readText()) else UploadPlan(clip, 8uL * 1024u * 1024u)
+    val plan = if (state.exists()) UploadPlan.fromJson(state.readText()) else UploadPlan(clip, 8L * 1024 * 1024)
     plan.checkFile()                                       // refuses a file changed since the plan
     val parts = plan.parts()
     for (i in plan.pending().take(maxParts)) {
-        val part = parts[i.toInt()]
+        val part = parts[i]
         val body = RequestBody.create(null as MediaType?, plan.partBytes(i))  // re-hashed against the plan
-        val request = Request.Builder().url(partUrls[i.toInt()])
+        val request = Request.Builder().url(partUrls[i])
             .header("x-amz-checksum-sha256", part.sha256Base64)            // S3 refuses a corrupted part
             .put(body).build()
         http.newCall(request).execute().use { response ->

@@ -70,7 +70,7 @@ fun main(args: Array<String>) {
 
     case("UploadPlan + OkHttp to S3: plan, 1 part, app killed, resume from JSON, complete, stored object checked") {
         val clip = File(work, "clip.mp4").apply { writeBytes(ByteArray(12 * 1024 * 1024 + 5).also { Random(3).nextBytes(it) }) }
-        val planned = UploadPlan(clip.path, 5uL * 1024u * 1024u)
+        val planned = UploadPlan(clip.path, 5L * 1024 * 1024)
         val planFile = File(work, "plan.json").apply { writeText(planned.toJson()) }
         val key = "kotlin-${System.nanoTime()}"
         // The app's backend: starts the multipart upload, presigns each part with its SHA-256.
@@ -83,7 +83,7 @@ fun main(args: Array<String>) {
         val state = File(work, "clip.mp4.upload.json")
         state.writeText(planned.toJson())
         val first = uploadParts(clip.path, state, urls, http, maxParts = 1)
-        expect(first.pending() == listOf(1u, 2u)) { "pending after the first part: ${first.pending()}" }
+        expect(first.pending() == listOf(1, 2)) { "pending after the first part: ${first.pending()}" }
         // The app is killed here: the object is gone, only the JSON state is left.
         val resumed = uploadParts(clip.path, state, urls, http)
         expect(resumed.isComplete()) { "pending after resume: ${resumed.pending()}" }
@@ -107,7 +107,7 @@ fun main(args: Array<String>) {
         val plan = UploadPlan(f.path, null)
         Thread.sleep(20)
         f.writeBytes(ByteArray(1001))
-        for (call in listOf({ plan.checkFile() }, { plan.partBytes(0u); Unit })) {
+        for (call in listOf({ plan.checkFile() }, { plan.partBytes(0); Unit })) {
             try { call(); throw AssertionError("accepted a changed file") } catch (e: ClipforgeException.InvalidRecipe) {
                 expect(e.message!!.contains("no longer matches")) { e.message!! }
             }
@@ -120,7 +120,7 @@ fun main(args: Array<String>) {
         source = counter,
         trim = Trim(start = 0.5, end = 2.5),
         looping = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0),
-        outputs = listOf(OutputSpec(path = out.path, aspect = "9:16", height = 320u, fit = Fit.CROP)),
+        outputs = listOf(OutputSpec(path = out.path, aspect = "9:16", height = 320, fit = Fit.CROP)),
         provenance = provenance,
         uploadPlan = UploadPlanOptions(partSize = null),
     )

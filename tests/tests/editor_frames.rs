@@ -49,7 +49,7 @@ fn thumbnail_i_shows_the_frame_at_its_stated_time_from_its_slot() {
             let n = frame_number(&t.picture, 8);
             assert_eq!(n, (t.time * 30.0).round() as u32, "count {count}: thumbnail {i} says {:.3} s but shows frame {n}", t.time);
             assert!(t.time >= i as f64 * slot - 1e-6 && t.time < (i + 1) as f64 * slot, "thumbnail {i} at {:.3} s is outside its slot", t.time);
-            let on_a_keyframe = n % 30 == 0;
+            let on_a_keyframe = n.is_multiple_of(30);
             assert_eq!(t.keyframe, on_a_keyframe, "thumbnail {i} (frame {n}) keyframe flag");
         }
         assert!(seen.iter().all(|s| *s), "count {count}: missing thumbnails {seen:?}");

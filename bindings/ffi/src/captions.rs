@@ -383,6 +383,8 @@ mod tests {
             subtitles: None,
             max_memory_mb: None,
             strict_fonts: None,
+            provenance: None,
+            upload_plan: None,
             base_dir: None,
         };
         assert!(clipforge::Recipe::try_from(recipe(640, 23)).is_ok());

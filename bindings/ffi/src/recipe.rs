@@ -156,7 +156,7 @@ impl TryFrom<Recipe> for clipforge::Recipe {
             max_memory_mb: opt_u32(r.max_memory_mb, "max_memory_mb")?,
             strict_fonts: r.strict_fonts,
             provenance: r.provenance.map(Into::into),
-            upload_plan: r.upload_plan.map(Into::into),
+            upload_plan: r.upload_plan.map(TryInto::try_into).transpose()?,
             base_dir: r.base_dir.map(PathBuf::from),
             recipe_file: None,
             // A new core field makes this literal stop compiling on purpose: mirror it above.

@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::convert::{int, long, opt_u64, u32_of};
 use crate::error::ClipforgeError;
 use crate::guard::catch;
 
@@ -11,11 +12,11 @@ use crate::guard::catch;
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct UploadPart {
     /// 0-based; what `part_bytes`, `part_stream` and `complete` take.
-    pub index: u32,
+    pub index: i32,
     /// S3's 1-based part number.
-    pub number: u32,
-    pub offset: u64,
-    pub length: u64,
+    pub number: i32,
+    pub offset: i64,
+    pub length: i64,
     pub sha256_hex: String,
     pub sha256_base64: String,
     pub crc64nvme_hex: String,
@@ -27,8 +28,8 @@ pub struct UploadPart {
 /// The whole file's digests.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct UploadDigests {
-    pub size: u64,
-    pub part_size: u64,
+    pub size: i64,
+    pub part_size: i64,
     pub sha256_hex: String,
     pub sha256_base64: String,
     pub crc64nvme_hex: String,
@@ -41,12 +42,13 @@ pub struct UploadDigests {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct UploadPlanOptions {
     #[uniffi(default)]
-    pub part_size: Option<u64>,
+    pub part_size: Option<i64>,
 }
 
-impl From<UploadPlanOptions> for clipforge::UploadPlanSpec {
-    fn from(o: UploadPlanOptions) -> Self {
-        clipforge::UploadPlanSpec { part_size: o.part_size }
+impl TryFrom<UploadPlanOptions> for clipforge::UploadPlanSpec {
+    type Error = ClipforgeError;
+    fn try_from(o: UploadPlanOptions) -> Result<Self, ClipforgeError> {
+        Ok(clipforge::UploadPlanSpec { part_size: opt_u64(o.part_size, "upload_plan.part_size")? })
     }
 }
 
@@ -65,9 +67,12 @@ impl UploadPlan {
 #[uniffi::export]
 impl UploadPlan {
     /// Reads the file once (streaming) and plans parts of `part_size` bytes (default 8 MiB; S3 rules).
-    #[uniffi::constructor]
-    pub fn new(path: String, part_size: Option<u64>) -> Result<Arc<Self>, ClipforgeError> {
-        catch(|| Ok(Arc::new(UploadPlan { inner: Mutex::new(clipforge::UploadPlan::new(path.as_ref(), part_size)?) })))
+    #[uniffi::constructor(default(part_size = None))]
+    pub fn new(path: String, part_size: Option<i64>) -> Result<Arc<Self>, ClipforgeError> {
+        catch(|| {
+            let part_size = opt_u64(part_size, "part_size")?;
+            Ok(Arc::new(UploadPlan { inner: Mutex::new(clipforge::UploadPlan::new(path.as_ref(), part_size)?) }))
+        })
     }
 
     /// A plan saved with `to_json` (or written by an export beside its output).
@@ -92,8 +97,8 @@ impl UploadPlan {
     pub fn digests(&self) -> UploadDigests {
         let p = self.plan();
         UploadDigests {
-            size: p.size,
-            part_size: p.part_size,
+            size: long(p.size),
+            part_size: long(p.part_size),
             sha256_hex: p.sha256_hex.clone(),
             sha256_base64: p.sha256_base64.clone(),
             crc64nvme_hex: p.crc64nvme_hex.clone(),
@@ -107,8 +112,8 @@ impl UploadPlan {
     }
 
     /// Indices of the parts not yet completed.
-    pub fn pending(&self) -> Vec<u32> {
-        self.plan().pending()
+    pub fn pending(&self) -> Vec<i32> {
+        self.plan().pending().into_iter().map(int).collect()
     }
 
     pub fn is_complete(&self) -> bool {
@@ -116,18 +121,18 @@ impl UploadPlan {
     }
 
     /// Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
-    pub fn part_bytes(&self, index: u32) -> Result<Vec<u8>, ClipforgeError> {
-        catch(|| Ok(self.plan().part_bytes(index)?))
+    pub fn part_bytes(&self, index: i32) -> Result<Vec<u8>, ClipforgeError> {
+        catch(|| Ok(self.plan().part_bytes(u32_of(index, "index")?)?))
     }
 
     /// Part `index` as a stream (for parts too large for one array); checked as it is read.
-    pub fn part_stream(&self, index: u32) -> Result<Arc<PartStream>, ClipforgeError> {
-        catch(|| Ok(Arc::new(PartStream { inner: Mutex::new(self.plan().part_reader(index)?) })))
+    pub fn part_stream(&self, index: i32) -> Result<Arc<PartStream>, ClipforgeError> {
+        catch(|| Ok(Arc::new(PartStream { inner: Mutex::new(self.plan().part_reader(u32_of(index, "index")?)?) })))
     }
 
     /// Records the server's answer for part `index` (S3: its ETag).
-    pub fn complete(&self, index: u32, etag: String) -> Result<(), ClipforgeError> {
-        catch(|| Ok(self.plan().complete(index, &etag)?))
+    pub fn complete(&self, index: i32, etag: String) -> Result<(), ClipforgeError> {
+        catch(|| Ok(self.plan().complete(u32_of(index, "index")?, &etag)?))
     }
 
     /// Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
@@ -154,11 +159,11 @@ pub struct PartStream {
 #[uniffi::export]
 impl PartStream {
     /// Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
-    pub fn read(&self, max: u32) -> Result<Vec<u8>, ClipforgeError> {
+    pub fn read(&self, max: i32) -> Result<Vec<u8>, ClipforgeError> {
         catch(|| {
             use std::io::Read;
             let mut reader = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-            let mut buf = vec![0u8; max.clamp(1, 16 << 20) as usize];
+            let mut buf = vec![0u8; u32_of(max, "max")?.clamp(1, 16 << 20) as usize];
             let n = loop {
                 match reader.read(&mut buf) {
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -173,10 +178,10 @@ impl PartStream {
 
 fn part(p: &clipforge::PartPlan) -> UploadPart {
     UploadPart {
-        index: p.index,
-        number: p.number,
-        offset: p.offset,
-        length: p.length,
+        index: int(p.index),
+        number: int(p.number),
+        offset: long(p.offset),
+        length: long(p.length),
         sha256_hex: p.sha256_hex.clone(),
         sha256_base64: p.sha256_base64.clone(),
         crc64nvme_hex: p.crc64nvme_hex.clone(),
@@ -198,6 +203,7 @@ mod tests {
         assert_eq!(plan.parts().len(), 2);
         plan.complete(0, "\"e0\"".into()).unwrap();
         assert!(matches!(plan.complete(9, "x".into()), Err(ClipforgeError::InvalidRecipe { .. })));
+        assert!(matches!(plan.complete(-1, "x".into()), Err(ClipforgeError::InvalidRecipe { .. })));
         let back = UploadPlan::from_json(plan.to_json()).unwrap();
         assert_eq!(back.pending(), vec![1]);
         assert_eq!(back.part_bytes(1).unwrap().len(), 1024 * 1024);

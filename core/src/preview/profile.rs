@@ -283,7 +283,7 @@ mod tests {
 
     /// A dense, realistic vector: a normalised mix of positive components (like pooled ReLU6 output).
     fn dense(seed: u32) -> Vec<f32> {
-        normalised((0..DIM).map(|i| ((i as u32 * 2654435761 ^ seed) % 1000) as f32 / 1000.0).collect())
+        normalised((0..DIM).map(|i| (((i as u32).wrapping_mul(2654435761) ^ seed) % 1000) as f32 / 1000.0).collect())
     }
 
     #[test]

@@ -1185,6 +1185,136 @@ public func FfiConverterTypeFrameReader_lower(_ value: FrameReader) -> UInt64 {
 
 
 /**
+ * The bytes of one part, read in pieces.
+ */
+public protocol PartStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     */
+    func read(max: Int32) throws  -> Data
+    
+}
+/**
+ * The bytes of one part, read in pieces.
+ */
+open class PartStream: PartStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clipforge_ffi_fn_clone_partstream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clipforge_ffi_fn_free_partstream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     */
+open func read(max: Int32)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_partstream_read(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(max),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePartStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PartStream
+
+    public static func lift(_ handle: UInt64) throws -> PartStream {
+        return PartStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PartStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PartStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PartStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePartStream_lift(_ handle: UInt64) throws -> PartStream {
+    return try FfiConverterTypePartStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePartStream_lower(_ value: PartStream) -> UInt64 {
+    return FfiConverterTypePartStream.lower(value)
+}
+
+
+
+
+
+
+/**
  * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
  */
 public protocol PreviewRankerProtocol: AnyObject, Sendable {
@@ -1755,6 +1885,330 @@ public func FfiConverterTypeThumbnailStream_lower(_ value: ThumbnailStream) -> U
 
 
 
+
+
+/**
+ * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ */
+public protocol UploadPlanProtocol: AnyObject, Sendable {
+    
+    /**
+     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     */
+    func checkFile() throws 
+    
+    /**
+     * Records the server's answer for part `index` (S3: its ETag).
+     */
+    func complete(index: Int32, etag: String) throws 
+    
+    func digests()  -> UploadDigests
+    
+    func file()  -> String
+    
+    func isComplete()  -> Bool
+    
+    /**
+     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     */
+    func partBytes(index: Int32) throws  -> Data
+    
+    /**
+     * Part `index` as a stream (for parts too large for one array); checked as it is read.
+     */
+    func partStream(index: Int32) throws  -> PartStream
+    
+    func parts()  -> [UploadPart]
+    
+    /**
+     * Indices of the parts not yet completed.
+     */
+    func pending()  -> [Int32]
+    
+    /**
+     * Writes the JSON state atomically: a kill while saving leaves the previous state.
+     */
+    func save(path: String) throws 
+    
+    /**
+     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
+     */
+    func session()  -> String?
+    
+    func setSession(session: String?) 
+    
+    func toJson()  -> String
+    
+}
+/**
+ * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ */
+open class UploadPlan: UploadPlanProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clipforge_ffi_fn_clone_uploadplan(self.handle, $0) }
+    }
+    /**
+     * Reads the file once (streaming) and plans parts of `part_size` bytes (default 8 MiB; S3 rules).
+     */
+public convenience init(path: String, partSize: Int64? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_uploadplan_new(
+        FfiConverterString.lower(path),
+        FfiConverterOptionInt64.lower(partSize),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clipforge_ffi_fn_free_uploadplan(handle, $0) }
+    }
+
+    
+    /**
+     * A plan saved with `to_json` (or written by an export beside its output).
+     */
+public static func fromJson(json: String)throws  -> UploadPlan  {
+    return try  FfiConverterTypeUploadPlan_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     */
+open func checkFile()throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_check_file(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Records the server's answer for part `index` (S3: its ETag).
+     */
+open func complete(index: Int32, etag: String)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_complete(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(index),
+        FfiConverterString.lower(etag),uniffiCallStatus
+    )
+}
+}
+    
+open func digests() -> UploadDigests  {
+    return try!  FfiConverterTypeUploadDigests_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_digests(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func file() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_file(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func isComplete() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     */
+open func partBytes(index: Int32)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(index),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Part `index` as a stream (for parts too large for one array); checked as it is read.
+     */
+open func partStream(index: Int32)throws  -> PartStream  {
+    return try  FfiConverterTypePartStream_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(index),uniffiCallStatus
+    )
+})
+}
+    
+open func parts() -> [UploadPart]  {
+    return try!  FfiConverterSequenceTypeUploadPart.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_parts(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Indices of the parts not yet completed.
+     */
+open func pending() -> [Int32]  {
+    return try!  FfiConverterSequenceInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_pending(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Writes the JSON state atomically: a kill while saving leaves the previous state.
+     */
+open func save(path: String)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_save(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
+     */
+open func session() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_session(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func setSession(session: String?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_set_session(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(session),uniffiCallStatus
+    )
+}
+}
+    
+open func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadPlan: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = UploadPlan
+
+    public static func lift(_ handle: UInt64) throws -> UploadPlan {
+        return UploadPlan(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: UploadPlan) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadPlan {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: UploadPlan, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPlan_lift(_ handle: UInt64) throws -> UploadPlan {
+    return try FfiConverterTypeUploadPlan.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPlan_lower(_ value: UploadPlan) -> UInt64 {
+    return FfiConverterTypeUploadPlan.lower(value)
+}
+
+
+
+
 public struct AudioSpec: Equatable, Hashable {
     /**
      * `true` drops the audio track. Default: muted for boomerang, kept otherwise.
@@ -2218,6 +2672,276 @@ public func FfiConverterTypeClipRank_lift(_ buf: RustBuffer) throws -> ClipRank 
 #endif
 public func FfiConverterTypeClipRank_lower(_ value: ClipRank) -> RustBuffer {
     return FfiConverterTypeClipRank.lower(value)
+}
+
+
+public struct Creator: Equatable, Hashable {
+    public var name: String
+    /**
+     * A URL or handle that identifies the creator.
+     */
+    public var identifier: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, 
+        /**
+         * A URL or handle that identifies the creator.
+         */identifier: String? = nil) {
+        self.name = name
+        self.identifier = identifier
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Creator: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreator: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Creator {
+        return
+            try Creator(
+                name: FfiConverterString.read(from: &buf), 
+                identifier: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Creator, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.identifier, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreator_lift(_ buf: RustBuffer) throws -> Creator {
+    return try FfiConverterTypeCreator.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreator_lower(_ value: Creator) -> RustBuffer {
+    return FfiConverterTypeCreator.lower(value)
+}
+
+
+/**
+ * One candidate loop window.
+ */
+public struct LoopPoint: Equatable, Hashable {
+    /**
+     * First frame's time, seconds.
+     */
+    public var start: Double
+    /**
+     * End of the window (exclusive), seconds.
+     */
+    public var end: Double
+    /**
+     * Ranking value in (0, 1], higher is better.
+     */
+    public var score: Double
+    /**
+     * The seam's cost against the clip's typical frame-to-frame change (≈ 1 or less: invisible).
+     */
+    public var seam: Double
+    /**
+     * Whether the seam should not show once crossfaded.
+     */
+    public var seamless: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First frame's time, seconds.
+         */start: Double, 
+        /**
+         * End of the window (exclusive), seconds.
+         */end: Double, 
+        /**
+         * Ranking value in (0, 1], higher is better.
+         */score: Double, 
+        /**
+         * The seam's cost against the clip's typical frame-to-frame change (≈ 1 or less: invisible).
+         */seam: Double, 
+        /**
+         * Whether the seam should not show once crossfaded.
+         */seamless: Bool) {
+        self.start = start
+        self.end = end
+        self.score = score
+        self.seam = seam
+        self.seamless = seamless
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LoopPoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoopPoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoopPoint {
+        return
+            try LoopPoint(
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf), 
+                score: FfiConverterDouble.read(from: &buf), 
+                seam: FfiConverterDouble.read(from: &buf), 
+                seamless: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LoopPoint, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+        FfiConverterDouble.write(value.score, into: &buf)
+        FfiConverterDouble.write(value.seam, into: &buf)
+        FfiConverterBool.write(value.seamless, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopPoint_lift(_ buf: RustBuffer) throws -> LoopPoint {
+    return try FfiConverterTypeLoopPoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopPoint_lower(_ value: LoopPoint) -> RustBuffer {
+    return FfiConverterTypeLoopPoint.lower(value)
+}
+
+
+/**
+ * Where and what to search. Every field is optional; `null` takes the core's default.
+ */
+public struct LoopSearch: Equatable, Hashable {
+    /**
+     * Start of the range searched, seconds (default 0).
+     */
+    public var start: Double?
+    /**
+     * End of the range searched, seconds (default: the clip's end).
+     */
+    public var end: Double?
+    /**
+     * Shortest loop, seconds (default 2).
+     */
+    public var min: Double?
+    /**
+     * Longest loop, seconds (default 6).
+     */
+    public var max: Double?
+    /**
+     * Candidates returned, best first, 1–100 (default 5).
+     */
+    public var count: Int32?
+    /**
+     * Seam crossfade the loop will get, seconds (default 0.3): each window keeps that much
+     * video before its start.
+     */
+    public var crossfade: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start of the range searched, seconds (default 0).
+         */start: Double? = nil, 
+        /**
+         * End of the range searched, seconds (default: the clip's end).
+         */end: Double? = nil, 
+        /**
+         * Shortest loop, seconds (default 2).
+         */min: Double? = nil, 
+        /**
+         * Longest loop, seconds (default 6).
+         */max: Double? = nil, 
+        /**
+         * Candidates returned, best first, 1–100 (default 5).
+         */count: Int32? = nil, 
+        /**
+         * Seam crossfade the loop will get, seconds (default 0.3): each window keeps that much
+         * video before its start.
+         */crossfade: Double? = nil) {
+        self.start = start
+        self.end = end
+        self.min = min
+        self.max = max
+        self.count = count
+        self.crossfade = crossfade
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LoopSearch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoopSearch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoopSearch {
+        return
+            try LoopSearch(
+                start: FfiConverterOptionDouble.read(from: &buf), 
+                end: FfiConverterOptionDouble.read(from: &buf), 
+                min: FfiConverterOptionDouble.read(from: &buf), 
+                max: FfiConverterOptionDouble.read(from: &buf), 
+                count: FfiConverterOptionInt32.read(from: &buf), 
+                crossfade: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LoopSearch, into buf: inout [UInt8]) {
+        FfiConverterOptionDouble.write(value.start, into: &buf)
+        FfiConverterOptionDouble.write(value.end, into: &buf)
+        FfiConverterOptionDouble.write(value.min, into: &buf)
+        FfiConverterOptionDouble.write(value.max, into: &buf)
+        FfiConverterOptionInt32.write(value.count, into: &buf)
+        FfiConverterOptionDouble.write(value.crossfade, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopSearch_lift(_ buf: RustBuffer) throws -> LoopSearch {
+    return try FfiConverterTypeLoopSearch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopSearch_lower(_ value: LoopSearch) -> RustBuffer {
+    return FfiConverterTypeLoopSearch.lower(value)
 }
 
 
@@ -3095,6 +3819,72 @@ public func FfiConverterTypePreviewTimings_lower(_ value: PreviewTimings) -> Rus
 }
 
 
+/**
+ * Sign every output with a C2PA manifest: `certificate_chain_pem` + `private_key_pem` (PEM: the
+ * end-entity certificate then its CA; a PKCS#8 ES256/ES384/Ed25519 key), or `ephemeral` (tests).
+ */
+public struct Provenance: Equatable, Hashable {
+    public var certificateChainPem: Data?
+    public var privateKeyPem: Data?
+    public var ephemeral: Bool
+    public var creator: Creator?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(certificateChainPem: Data? = nil, privateKeyPem: Data? = nil, ephemeral: Bool = false, creator: Creator? = nil) {
+        self.certificateChainPem = certificateChainPem
+        self.privateKeyPem = privateKeyPem
+        self.ephemeral = ephemeral
+        self.creator = creator
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Provenance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProvenance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Provenance {
+        return
+            try Provenance(
+                certificateChainPem: FfiConverterOptionData.read(from: &buf), 
+                privateKeyPem: FfiConverterOptionData.read(from: &buf), 
+                ephemeral: FfiConverterBool.read(from: &buf), 
+                creator: FfiConverterOptionTypeCreator.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Provenance, into buf: inout [UInt8]) {
+        FfiConverterOptionData.write(value.certificateChainPem, into: &buf)
+        FfiConverterOptionData.write(value.privateKeyPem, into: &buf)
+        FfiConverterBool.write(value.ephemeral, into: &buf)
+        FfiConverterOptionTypeCreator.write(value.creator, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvenance_lift(_ buf: RustBuffer) throws -> Provenance {
+    return try FfiConverterTypeProvenance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvenance_lower(_ value: Provenance) -> RustBuffer {
+    return FfiConverterTypeProvenance.lower(value)
+}
+
+
 public struct Recipe: Equatable, Hashable {
     /**
      * Source media; relative paths resolve against `base_dir`.
@@ -3126,6 +3916,14 @@ public struct Recipe: Equatable, Hashable {
      */
     public var strictFonts: Bool?
     /**
+     * Sign every output with a C2PA manifest (`provenance.rs`).
+     */
+    public var provenance: Provenance?
+    /**
+     * Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
+     */
+    public var uploadPlan: UploadPlanOptions?
+    /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     public var baseDir: String?
@@ -3154,6 +3952,12 @@ public struct Recipe: Equatable, Hashable {
          * of exporting empty boxes (listed in `OutputReport.missing_glyphs` either way).
          */strictFonts: Bool? = nil, 
         /**
+         * Sign every output with a C2PA manifest (`provenance.rs`).
+         */provenance: Provenance? = nil, 
+        /**
+         * Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
+         */uploadPlan: UploadPlanOptions? = nil, 
+        /**
          * Folder that relative `source`, output, subtitle and font paths resolve against.
          */baseDir: String? = nil) {
         self.source = source
@@ -3165,6 +3969,8 @@ public struct Recipe: Equatable, Hashable {
         self.subtitles = subtitles
         self.maxMemoryMb = maxMemoryMb
         self.strictFonts = strictFonts
+        self.provenance = provenance
+        self.uploadPlan = uploadPlan
         self.baseDir = baseDir
     }
 
@@ -3193,6 +3999,8 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
                 subtitles: FfiConverterOptionTypeSubtitlesSpec.read(from: &buf), 
                 maxMemoryMb: FfiConverterOptionInt32.read(from: &buf), 
                 strictFonts: FfiConverterOptionBool.read(from: &buf), 
+                provenance: FfiConverterOptionTypeProvenance.read(from: &buf), 
+                uploadPlan: FfiConverterOptionTypeUploadPlanOptions.read(from: &buf), 
                 baseDir: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -3207,6 +4015,8 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
         FfiConverterOptionTypeSubtitlesSpec.write(value.subtitles, into: &buf)
         FfiConverterOptionInt32.write(value.maxMemoryMb, into: &buf)
         FfiConverterOptionBool.write(value.strictFonts, into: &buf)
+        FfiConverterOptionTypeProvenance.write(value.provenance, into: &buf)
+        FfiConverterOptionTypeUploadPlanOptions.write(value.uploadPlan, into: &buf)
         FfiConverterOptionString.write(value.baseDir, into: &buf)
     }
 }
@@ -3667,6 +4477,246 @@ public func FfiConverterTypeTrim_lift(_ buf: RustBuffer) throws -> Trim {
 #endif
 public func FfiConverterTypeTrim_lower(_ value: Trim) -> RustBuffer {
     return FfiConverterTypeTrim.lower(value)
+}
+
+
+/**
+ * The whole file's digests.
+ */
+public struct UploadDigests: Equatable, Hashable {
+    public var size: Int64
+    public var partSize: Int64
+    public var sha256Hex: String
+    public var sha256Base64: String
+    public var crc64nvmeHex: String
+    public var crc64nvmeBase64: String
+    /**
+     * `base64(sha256(d1‖…‖dN))-N`: what S3 reports for a COMPOSITE SHA-256 multipart object.
+     */
+    public var s3CompositeSha256: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(size: Int64, partSize: Int64, sha256Hex: String, sha256Base64: String, crc64nvmeHex: String, crc64nvmeBase64: String, 
+        /**
+         * `base64(sha256(d1‖…‖dN))-N`: what S3 reports for a COMPOSITE SHA-256 multipart object.
+         */s3CompositeSha256: String) {
+        self.size = size
+        self.partSize = partSize
+        self.sha256Hex = sha256Hex
+        self.sha256Base64 = sha256Base64
+        self.crc64nvmeHex = crc64nvmeHex
+        self.crc64nvmeBase64 = crc64nvmeBase64
+        self.s3CompositeSha256 = s3CompositeSha256
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadDigests: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadDigests: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadDigests {
+        return
+            try UploadDigests(
+                size: FfiConverterInt64.read(from: &buf), 
+                partSize: FfiConverterInt64.read(from: &buf), 
+                sha256Hex: FfiConverterString.read(from: &buf), 
+                sha256Base64: FfiConverterString.read(from: &buf), 
+                crc64nvmeHex: FfiConverterString.read(from: &buf), 
+                crc64nvmeBase64: FfiConverterString.read(from: &buf), 
+                s3CompositeSha256: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadDigests, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.size, into: &buf)
+        FfiConverterInt64.write(value.partSize, into: &buf)
+        FfiConverterString.write(value.sha256Hex, into: &buf)
+        FfiConverterString.write(value.sha256Base64, into: &buf)
+        FfiConverterString.write(value.crc64nvmeHex, into: &buf)
+        FfiConverterString.write(value.crc64nvmeBase64, into: &buf)
+        FfiConverterString.write(value.s3CompositeSha256, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadDigests_lift(_ buf: RustBuffer) throws -> UploadDigests {
+    return try FfiConverterTypeUploadDigests.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadDigests_lower(_ value: UploadDigests) -> RustBuffer {
+    return FfiConverterTypeUploadDigests.lower(value)
+}
+
+
+/**
+ * One part: where it lies in the file and its digests in hex and base64 (`x-amz-checksum-sha256`
+ * takes `sha256_base64`; tus' `Upload-Checksum` takes `sha256 <sha256_base64>`).
+ */
+public struct UploadPart: Equatable, Hashable {
+    /**
+     * 0-based; what `part_bytes`, `part_stream` and `complete` take.
+     */
+    public var index: Int32
+    /**
+     * S3's 1-based part number.
+     */
+    public var number: Int32
+    public var offset: Int64
+    public var length: Int64
+    public var sha256Hex: String
+    public var sha256Base64: String
+    public var crc64nvmeHex: String
+    public var crc64nvmeBase64: String
+    /**
+     * The server's acknowledgement (S3: the ETag); set means uploaded.
+     */
+    public var etag: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 0-based; what `part_bytes`, `part_stream` and `complete` take.
+         */index: Int32, 
+        /**
+         * S3's 1-based part number.
+         */number: Int32, offset: Int64, length: Int64, sha256Hex: String, sha256Base64: String, crc64nvmeHex: String, crc64nvmeBase64: String, 
+        /**
+         * The server's acknowledgement (S3: the ETag); set means uploaded.
+         */etag: String?) {
+        self.index = index
+        self.number = number
+        self.offset = offset
+        self.length = length
+        self.sha256Hex = sha256Hex
+        self.sha256Base64 = sha256Base64
+        self.crc64nvmeHex = crc64nvmeHex
+        self.crc64nvmeBase64 = crc64nvmeBase64
+        self.etag = etag
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadPart: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadPart: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadPart {
+        return
+            try UploadPart(
+                index: FfiConverterInt32.read(from: &buf), 
+                number: FfiConverterInt32.read(from: &buf), 
+                offset: FfiConverterInt64.read(from: &buf), 
+                length: FfiConverterInt64.read(from: &buf), 
+                sha256Hex: FfiConverterString.read(from: &buf), 
+                sha256Base64: FfiConverterString.read(from: &buf), 
+                crc64nvmeHex: FfiConverterString.read(from: &buf), 
+                crc64nvmeBase64: FfiConverterString.read(from: &buf), 
+                etag: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadPart, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.index, into: &buf)
+        FfiConverterInt32.write(value.number, into: &buf)
+        FfiConverterInt64.write(value.offset, into: &buf)
+        FfiConverterInt64.write(value.length, into: &buf)
+        FfiConverterString.write(value.sha256Hex, into: &buf)
+        FfiConverterString.write(value.sha256Base64, into: &buf)
+        FfiConverterString.write(value.crc64nvmeHex, into: &buf)
+        FfiConverterString.write(value.crc64nvmeBase64, into: &buf)
+        FfiConverterOptionString.write(value.etag, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPart_lift(_ buf: RustBuffer) throws -> UploadPart {
+    return try FfiConverterTypeUploadPart.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPart_lower(_ value: UploadPart) -> RustBuffer {
+    return FfiConverterTypeUploadPart.lower(value)
+}
+
+
+/**
+ * The recipe's `upload_plan`: write `<output>.upload.json` beside each output.
+ */
+public struct UploadPlanOptions: Equatable, Hashable {
+    public var partSize: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(partSize: Int64? = nil) {
+        self.partSize = partSize
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadPlanOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadPlanOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadPlanOptions {
+        return
+            try UploadPlanOptions(
+                partSize: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadPlanOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.partSize, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPlanOptions_lift(_ buf: RustBuffer) throws -> UploadPlanOptions {
+    return try FfiConverterTypeUploadPlanOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPlanOptions_lower(_ value: UploadPlanOptions) -> RustBuffer {
+    return FfiConverterTypeUploadPlanOptions.lower(value)
 }
 
 
@@ -4942,6 +5992,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeExportListener: FfiConverterRustBuffer {
     typealias SwiftType = ExportListener?
 
@@ -5038,6 +6112,54 @@ fileprivate struct FfiConverterOptionTypeCaptionStyle: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCreator: FfiConverterRustBuffer {
+    typealias SwiftType = Creator?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCreator.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCreator.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLoopSearch: FfiConverterRustBuffer {
+    typealias SwiftType = LoopSearch?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLoopSearch.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLoopSearch.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLoopSpec: FfiConverterRustBuffer {
     typealias SwiftType = LoopSpec?
 
@@ -5078,6 +6200,30 @@ fileprivate struct FfiConverterOptionTypePreviewOptions: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypePreviewOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProvenance: FfiConverterRustBuffer {
+    typealias SwiftType = Provenance?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProvenance.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProvenance.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5174,6 +6320,30 @@ fileprivate struct FfiConverterOptionTypeTrim: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeTrim.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeUploadPlanOptions: FfiConverterRustBuffer {
+    typealias SwiftType = UploadPlanOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUploadPlanOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUploadPlanOptions.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5422,6 +6592,31 @@ fileprivate struct FfiConverterOptionSequenceTypeWordTime: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [Int32]
+
+    public static func write(_ value: [Int32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt32.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -5489,6 +6684,31 @@ fileprivate struct FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeClipRank.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLoopPoint: FfiConverterRustBuffer {
+    typealias SwiftType = [LoopPoint]
+
+    public static func write(_ value: [LoopPoint], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLoopPoint.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LoopPoint] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LoopPoint]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLoopPoint.read(from: &buf))
         }
         return seq
     }
@@ -5622,6 +6842,31 @@ fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeUploadPart: FfiConverterRustBuffer {
+    typealias SwiftType = [UploadPart]
+
+    public static func write(_ value: [UploadPart], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeUploadPart.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UploadPart] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UploadPart]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeUploadPart.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer {
     typealias SwiftType = [WordTime]
 
@@ -5698,6 +6943,19 @@ public func clipforgeVersion() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_func_clipforge_version(uniffiCallStatus
+    )
+})
+}
+/**
+ * The best loop windows of `clip`, best first. Blocking (about a second for 15 s of 1080p): call
+ * it off the main thread. A clip with no good loop still gets its best window, `seamless` false.
+ */
+public func loopPoints(clip: String, search: LoopSearch?)throws  -> [LoopPoint]  {
+    return try  FfiConverterSequenceTypeLoopPoint.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_loop_points(
+        FfiConverterString.lower(clip),
+        FfiConverterOptionTypeLoopSearch.lower(search),uniffiCallStatus
     )
 })
 }
@@ -5808,6 +7066,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clipforge_ffi_checksum_func_clipforge_version() != 31696) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_clipforge_ffi_checksum_func_loop_points() != 10354) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_clipforge_ffi_checksum_func_register_font_bytes() != 40076) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5883,6 +7144,48 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json() != 7172) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_clipforge_ffi_checksum_method_partstream_read() != 57426) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_check_file() != 22332) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_complete() != 7385) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_digests() != 50103) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_file() != 34103) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete() != 45887) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes() != 6344) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream() != 46554) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_parts() != 46496) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_pending() != 29298) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_save() != 56047) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_session() != 44443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_set_session() != 40136) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_to_json() != 10133) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_clipforge_ffi_checksum_constructor_framereader_new() != 22711) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5896,6 +7199,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new() != 56995) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json() != 23539) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_uploadplan_new() != 58308) {
         return InitializationResult.apiChecksumMismatch
     }
 

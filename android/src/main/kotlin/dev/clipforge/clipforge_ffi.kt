@@ -706,6 +706,8 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_clipforge_ffi_checksum_func_clipforge_version(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_loop_points(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_func_register_font_bytes(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_register_font_path(
@@ -756,6 +758,34 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_partstream_read(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_check_file(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_complete(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_digests(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_file(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_parts(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_pending(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_save(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_session(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_set_session(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_to_json(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_framereader_new(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes(
@@ -765,6 +795,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_uploadplan_new(
     ): Int
     external fun ffi_clipforge_ffi_uniffi_contract_version(
     ): Int
@@ -859,7 +893,49 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_clone_partstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_partstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_partstream_read(`ptr`: Long,`max`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_clone_uploadplan(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_uploadplan(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_constructor_uploadplan_new(`path`: RustBuffer.ByValue,`partSize`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_check_file(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_complete(`ptr`: Long,`index`: Int,`etag`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_digests(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_file(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_parts(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_pending(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_save(`ptr`: Long,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_session(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_set_session(`ptr`: Long,`session`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_clipforge_version(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_func_loop_points(`clip`: RustBuffer.ByValue,`search`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_register_font_bytes(`data`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -997,6 +1073,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_func_clipforge_version() and 0xFFFF) != 31696) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_loop_points() and 0xFFFF) != 10354) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_bytes() and 0xFFFF) != 40076) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1072,6 +1151,48 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json() and 0xFFFF) != 7172) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_partstream_read() and 0xFFFF) != 57426) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_check_file() and 0xFFFF) != 22332) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_complete() and 0xFFFF) != 7385) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_digests() and 0xFFFF) != 50103) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_file() and 0xFFFF) != 34103) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete() and 0xFFFF) != 45887) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes() and 0xFFFF) != 6344) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream() and 0xFFFF) != 46554) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_parts() and 0xFFFF) != 46496) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_pending() and 0xFFFF) != 29298) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_save() and 0xFFFF) != 56047) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_session() and 0xFFFF) != 44443) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_set_session() and 0xFFFF) != 40136) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_to_json() and 0xFFFF) != 10133) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clipforge_ffi_checksum_constructor_framereader_new() and 0xFFFF) != 22711) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1085,6 +1206,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new() and 0xFFFF) != 56995) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json() and 0xFFFF) != 23539) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_uploadplan_new() and 0xFFFF) != 58308) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -2572,6 +2699,275 @@ public object FfiConverterTypeFrameReader: FfiConverter<FrameReader, Long> {
 
 
 /**
+ * The bytes of one part, read in pieces.
+ */
+public interface PartStreamInterface {
+    
+    /**
+     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     */
+    fun `read`(`max`: kotlin.Int): kotlin.ByteArray
+    
+    companion object
+}
+
+/**
+ * The bytes of one part, read in pieces.
+ */
+open class PartStream: Disposable, AutoCloseable, PartStreamInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_partstream(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_partstream(handle, status)
+        }
+    }
+
+    
+    /**
+     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     */
+    @Throws(ClipforgeException::class)override fun `read`(`max`: kotlin.Int): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_partstream_read(
+        it,
+        
+        FfiConverterInt.lower(`max`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePartStream: FfiConverter<PartStream, Long> {
+    override fun lower(value: PartStream): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): PartStream {
+        return PartStream(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): PartStream {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: PartStream) = 8UL
+
+    override fun write(value: PartStream, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
  */
 public interface PreviewRankerInterface {
@@ -3505,6 +3901,523 @@ public object FfiConverterTypeThumbnailStream: FfiConverter<ThumbnailStream, Lon
 }
 
 
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ */
+public interface UploadPlanInterface {
+    
+    /**
+     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     */
+    fun `checkFile`()
+    
+    /**
+     * Records the server's answer for part `index` (S3: its ETag).
+     */
+    fun `complete`(`index`: kotlin.Int, `etag`: kotlin.String)
+    
+    fun `digests`(): UploadDigests
+    
+    fun `file`(): kotlin.String
+    
+    fun `isComplete`(): kotlin.Boolean
+    
+    /**
+     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     */
+    fun `partBytes`(`index`: kotlin.Int): kotlin.ByteArray
+    
+    /**
+     * Part `index` as a stream (for parts too large for one array); checked as it is read.
+     */
+    fun `partStream`(`index`: kotlin.Int): PartStream
+    
+    fun `parts`(): List<UploadPart>
+    
+    /**
+     * Indices of the parts not yet completed.
+     */
+    fun `pending`(): List<kotlin.Int>
+    
+    /**
+     * Writes the JSON state atomically: a kill while saving leaves the previous state.
+     */
+    fun `save`(`path`: kotlin.String)
+    
+    /**
+     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
+     */
+    fun `session`(): kotlin.String?
+    
+    fun `setSession`(`session`: kotlin.String?)
+    
+    fun `toJson`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ */
+open class UploadPlan: Disposable, AutoCloseable, UploadPlanInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * Reads the file once (streaming) and plans parts of `part_size` bytes (default 8 MiB; S3 rules).
+     */
+    constructor(`path`: kotlin.String, `partSize`: kotlin.Long? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_uploadplan_new(
+    
+        
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalLong.lower(`partSize`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_uploadplan(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_uploadplan(handle, status)
+        }
+    }
+
+    
+    /**
+     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     */
+    @Throws(ClipforgeException::class)override fun `checkFile`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_check_file(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Records the server's answer for part `index` (S3: its ETag).
+     */
+    @Throws(ClipforgeException::class)override fun `complete`(`index`: kotlin.Int, `etag`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_complete(
+        it,
+        
+        FfiConverterInt.lower(`index`),
+        FfiConverterString.lower(`etag`),_status)
+}
+    }
+    
+    
+
+    override fun `digests`(): UploadDigests {
+            return FfiConverterTypeUploadDigests.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_digests(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `file`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_file(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `isComplete`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     */
+    @Throws(ClipforgeException::class)override fun `partBytes`(`index`: kotlin.Int): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(
+        it,
+        
+        FfiConverterInt.lower(`index`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Part `index` as a stream (for parts too large for one array); checked as it is read.
+     */
+    @Throws(ClipforgeException::class)override fun `partStream`(`index`: kotlin.Int): PartStream {
+            return FfiConverterTypePartStream.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(
+        it,
+        
+        FfiConverterInt.lower(`index`),_status)
+}
+    }
+    )
+    }
+    
+
+    override fun `parts`(): List<UploadPart> {
+            return FfiConverterSequenceTypeUploadPart.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_parts(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Indices of the parts not yet completed.
+     */override fun `pending`(): List<kotlin.Int> {
+            return FfiConverterSequenceInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_pending(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Writes the JSON state atomically: a kill while saving leaves the previous state.
+     */
+    @Throws(ClipforgeException::class)override fun `save`(`path`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_save(
+        it,
+        
+        FfiConverterString.lower(`path`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
+     */override fun `session`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_session(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `setSession`(`session`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_set_session(
+        it,
+        
+        FfiConverterOptionalString.lower(`session`),_status)
+}
+    }
+    
+    
+
+    override fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_to_json(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    companion object {
+        
+    /**
+     * A plan saved with `to_json` (or written by an export beside its output).
+     */
+    @Throws(ClipforgeException::class) fun `fromJson`(`json`: kotlin.String): UploadPlan {
+            return FfiConverterTypeUploadPlan.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(
+    
+        
+        FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadPlan: FfiConverter<UploadPlan, Long> {
+    override fun lower(value: UploadPlan): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): UploadPlan {
+        return UploadPlan(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): UploadPlan {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: UploadPlan) = 8UL
+
+    override fun write(value: UploadPlan, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
 
 data class AudioSpec (
     /**
@@ -3860,6 +4773,198 @@ public object FfiConverterTypeClipRank: FfiConverterRustBuffer<ClipRank> {
     override fun write(value: ClipRank, buf: ByteBuffer) {
             FfiConverterString.write(value.`path`, buf)
             FfiConverterFloat.write(value.`score`, buf)
+    }
+}
+
+
+
+data class Creator (
+    val `name`: kotlin.String
+    , 
+    /**
+     * A URL or handle that identifies the creator.
+     */
+    val `identifier`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreator: FfiConverterRustBuffer<Creator> {
+    override fun read(buf: ByteBuffer): Creator {
+        return Creator(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Creator) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`identifier`)
+    )
+
+    override fun write(value: Creator, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`identifier`, buf)
+    }
+}
+
+
+
+/**
+ * One candidate loop window.
+ */
+data class LoopPoint (
+    /**
+     * First frame's time, seconds.
+     */
+    val `start`: kotlin.Double
+    , 
+    /**
+     * End of the window (exclusive), seconds.
+     */
+    val `end`: kotlin.Double
+    , 
+    /**
+     * Ranking value in (0, 1], higher is better.
+     */
+    val `score`: kotlin.Double
+    , 
+    /**
+     * The seam's cost against the clip's typical frame-to-frame change (≈ 1 or less: invisible).
+     */
+    val `seam`: kotlin.Double
+    , 
+    /**
+     * Whether the seam should not show once crossfaded.
+     */
+    val `seamless`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLoopPoint: FfiConverterRustBuffer<LoopPoint> {
+    override fun read(buf: ByteBuffer): LoopPoint {
+        return LoopPoint(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LoopPoint) = (
+            FfiConverterDouble.allocationSize(value.`start`) +
+            FfiConverterDouble.allocationSize(value.`end`) +
+            FfiConverterDouble.allocationSize(value.`score`) +
+            FfiConverterDouble.allocationSize(value.`seam`) +
+            FfiConverterBoolean.allocationSize(value.`seamless`)
+    )
+
+    override fun write(value: LoopPoint, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`start`, buf)
+            FfiConverterDouble.write(value.`end`, buf)
+            FfiConverterDouble.write(value.`score`, buf)
+            FfiConverterDouble.write(value.`seam`, buf)
+            FfiConverterBoolean.write(value.`seamless`, buf)
+    }
+}
+
+
+
+/**
+ * Where and what to search. Every field is optional; `null` takes the core's default.
+ */
+data class LoopSearch (
+    /**
+     * Start of the range searched, seconds (default 0).
+     */
+    val `start`: kotlin.Double? = null 
+    , 
+    /**
+     * End of the range searched, seconds (default: the clip's end).
+     */
+    val `end`: kotlin.Double? = null 
+    , 
+    /**
+     * Shortest loop, seconds (default 2).
+     */
+    val `min`: kotlin.Double? = null 
+    , 
+    /**
+     * Longest loop, seconds (default 6).
+     */
+    val `max`: kotlin.Double? = null 
+    , 
+    /**
+     * Candidates returned, best first, 1–100 (default 5).
+     */
+    val `count`: kotlin.Int? = null 
+    , 
+    /**
+     * Seam crossfade the loop will get, seconds (default 0.3): each window keeps that much
+     * video before its start.
+     */
+    val `crossfade`: kotlin.Double? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLoopSearch: FfiConverterRustBuffer<LoopSearch> {
+    override fun read(buf: ByteBuffer): LoopSearch {
+        return LoopSearch(
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LoopSearch) = (
+            FfiConverterOptionalDouble.allocationSize(value.`start`) +
+            FfiConverterOptionalDouble.allocationSize(value.`end`) +
+            FfiConverterOptionalDouble.allocationSize(value.`min`) +
+            FfiConverterOptionalDouble.allocationSize(value.`max`) +
+            FfiConverterOptionalInt.allocationSize(value.`count`) +
+            FfiConverterOptionalDouble.allocationSize(value.`crossfade`)
+    )
+
+    override fun write(value: LoopSearch, buf: ByteBuffer) {
+            FfiConverterOptionalDouble.write(value.`start`, buf)
+            FfiConverterOptionalDouble.write(value.`end`, buf)
+            FfiConverterOptionalDouble.write(value.`min`, buf)
+            FfiConverterOptionalDouble.write(value.`max`, buf)
+            FfiConverterOptionalInt.write(value.`count`, buf)
+            FfiConverterOptionalDouble.write(value.`crossfade`, buf)
     }
 }
 
@@ -4531,6 +5636,58 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
 
 
 
+/**
+ * Sign every output with a C2PA manifest: `certificate_chain_pem` + `private_key_pem` (PEM: the
+ * end-entity certificate then its CA; a PKCS#8 ES256/ES384/Ed25519 key), or `ephemeral` (tests).
+ */
+data class Provenance (
+    val `certificateChainPem`: kotlin.ByteArray? = null 
+    , 
+    val `privateKeyPem`: kotlin.ByteArray? = null 
+    , 
+    val `ephemeral`: kotlin.Boolean = false 
+    , 
+    val `creator`: Creator? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProvenance: FfiConverterRustBuffer<Provenance> {
+    override fun read(buf: ByteBuffer): Provenance {
+        return Provenance(
+            FfiConverterOptionalByteArray.read(buf),
+            FfiConverterOptionalByteArray.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeCreator.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Provenance) = (
+            FfiConverterOptionalByteArray.allocationSize(value.`certificateChainPem`) +
+            FfiConverterOptionalByteArray.allocationSize(value.`privateKeyPem`) +
+            FfiConverterBoolean.allocationSize(value.`ephemeral`) +
+            FfiConverterOptionalTypeCreator.allocationSize(value.`creator`)
+    )
+
+    override fun write(value: Provenance, buf: ByteBuffer) {
+            FfiConverterOptionalByteArray.write(value.`certificateChainPem`, buf)
+            FfiConverterOptionalByteArray.write(value.`privateKeyPem`, buf)
+            FfiConverterBoolean.write(value.`ephemeral`, buf)
+            FfiConverterOptionalTypeCreator.write(value.`creator`, buf)
+    }
+}
+
+
+
 data class Recipe (
     /**
      * Source media; relative paths resolve against `base_dir`.
@@ -4571,6 +5728,16 @@ data class Recipe (
     val `strictFonts`: kotlin.Boolean? = null 
     , 
     /**
+     * Sign every output with a C2PA manifest (`provenance.rs`).
+     */
+    val `provenance`: Provenance? = null 
+    , 
+    /**
+     * Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
+     */
+    val `uploadPlan`: UploadPlanOptions? = null 
+    , 
+    /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     val `baseDir`: kotlin.String? = null 
@@ -4599,6 +5766,8 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalTypeSubtitlesSpec.read(buf),
             FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeProvenance.read(buf),
+            FfiConverterOptionalTypeUploadPlanOptions.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -4613,6 +5782,8 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalTypeSubtitlesSpec.allocationSize(value.`subtitles`) +
             FfiConverterOptionalInt.allocationSize(value.`maxMemoryMb`) +
             FfiConverterOptionalBoolean.allocationSize(value.`strictFonts`) +
+            FfiConverterOptionalTypeProvenance.allocationSize(value.`provenance`) +
+            FfiConverterOptionalTypeUploadPlanOptions.allocationSize(value.`uploadPlan`) +
             FfiConverterOptionalString.allocationSize(value.`baseDir`)
     )
 
@@ -4626,6 +5797,8 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalTypeSubtitlesSpec.write(value.`subtitles`, buf)
             FfiConverterOptionalInt.write(value.`maxMemoryMb`, buf)
             FfiConverterOptionalBoolean.write(value.`strictFonts`, buf)
+            FfiConverterOptionalTypeProvenance.write(value.`provenance`, buf)
+            FfiConverterOptionalTypeUploadPlanOptions.write(value.`uploadPlan`, buf)
             FfiConverterOptionalString.write(value.`baseDir`, buf)
     }
 }
@@ -4964,6 +6137,197 @@ public object FfiConverterTypeTrim: FfiConverterRustBuffer<Trim> {
     override fun write(value: Trim, buf: ByteBuffer) {
             FfiConverterDouble.write(value.`start`, buf)
             FfiConverterOptionalDouble.write(value.`end`, buf)
+    }
+}
+
+
+
+/**
+ * The whole file's digests.
+ */
+data class UploadDigests (
+    val `size`: kotlin.Long
+    , 
+    val `partSize`: kotlin.Long
+    , 
+    val `sha256Hex`: kotlin.String
+    , 
+    val `sha256Base64`: kotlin.String
+    , 
+    val `crc64nvmeHex`: kotlin.String
+    , 
+    val `crc64nvmeBase64`: kotlin.String
+    , 
+    /**
+     * `base64(sha256(d1‖…‖dN))-N`: what S3 reports for a COMPOSITE SHA-256 multipart object.
+     */
+    val `s3CompositeSha256`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadDigests: FfiConverterRustBuffer<UploadDigests> {
+    override fun read(buf: ByteBuffer): UploadDigests {
+        return UploadDigests(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadDigests) = (
+            FfiConverterLong.allocationSize(value.`size`) +
+            FfiConverterLong.allocationSize(value.`partSize`) +
+            FfiConverterString.allocationSize(value.`sha256Hex`) +
+            FfiConverterString.allocationSize(value.`sha256Base64`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeHex`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeBase64`) +
+            FfiConverterString.allocationSize(value.`s3CompositeSha256`)
+    )
+
+    override fun write(value: UploadDigests, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`size`, buf)
+            FfiConverterLong.write(value.`partSize`, buf)
+            FfiConverterString.write(value.`sha256Hex`, buf)
+            FfiConverterString.write(value.`sha256Base64`, buf)
+            FfiConverterString.write(value.`crc64nvmeHex`, buf)
+            FfiConverterString.write(value.`crc64nvmeBase64`, buf)
+            FfiConverterString.write(value.`s3CompositeSha256`, buf)
+    }
+}
+
+
+
+/**
+ * One part: where it lies in the file and its digests in hex and base64 (`x-amz-checksum-sha256`
+ * takes `sha256_base64`; tus' `Upload-Checksum` takes `sha256 <sha256_base64>`).
+ */
+data class UploadPart (
+    /**
+     * 0-based; what `part_bytes`, `part_stream` and `complete` take.
+     */
+    val `index`: kotlin.Int
+    , 
+    /**
+     * S3's 1-based part number.
+     */
+    val `number`: kotlin.Int
+    , 
+    val `offset`: kotlin.Long
+    , 
+    val `length`: kotlin.Long
+    , 
+    val `sha256Hex`: kotlin.String
+    , 
+    val `sha256Base64`: kotlin.String
+    , 
+    val `crc64nvmeHex`: kotlin.String
+    , 
+    val `crc64nvmeBase64`: kotlin.String
+    , 
+    /**
+     * The server's acknowledgement (S3: the ETag); set means uploaded.
+     */
+    val `etag`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadPart: FfiConverterRustBuffer<UploadPart> {
+    override fun read(buf: ByteBuffer): UploadPart {
+        return UploadPart(
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadPart) = (
+            FfiConverterInt.allocationSize(value.`index`) +
+            FfiConverterInt.allocationSize(value.`number`) +
+            FfiConverterLong.allocationSize(value.`offset`) +
+            FfiConverterLong.allocationSize(value.`length`) +
+            FfiConverterString.allocationSize(value.`sha256Hex`) +
+            FfiConverterString.allocationSize(value.`sha256Base64`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeHex`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeBase64`) +
+            FfiConverterOptionalString.allocationSize(value.`etag`)
+    )
+
+    override fun write(value: UploadPart, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`index`, buf)
+            FfiConverterInt.write(value.`number`, buf)
+            FfiConverterLong.write(value.`offset`, buf)
+            FfiConverterLong.write(value.`length`, buf)
+            FfiConverterString.write(value.`sha256Hex`, buf)
+            FfiConverterString.write(value.`sha256Base64`, buf)
+            FfiConverterString.write(value.`crc64nvmeHex`, buf)
+            FfiConverterString.write(value.`crc64nvmeBase64`, buf)
+            FfiConverterOptionalString.write(value.`etag`, buf)
+    }
+}
+
+
+
+/**
+ * The recipe's `upload_plan`: write `<output>.upload.json` beside each output.
+ */
+data class UploadPlanOptions (
+    val `partSize`: kotlin.Long? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadPlanOptions: FfiConverterRustBuffer<UploadPlanOptions> {
+    override fun read(buf: ByteBuffer): UploadPlanOptions {
+        return UploadPlanOptions(
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadPlanOptions) = (
+            FfiConverterOptionalLong.allocationSize(value.`partSize`)
+    )
+
+    override fun write(value: UploadPlanOptions, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`partSize`, buf)
     }
 }
 
@@ -5911,6 +7275,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeExportListener: FfiConverterRustBuffer<ExportListener?> {
     override fun read(buf: ByteBuffer): ExportListener? {
         if (buf.get().toInt() == 0) {
@@ -6039,6 +7435,70 @@ public object FfiConverterOptionalTypeCaptionStyle: FfiConverterRustBuffer<Capti
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCreator: FfiConverterRustBuffer<Creator?> {
+    override fun read(buf: ByteBuffer): Creator? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCreator.read(buf)
+    }
+
+    override fun allocationSize(value: Creator?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCreator.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Creator?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCreator.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLoopSearch: FfiConverterRustBuffer<LoopSearch?> {
+    override fun read(buf: ByteBuffer): LoopSearch? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLoopSearch.read(buf)
+    }
+
+    override fun allocationSize(value: LoopSearch?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLoopSearch.allocationSize(value)
+        }
+    }
+
+    override fun write(value: LoopSearch?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLoopSearch.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeLoopSpec: FfiConverterRustBuffer<LoopSpec?> {
     override fun read(buf: ByteBuffer): LoopSpec? {
         if (buf.get().toInt() == 0) {
@@ -6093,6 +7553,38 @@ public object FfiConverterOptionalTypePreviewOptions: FfiConverterRustBuffer<Pre
         } else {
             buf.put(1)
             FfiConverterTypePreviewOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeProvenance: FfiConverterRustBuffer<Provenance?> {
+    override fun read(buf: ByteBuffer): Provenance? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeProvenance.read(buf)
+    }
+
+    override fun allocationSize(value: Provenance?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeProvenance.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Provenance?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeProvenance.write(value, buf)
         }
     }
 }
@@ -6221,6 +7713,38 @@ public object FfiConverterOptionalTypeTrim: FfiConverterRustBuffer<Trim?> {
         } else {
             buf.put(1)
             FfiConverterTypeTrim.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeUploadPlanOptions: FfiConverterRustBuffer<UploadPlanOptions?> {
+    override fun read(buf: ByteBuffer): UploadPlanOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeUploadPlanOptions.read(buf)
+    }
+
+    override fun allocationSize(value: UploadPlanOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeUploadPlanOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: UploadPlanOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeUploadPlanOptions.write(value, buf)
         }
     }
 }
@@ -6551,6 +8075,34 @@ public object FfiConverterOptionalSequenceTypeWordTime: FfiConverterRustBuffer<L
 /**
  * @suppress
  */
+public object FfiConverterSequenceInt: FfiConverterRustBuffer<List<kotlin.Int>> {
+    override fun read(buf: ByteBuffer): List<kotlin.Int> {
+        val len = buf.getInt()
+        return List<kotlin.Int>(len) {
+            FfiConverterInt.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.Int>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterInt.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.Int>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterInt.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -6625,6 +8177,34 @@ public object FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer<List<Clip
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeClipRank.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLoopPoint: FfiConverterRustBuffer<List<LoopPoint>> {
+    override fun read(buf: ByteBuffer): List<LoopPoint> {
+        val len = buf.getInt()
+        return List<LoopPoint>(len) {
+            FfiConverterTypeLoopPoint.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LoopPoint>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLoopPoint.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LoopPoint>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLoopPoint.write(it, buf)
         }
     }
 }
@@ -6775,6 +8355,34 @@ public object FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer<List<St
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeUploadPart: FfiConverterRustBuffer<List<UploadPart>> {
+    override fun read(buf: ByteBuffer): List<UploadPart> {
+        val len = buf.getInt()
+        return List<UploadPart>(len) {
+            FfiConverterTypeUploadPart.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<UploadPart>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeUploadPart.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<UploadPart>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeUploadPart.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<WordTime>> {
     override fun read(buf: ByteBuffer): List<WordTime> {
         val len = buf.getInt()
@@ -6812,6 +8420,23 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
     UniffiLib.uniffi_clipforge_ffi_fn_func_clipforge_version(
     
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * The best loop windows of `clip`, best first. Blocking (about a second for 15 s of 1080p): call
+         * it off the main thread. A clip with no good loop still gets its best window, `seamless` false.
+         */
+    @Throws(ClipforgeException::class) fun `loopPoints`(`clip`: kotlin.String, `search`: LoopSearch?): List<LoopPoint> {
+            return FfiConverterSequenceTypeLoopPoint.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_loop_points(
+    
+        
+        FfiConverterString.lower(`clip`),
+        FfiConverterOptionalTypeLoopSearch.lower(`search`),_status)
 }
     )
     }
