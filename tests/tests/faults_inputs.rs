@@ -173,7 +173,9 @@ fn rtl_text_next_to_paragraph_separators_exports() {
     let srt: String = seps.iter().enumerate().map(|(i, s)| format!("{}\n00:00:0{i},000 --> 00:00:0{i},900\nשלום{s}עולם\n\n", i + 1)).collect();
     std::fs::write(work.path("rtl.srt"), srt).unwrap();
     work.write_recipe(&recipe(json!({ "captions": caps, "subtitles": { "path": "rtl.srt" } })));
-    let run = run_cli_measured(work.dir.path(), &["export", "recipe.json"], 120);
+    // With the fixture fonts (Arabic, Hebrew): no missing-glyph warning, so stderr must be empty.
+    let fonts = workspace_root().join("fixtures").join("fonts");
+    let run = run_cli_measured(work.dir.path(), &["export", "recipe.json", "--fonts", fonts.to_str().unwrap()], 120);
     assert!(run.output.status.success(), "{}", run.stderr());
     assert_eq!(run.stderr(), "");
     assert!(run.peak_rss_mb < PEAK_RSS_LIMIT_MB, "peak RSS {:.0} MB", run.peak_rss_mb);

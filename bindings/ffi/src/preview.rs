@@ -370,7 +370,9 @@ mod tests {
     #[test]
     fn options_default_to_the_core() {
         let o: core::PreviewOptions = PreviewOptions::default().try_into().unwrap();
-        assert_eq!(o, core::PreviewOptions::default());
+        // Every setting as the core's default (each options value carries its own cancel token).
+        let want = core::PreviewOptions { cancel: o.cancel.clone(), ..core::PreviewOptions::default() };
+        assert_eq!(o, want);
         let bad = PreviewOptions { max_candidates: Some(-1), ..Default::default() };
         assert!(matches!(core::PreviewOptions::try_from(bad), Err(ClipforgeError::InvalidRecipe { .. })));
     }
