@@ -6,7 +6,6 @@
 
 use std::path::PathBuf;
 
-use clipforge::recipe::RECIPE_VERSION;
 
 use crate::captions::{Caption, SubtitlesSpec};
 
@@ -118,8 +117,12 @@ pub struct OutputSpec {
 impl From<Recipe> for clipforge::Recipe {
     fn from(r: Recipe) -> Self {
         clipforge::Recipe {
-            version: RECIPE_VERSION,
-            source: PathBuf::from(r.source),
+            version: 1,
+            source: Some(PathBuf::from(r.source)),
+            clips: None,
+            overlays: None,
+            music: None,
+            loudness: None,
             trim: r.trim.map(|t| clipforge::Trim { start: t.start, end: t.end }),
             looping: r.looping.map(|l| clipforge::LoopSpec {
                 mode: match l.mode {

@@ -1,0 +1,152 @@
+//! HDR phone footage (HLG or PQ, BT.2020) to SDR BT.709, the way FFmpeg's reference chain
+//! `zscale=t=linear:npl=100 → zscale=p=bt709 → tonemap=hable → zscale=t=bt709` does it:
+//! light relative to 100 nits, primaries converted in linear light, the Hable curve applied to
+//! the brightest component with a 1000-nit peak (colours keep their hue), then the BT.709 curve.
+//!
+//! swscale has already resized the picture and turned it into 16-bit R'G'B' (full range); the
+//! transfer curves are tables, the rest is a few multiply-adds per pixel on the rayon pool.
+
+use rayon::prelude::*;
+
+use crate::frame::Frame;
+use crate::source::probe::Hdr;
+
+/// Entries of the curve tables (12 bits of the 16-bit code values).
+const LUT: usize = 4096;
+/// Light at the tone curve's top, relative to 100 nits (a 1000-nit display: what FFmpeg assumes
+/// for untagged HDR once it is linear).
+const PEAK: f32 = 10.0;
+
+pub struct ToneMapper {
+    hdr: Hdr,
+    /// Code value (R', G' or B') → linear light (PQ: display light / 100 nits; HLG: scene light 0..1).
+    to_linear: Vec<f32>,
+    /// Linear 0..1 → BT.709 code value 0..1.
+    to_709: Vec<f32>,
+}
+
+impl ToneMapper {
+    pub fn new(hdr: Hdr) -> ToneMapper {
+        let to_linear = (0..LUT).map(|i| linear(hdr, i as f64 / (LUT - 1) as f64) as f32).collect();
+        let to_709 = (0..LUT).map(|i| bt709_oetf(i as f64 / (LUT - 1) as f64) as f32).collect();
+        ToneMapper { hdr, to_linear, to_709 }
+    }
+
+    /// `gbr16` are the G, B and R planes (16-bit little-endian; `strides` in bytes) of a `w`x`h`
+    /// picture; returns it as SDR BT.709 limited-range 4:2:0.
+    pub fn to_sdr(&self, gbr16: [&[u8]; 3], strides: [usize; 3], w: u32, h: u32) -> Frame {
+        let (w, h) = ((w & !1) as usize, (h & !1) as usize);
+        // Per pixel: Y' and the chroma components (accumulated per 2x2 block below).
+        let mut rows: Vec<(Vec<u8>, Vec<f32>, Vec<f32>)> = vec![(Vec::new(), Vec::new(), Vec::new()); h];
+        rows.par_iter_mut().enumerate().for_each(|(y, (ly, cb, cr))| {
+            ly.resize(w, 0);
+            cb.resize(w, 0.0);
+            cr.resize(w, 0.0);
+            let sample = |p: usize, x: usize| {
+                let o = y * strides[p] + 2 * x;
+                u16::from_le_bytes([gbr16[p][o], gbr16[p][o + 1]])
+            };
+            for x in 0..w {
+                let (g, b, r) = (sample(0, x), sample(1, x), sample(2, x));
+                let [r, g, b] = self.pixel(r, g, b);
+                let l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                ly[x] = (16.0 + 219.0 * l).round().clamp(0.0, 255.0) as u8;
+                cb[x] = (b - l) / 1.8556;
+                cr[x] = (r - l) / 1.5748;
+            }
+        });
+        let (cw, ch) = (w / 2, h / 2);
+        let mut f = Frame { width: w as u32, height: h as u32, y: Vec::with_capacity(w * h), u: vec![0; cw * ch], v: vec![0; cw * ch] };
+        for (ly, _, _) in &rows {
+            f.y.extend_from_slice(ly);
+        }
+        let q = |v: f32| (128.0 + 224.0 * v).round().clamp(0.0, 255.0) as u8;
+        for cy in 0..ch {
+            let (a, b) = (&rows[2 * cy], &rows[2 * cy + 1]);
+            for cx in 0..cw {
+                let avg = |p: &dyn Fn(&(Vec<u8>, Vec<f32>, Vec<f32>)) -> &Vec<f32>| {
+                    (p(a)[2 * cx] + p(a)[2 * cx + 1] + p(b)[2 * cx] + p(b)[2 * cx + 1]) / 4.0
+                };
+                f.u[cy * cw + cx] = q(avg(&|r| &r.1));
+                f.v[cy * cw + cx] = q(avg(&|r| &r.2));
+            }
+        }
+        f
+    }
+
+    /// One pixel: 16-bit BT.2020 R'G'B' → BT.709 R'G'B' in 0..1.
+    fn pixel(&self, r: u16, g: u16, b: u16) -> [f32; 3] {
+        let lut = |v: u16| self.to_linear[usize::from(v >> 4)];
+        let (mut r, mut g, mut b) = (lut(r), lut(g), lut(b));
+        if self.hdr == Hdr::Hlg {
+            // HLG's OOTF (BT.2100, system gamma 1.2 for a 1000-nit display), to display light / 100.
+            let ys = (0.2627 * r + 0.6780 * g + 0.0593 * b).max(0.0);
+            let k = 10.0 * ys.powf(0.2);
+            (r, g, b) = (r * k, g * k, b * k);
+        }
+        // BT.2020 → BT.709 primaries, in linear light.
+        let (r7, g7, b7) = (
+            1.660_491 * r - 0.587_641 * g - 0.072_850 * b,
+            -0.124_550 * r + 1.132_900 * g - 0.008_349 * b,
+            -0.018_151 * r - 0.100_579 * g + 1.118_730 * b,
+        );
+        // Hable on the brightest component, the same factor for all three (no hue shift).
+        let sig = r7.max(g7).max(b7).max(1e-6);
+        let k = hable(sig) / hable(PEAK) / sig;
+        let enc = |v: f32| self.to_709[((v * k).clamp(0.0, 1.0) * (LUT - 1) as f32).round() as usize];
+        [enc(r7), enc(g7), enc(b7)]
+    }
+}
+
+/// John Hable's filmic curve (Uncharted 2), as FFmpeg's tonemap filter uses it.
+fn hable(x: f32) -> f32 {
+    let (a, b, c, d, e, f) = (0.15, 0.50, 0.10, 0.20, 0.02, 0.30);
+    (x * (x * a + b * c) + d * e) / (x * (x * a + b) + d * f) - e / f
+}
+
+/// Code value 0..1 → linear light: PQ display light / 100 nits; HLG scene light 0..1.
+fn linear(hdr: Hdr, e: f64) -> f64 {
+    match hdr {
+        Hdr::Pq => {
+            let (m1, m2) = (2610.0 / 16384.0, 2523.0 / 4096.0 * 128.0);
+            let (c1, c2, c3) = (3424.0 / 4096.0, 2413.0 / 4096.0 * 32.0, 2392.0 / 4096.0 * 32.0);
+            let p = e.powf(1.0 / m2);
+            10000.0 / 100.0 * ((p - c1).max(0.0) / (c2 - c3 * p)).powf(1.0 / m1)
+        }
+        Hdr::Hlg => {
+            let (a, b, c) = (0.178_832_77, 0.284_668_92, 0.559_910_73);
+            if e <= 0.5 { e * e / 3.0 } else { (((e - c) / a).exp() + b) / 12.0 }
+        }
+        Hdr::None => e,
+    }
+}
+
+/// BT.709's transfer curve (linear 0..1 → code 0..1).
+fn bt709_oetf(l: f64) -> f64 {
+    if l < 0.018 { 4.5 * l } else { 1.099 * l.powf(0.45) - 0.099 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curves_hit_their_reference_points() {
+        // PQ: code 0.5081 is 100 nits; HLG: 0.5 is scene light 1/12.
+        assert!((linear(Hdr::Pq, 0.508_078) - 1.0).abs() < 1e-3);
+        assert!((linear(Hdr::Pq, 1.0) - 100.0).abs() < 1e-6);
+        assert!((linear(Hdr::Hlg, 0.5) - 1.0 / 12.0).abs() < 1e-9);
+        assert!((linear(Hdr::Hlg, 1.0) - 1.0).abs() < 1e-6);
+        assert!((bt709_oetf(1.0) - 1.0).abs() < 1e-9);
+        assert!(hable(PEAK) > hable(1.0));
+    }
+
+    #[test]
+    fn grey_stays_grey_and_white_is_not_clipped_to_black() {
+        let m = ToneMapper::new(Hdr::Pq);
+        let code = (0.508_078 * 65535.0) as u16; // 100-nit white
+        let [r, g, b] = m.pixel(code, code, code);
+        assert!((r - g).abs() < 1e-3 && (g - b).abs() < 1e-3, "{r} {g} {b}");
+        assert!(r > 0.3 && r < 1.0, "{r}");
+    }
+}
