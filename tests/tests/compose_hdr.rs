@@ -73,7 +73,7 @@ fn an_sdr_clip_after_an_hlg_clip_keeps_its_look() {
         "version": 2,
         "clips": [
             { "source": "hdr_hlg.mp4" },
-            { "source": "shot_red.mp4", "trim": { "start": 0.0, "end": 3.0 }, "transition": { "kind": "crossfade", "duration": 0.5 } }
+            { "source": "shot_red.mp4", "trim": { "start": 0.0, "end": 3.5 }, "transition": { "kind": "crossfade", "duration": 0.5 } }
         ],
         "outputs": [{ "path": "mixed.mp4", "aspect": "16:9", "height": 360 }]
     }));
@@ -83,7 +83,8 @@ fn an_sdr_clip_after_an_hlg_clip_keeps_its_look() {
         "loop": { "mode": "repeat", "duration": 6.0 },
         "outputs": [{ "path": "alone.mp4", "aspect": "16:9", "height": 360 }]
     }));
-    // 3 s of HLG, then the red shot from 2.5 s: its second 1.5 s in (4.0 s = frame 120) vs alone.
+    // 3 s of HLG, then 3.5 s of the red shot from 2.5 s (6.0 s in all, the shortest allowed):
+    // 1.5 s into it (4.0 s = frame 120) vs alone.
     let mixed = decode_video_keeping(&work.path("mixed.mp4"), |i| i == 120);
     let alone = decode_video_keeping(&work.path("alone.mp4"), |i| i == 45);
     let (a, b) = (mixed.frame(120).mean_yuv(100.0, 200.0, 500.0, 340.0), alone.frame(45).mean_yuv(100.0, 200.0, 500.0, 340.0));

@@ -1,10 +1,18 @@
 //! HDR phone footage (HLG or PQ, BT.2020) to SDR BT.709, the way FFmpeg's reference chain
 //! `zscale=t=linear:npl=100 → zscale=p=bt709 → tonemap=hable → zscale=t=bt709` does it:
 //! light relative to 100 nits, primaries converted in linear light, the Hable curve applied to
-//! the brightest component with a 1000-nit peak (colours keep their hue), then the BT.709 curve.
+//! the brightest component with a 1000-nit peak (colours keep their hue), then BT.709 coding.
+//!
+//! Two choices follow zimg (what `zscale` runs) rather than the letter of BT.2100/BT.709, because
+//! zimg is what players and editors built on FFmpeg show, and it is the referee in our tests:
+//! - zimg's conversions are display-referred: "to BT.709" is the inverse of BT.1886's EOTF (a pure
+//!   2.4 gamma), not the BT.709 camera OETF (which renders mid-grey ~17 code values darker);
+//! - zimg applies HLG's OOTF (system gamma 1.2, 1000-nit display) to each component, not to the
+//!   luminance, so the whole HLG decode is one table per component.
 //!
 //! swscale has already resized the picture and turned it into 16-bit R'G'B' (full range); the
-//! transfer curves are tables, the rest is a few multiply-adds per pixel on the rayon pool.
+//! transfer curves are tables, the rest is a few multiply-adds and one square root per pixel, on
+//! the rayon pool.
 
 use rayon::prelude::*;
 
@@ -18,18 +26,19 @@ const LUT: usize = 4096;
 const PEAK: f32 = 10.0;
 
 pub struct ToneMapper {
-    hdr: Hdr,
-    /// Code value (R', G' or B') → linear light (PQ: display light / 100 nits; HLG: scene light 0..1).
+    /// Code value (R', G' or B') → display light / 100 nits.
     to_linear: Vec<f32>,
-    /// Linear 0..1 → BT.709 code value 0..1.
+    /// √(linear light 0..1) → BT.709 code value 0..1. Indexed by the square root so the steep
+    /// foot of the 1/2.4 curve gets enough entries (a linear index would jump ~7 code values
+    /// between its first two entries).
     to_709: Vec<f32>,
 }
 
 impl ToneMapper {
     pub fn new(hdr: Hdr) -> ToneMapper {
         let to_linear = (0..LUT).map(|i| linear(hdr, i as f64 / (LUT - 1) as f64) as f32).collect();
-        let to_709 = (0..LUT).map(|i| bt709_oetf(i as f64 / (LUT - 1) as f64) as f32).collect();
-        ToneMapper { hdr, to_linear, to_709 }
+        let to_709 = (0..LUT).map(|i| bt1886_inverse_eotf((i as f64 / (LUT - 1) as f64).powi(2)) as f32).collect();
+        ToneMapper { to_linear, to_709 }
     }
 
     /// `gbr16` are the G, B and R planes (16-bit little-endian; `strides` in bytes) of a `w`x`h`
@@ -77,13 +86,7 @@ impl ToneMapper {
     /// One pixel: 16-bit BT.2020 R'G'B' → BT.709 R'G'B' in 0..1.
     fn pixel(&self, r: u16, g: u16, b: u16) -> [f32; 3] {
         let lut = |v: u16| self.to_linear[usize::from(v >> 4)];
-        let (mut r, mut g, mut b) = (lut(r), lut(g), lut(b));
-        if self.hdr == Hdr::Hlg {
-            // HLG's OOTF (BT.2100, system gamma 1.2 for a 1000-nit display), to display light / 100.
-            let ys = (0.2627 * r + 0.6780 * g + 0.0593 * b).max(0.0);
-            let k = 10.0 * ys.powf(0.2);
-            (r, g, b) = (r * k, g * k, b * k);
-        }
+        let (r, g, b) = (lut(r), lut(g), lut(b));
         // BT.2020 → BT.709 primaries, in linear light.
         let (r7, g7, b7) = (
             1.660_491 * r - 0.587_641 * g - 0.072_850 * b,
@@ -93,7 +96,7 @@ impl ToneMapper {
         // Hable on the brightest component, the same factor for all three (no hue shift).
         let sig = r7.max(g7).max(b7).max(1e-6);
         let k = hable(sig) / hable(PEAK) / sig;
-        let enc = |v: f32| self.to_709[((v * k).clamp(0.0, 1.0) * (LUT - 1) as f32).round() as usize];
+        let enc = |v: f32| self.to_709[((v * k).clamp(0.0, 1.0).sqrt() * (LUT - 1) as f32).round() as usize];
         [enc(r7), enc(g7), enc(b7)]
     }
 }
@@ -104,7 +107,7 @@ fn hable(x: f32) -> f32 {
     (x * (x * a + b * c) + d * e) / (x * (x * a + b) + d * f) - e / f
 }
 
-/// Code value 0..1 → linear light: PQ display light / 100 nits; HLG scene light 0..1.
+/// Code value 0..1 → display light / 100 nits (zimg's `t=linear:npl=100`).
 fn linear(hdr: Hdr, e: f64) -> f64 {
     match hdr {
         Hdr::Pq => {
@@ -115,15 +118,18 @@ fn linear(hdr: Hdr, e: f64) -> f64 {
         }
         Hdr::Hlg => {
             let (a, b, c) = (0.178_832_77, 0.284_668_92, 0.559_910_73);
-            if e <= 0.5 { e * e / 3.0 } else { (((e - c) / a).exp() + b) / 12.0 }
+            let scene = if e <= 0.5 { e * e / 3.0 } else { (((e - c) / a).exp() + b) / 12.0 };
+            // The OOTF per component, as zimg does it: 1000 nits × scene^1.2, over 100 nits.
+            10.0 * scene.powf(1.2)
         }
         Hdr::None => e,
     }
 }
 
-/// BT.709's transfer curve (linear 0..1 → code 0..1).
-fn bt709_oetf(l: f64) -> f64 {
-    if l < 0.018 { 4.5 * l } else { 1.099 * l.powf(0.45) - 0.099 }
+/// Display light 0..1 → BT.709 code 0..1, as zimg encodes display-referred BT.709 (BT.1886's
+/// EOTF with black at 0 is a 2.4 gamma).
+fn bt1886_inverse_eotf(l: f64) -> f64 {
+    l.max(0.0).powf(1.0 / 2.4)
 }
 
 #[cfg(test)]
@@ -132,12 +138,14 @@ mod tests {
 
     #[test]
     fn curves_hit_their_reference_points() {
-        // PQ: code 0.5081 is 100 nits; HLG: 0.5 is scene light 1/12.
+        // PQ: code 0.5081 is 100 nits; HLG: 0.5 is scene light 1/12, 1.0 the 1000-nit peak.
         assert!((linear(Hdr::Pq, 0.508_078) - 1.0).abs() < 1e-3);
         assert!((linear(Hdr::Pq, 1.0) - 100.0).abs() < 1e-6);
-        assert!((linear(Hdr::Hlg, 0.5) - 1.0 / 12.0).abs() < 1e-9);
-        assert!((linear(Hdr::Hlg, 1.0) - 1.0).abs() < 1e-6);
-        assert!((bt709_oetf(1.0) - 1.0).abs() < 1e-9);
+        assert!((linear(Hdr::Hlg, 0.5) - 10.0 * (1.0f64 / 12.0).powf(1.2)).abs() < 1e-9);
+        assert!((linear(Hdr::Hlg, 1.0) - 10.0).abs() < 1e-6);
+        // 18% grey is code 0.4898 in display-referred BT.709.
+        assert!((bt1886_inverse_eotf(0.18) - 0.4898).abs() < 1e-3);
+        assert!((bt1886_inverse_eotf(1.0) - 1.0).abs() < 1e-9);
         assert!(hable(PEAK) > hable(1.0));
     }
 
