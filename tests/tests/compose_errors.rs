@@ -99,25 +99,27 @@ fn the_length_rule_says_how_the_length_was_computed() {
 #[test]
 fn a_huge_overlay_and_music_that_is_not_audio_are_refused_before_encoding() {
     let work = Workdir::with_compose(&["shot_red.mp4", "shot_green.mp4"]);
+    // Both bad inputs are written first: they stay, and nothing else may appear after any failure.
     std::fs::write(work.path("huge.png"), png_header(20_000, 20_000)).unwrap();
+    std::fs::write(work.path("song.m4a"), "this is not a song").unwrap();
+    let inputs = ["huge.png", "song.m4a"];
     let mut r = base();
     r["overlays"] = json!([{ "image": "huge.png" }]);
-    fails(&work, &r, ErrorKind::LimitExceeded, &["overlays[0]", "20000x20000"], &["huge.png"]);
+    fails(&work, &r, ErrorKind::LimitExceeded, &["overlays[0]", "20000x20000"], &inputs);
 
-    std::fs::write(work.path("song.m4a"), "this is not a song").unwrap();
     let mut r = base();
     r["music"] = json!({ "path": "song.m4a" });
-    fails(&work, &r, ErrorKind::UnsupportedInput, &["music", "song.m4a"], &["song.m4a"]);
+    fails(&work, &r, ErrorKind::UnsupportedInput, &["music", "song.m4a"], &inputs);
 
     // A video file without sound as music.
     let mut r = base();
     r["music"] = json!({ "path": "shot_green.mp4" });
-    fails(&work, &r, ErrorKind::UnsupportedInput, &["music", "no audio"], &[]);
+    fails(&work, &r, ErrorKind::UnsupportedInput, &["music", "no audio"], &inputs);
 
     let mut r = base();
     r["source"] = json!("shot_red.mp4");
-    fails(&work, &r, ErrorKind::InvalidRecipe, &["'source'", "version 1"], &[]);
+    fails(&work, &r, ErrorKind::InvalidRecipe, &["'source'", "version 1"], &inputs);
     let mut r = base();
     r["version"] = json!(1);
-    fails(&work, &r, ErrorKind::InvalidRecipe, &["'clips'", "version\": 2"], &[]);
+    fails(&work, &r, ErrorKind::InvalidRecipe, &["'clips'", "version\": 2"], &inputs);
 }
