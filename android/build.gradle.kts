@@ -15,6 +15,8 @@ android {
     }
     // libclipforge_ffi.so, FFmpeg's .so files and libonnxruntime.so per ABI (see build-rust-android.sh).
     sourceSets["main"].jniLibs.srcDirs("src/main/jniLibs")
+    // Android-only Kotlin (AssetManager helpers) beside the platform-free layer in src/main/kotlin.
+    sourceSets["main"].kotlin.srcDirs("src/main/kotlin", "src/main/kotlin-android")
     compileOptions {
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generates the Kotlin and Swift bindings from the host release build of libclipforge_ffi.so (uniffi
 # library mode) into their committed places:
-#   android/src/main/kotlin/dev/clipforge/ffi/clipforge_ffi.kt
+#   android/src/main/kotlin/dev/clipforge/clipforge_ffi.kt (package dev.clipforge, beside Clipforge.kt)
 #   ios/Sources/Clipforge/Generated/Clipforge.swift
 #   ios/Headers/ClipforgeFFI.h, ios/Headers/module.modulemap
 # With --check, generates into a temporary folder and fails if the committed files differ (CI).
@@ -19,14 +19,14 @@ trap 'rm -rf "$TMP"' EXIT
 "$BINDGEN" generate --library "$LIB" --language swift --out-dir "$TMP/swift" --no-format >/dev/null
 
 OUT=$TMP/tree
-mkdir -p "$OUT/android/src/main/kotlin/dev/clipforge/ffi" "$OUT/ios/Sources/Clipforge/Generated" "$OUT/ios/Headers"
-cp "$TMP/kotlin/dev/clipforge/ffi/clipforge_ffi.kt" "$OUT/android/src/main/kotlin/dev/clipforge/ffi/"
+mkdir -p "$OUT/android/src/main/kotlin/dev/clipforge" "$OUT/ios/Sources/Clipforge/Generated" "$OUT/ios/Headers"
+cp "$TMP/kotlin/dev/clipforge/clipforge_ffi.kt" "$OUT/android/src/main/kotlin/dev/clipforge/"
 cp "$TMP/swift/Clipforge.swift" "$OUT/ios/Sources/Clipforge/Generated/"
 cp "$TMP/swift/ClipforgeFFI.h" "$OUT/ios/Headers/"
 # An XCFramework's headers folder needs the module map under this fixed name.
 cp "$TMP/swift/ClipforgeFFI.modulemap" "$OUT/ios/Headers/module.modulemap"
 
-FILES=(android/src/main/kotlin/dev/clipforge/ffi/clipforge_ffi.kt ios/Sources/Clipforge/Generated/Clipforge.swift
+FILES=(android/src/main/kotlin/dev/clipforge/clipforge_ffi.kt ios/Sources/Clipforge/Generated/Clipforge.swift
        ios/Headers/ClipforgeFFI.h ios/Headers/module.modulemap)
 if [[ ${1:-} == --check ]]; then
   status=0

@@ -17,6 +17,9 @@ command -v java >/dev/null || apt_install default-jre-headless
 command -v npm >/dev/null || apt_install npm
 JNA=/usr/share/java/jna.jar
 [[ -f $JNA ]] || apt_install libjna-java
+# OkHttp 3 (Java) and okio for the upload test's README flow (tests/kotlin/UploadTest.kt).
+OKHTTP=/usr/share/java/okhttp.jar:/usr/share/java/okio.jar
+[[ -f /usr/share/java/okhttp.jar ]] || apt_install libokhttp-java
 KOTLIN_HOME=$CACHE/node_modules/kotlin-compiler
 if [[ ! -x $KOTLIN_HOME/bin/kotlinc || $(node -p "require('$KOTLIN_HOME/package.json').version" 2>/dev/null) != "$KOTLIN_VERSION" ]]; then
   mkdir -p "$CACHE"
@@ -27,28 +30,34 @@ COROUTINES=$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar
 
 # README "Use from Kotlin" must be the tested code, line for line.
 between() { sed -n "/$2-BEGIN/,/$2-END/p" "$1" | sed '1d;$d'; }
-if ! diff <(between tests/kotlin/ReadmeExample.kt README-KOTLIN) <(between README.md README-KOTLIN) >/dev/null; then
-  echo "README.md's Kotlin example differs from tests/kotlin/ReadmeExample.kt (README-KOTLIN markers)" >&2
-  diff <(between tests/kotlin/ReadmeExample.kt README-KOTLIN) <(between README.md README-KOTLIN) >&2 || true
-  exit 1
-fi
+for pair in ReadmeExample.kt:README-KOTLIN ReadmeUploadExample.kt:README-UPLOAD; do
+  src=tests/kotlin/${pair%%:*} mark=${pair##*:}
+  if ! diff <(between "$src" "$mark") <(between README.md "$mark") >/dev/null; then
+    echo "README.md's Kotlin example differs from $src ($mark markers)" >&2
+    diff <(between "$src" "$mark") <(between README.md "$mark") >&2 || true
+    exit 1
+  fi
+done
 
 OUT=$CACHE/classes
 rm -rf "$OUT"
 echo "kotlinc $KOTLIN_VERSION: compiling bindings, wrapper and tests..."
 t0=$SECONDS
-"$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$JNA:$COROUTINES" \
+"$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$JNA:$COROUTINES:$OKHTTP" \
   $(find android/src/main/kotlin tests/kotlin -name '*.kt' | sort) -d "$OUT" 2>&1 | grep -v '^warning:' || true
 [[ -f $OUT/dev/clipforge/test/BindingsTestKt.class ]] || { echo "kotlinc failed" >&2; exit 1; }
 echo "compiled in $((SECONDS - t0)) s"
 
 # RUST_BACKTRACE=0: the one expected panic (a listener that throws) prints a line, not a backtrace.
-# CLIPFORGE_FONTS=empty folder: like a phone app, no bundled fonts until the tests register some.
-NO_FONTS=$CACHE/no-fonts
-rm -rf "$NO_FONTS" && mkdir -p "$NO_FONTS"
 # Preview tests: the real model and ONNX Runtime made by scripts/setup-preview.sh (or the CLI's env vars).
 ORT_LIB=${CLIPFORGE_ORT_LIB:-$ROOT/.cache/onnxruntime/libonnxruntime.so.1.31.1}
 MODEL=${CLIPFORGE_MODEL:-$ROOT/fixtures/models/efficientnet_lite0.onnx}
-CLIPFORGE_FONTS=$NO_FONTS RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" \
+RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" \
   -Dclipforge.ortLib="$ORT_LIB" -Dclipforge.model="$MODEL" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" \
   dev.clipforge.test.BindingsTestKt "$ROOT"
+# Upload plans (OkHttp against the local S3) and provenance (c2pa-python): servers and venv from
+# scripts/upload-servers.sh (CLIPFORGE_TEST_*), skipped with a message when they are not running.
+RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES:$OKHTTP" \
+  dev.clipforge.test.UploadTestKt "$ROOT"
+# Seamless-loop candidates (loopPoints) on fixtures/analysis/media (scripts/setup-analysis.sh).
+java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" dev.clipforge.test.analysis.AnalysisTestKt "$ROOT"

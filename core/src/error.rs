@@ -7,6 +7,13 @@ use std::fmt;
 pub enum ErrorKind {
     /// The recipe (or another request) is malformed or asks for something impossible.
     InvalidRecipe,
+    /// Bytes or a file given as a font hold no font (TTF, OTF or TTC).
+    InvalidFont,
+    /// Glyphs the captions need are in no registered font, and the recipe asked for
+    /// `strict_fonts` (otherwise they are listed in the report's `missing_glyphs`).
+    MissingGlyphs,
+    /// A taste profile that is not one (damaged JSON, another version, wrong vector sizes).
+    InvalidProfile,
     /// The input file is not something clipforge will or can read.
     UnsupportedInput,
     /// Reading or writing a file failed.
@@ -23,6 +30,9 @@ impl ErrorKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::InvalidRecipe => "InvalidRecipe",
+            ErrorKind::InvalidFont => "InvalidFont",
+            ErrorKind::MissingGlyphs => "MissingGlyphs",
+            ErrorKind::InvalidProfile => "InvalidProfile",
             ErrorKind::UnsupportedInput => "UnsupportedInput",
             ErrorKind::Io => "Io",
             ErrorKind::Cancelled => "Cancelled",

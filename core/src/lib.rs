@@ -5,8 +5,12 @@
 //! sample exporter ([`frame`] operations on YUV planes, transitions, [`overlay`], [`captions`]) →
 //! [`encode`] (H.264, and AAC of the [`audio`] mix) → MP4 part files → group commit.
 
+pub mod analysis;
 pub mod audio;
 pub mod captions;
+mod deliver;
+#[cfg(feature = "editor")]
+pub mod editor;
 pub mod encode;
 pub mod error;
 pub mod export;
@@ -15,17 +19,26 @@ pub mod frame;
 pub mod overlay;
 #[cfg(feature = "golden")]
 pub mod golden;
+#[cfg(feature = "onnx")]
+pub mod onnx;
 pub mod plan;
+pub mod provenance;
 #[cfg(feature = "preview")]
 pub mod preview;
 pub mod recipe;
 pub mod source;
 pub mod timeline;
+pub mod upload;
 
+pub use analysis::{loop_points, LoopPoint, LoopSearch};
 pub use captions::fonts::{register_font_bytes, register_font_path};
+#[cfg(feature = "editor")]
+pub use editor::{thumbnails, waveform, FrameReader};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{export, CancelToken, OutputReport};
 pub use recipe::{ClipSpec, Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
 pub use source::{probe, MediaInfo, StreamInfo};
+pub use provenance::{Creator, ProvenanceSpec};
+pub use upload::{PartPlan, UploadPlan, UploadPlanSpec};
 #[cfg(feature = "preview")]
 pub use preview::{PreviewOptions, PreviewRanker, PreviewResult, TasteProfile};

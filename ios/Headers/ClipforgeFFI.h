@@ -259,6 +259,56 @@ typedef struct UniffiVTableCallbackInterfaceExportListener {
 } UniffiVTableCallbackInterfaceExportListener;
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_FRAMEREADER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_FRAMEREADER
+uint64_t uniffi_clipforge_ffi_fn_clone_framereader(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_FRAMEREADER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_FRAMEREADER
+void uniffi_clipforge_ffi_fn_free_framereader(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_FRAMEREADER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_FRAMEREADER_NEW
+uint64_t uniffi_clipforge_ffi_fn_constructor_framereader_new(RustBuffer clip, int32_t height, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_FRAMEREADER_DURATION
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_FRAMEREADER_DURATION
+double uniffi_clipforge_ffi_fn_method_framereader_duration(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_FRAMEREADER_FRAME_AT
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_FRAMEREADER_FRAME_AT
+RustBuffer uniffi_clipforge_ffi_fn_method_framereader_frame_at(uint64_t ptr, double seconds, RustBuffer format, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_THUMBNAILSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_THUMBNAILSTREAM
+uint64_t uniffi_clipforge_ffi_fn_clone_thumbnailstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_THUMBNAILSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_THUMBNAILSTREAM
+void uniffi_clipforge_ffi_fn_free_thumbnailstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_CANCEL
+void uniffi_clipforge_ffi_fn_method_thumbnailstream_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_NEXT
+RustBuffer uniffi_clipforge_ffi_fn_method_thumbnailstream_next(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_TOTAL
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_THUMBNAILSTREAM_TOTAL
+int32_t uniffi_clipforge_ffi_fn_method_thumbnailstream_total(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_EXPORTJOB
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_EXPORTJOB
 uint64_t uniffi_clipforge_ffi_fn_clone_exportjob(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -321,12 +371,12 @@ void uniffi_clipforge_ffi_fn_free_previewranker(uint64_t handle, RustCallStatus 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_PREVIEWRANKER_FROM_MODEL_BYTES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_PREVIEWRANKER_FROM_MODEL_BYTES
-uint64_t uniffi_clipforge_ffi_fn_constructor_previewranker_from_model_bytes(RustBuffer runtime_lib, RustBuffer model, uint32_t threads, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_clipforge_ffi_fn_constructor_previewranker_from_model_bytes(RustBuffer runtime_lib, RustBuffer model, int32_t threads, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_PREVIEWRANKER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_PREVIEWRANKER_NEW
-uint64_t uniffi_clipforge_ffi_fn_constructor_previewranker_new(RustBuffer runtime_lib, RustBuffer model, uint32_t threads, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_clipforge_ffi_fn_constructor_previewranker_new(RustBuffer runtime_lib, RustBuffer model, int32_t threads, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_PREVIEWRANKER_LIKE_CLIP
@@ -377,12 +427,12 @@ int8_t uniffi_clipforge_ffi_fn_method_tasteprofile_is_cold(uint64_t ptr, RustCal
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TASTEPROFILE_LIKES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TASTEPROFILE_LIKES
-uint32_t uniffi_clipforge_ffi_fn_method_tasteprofile_likes(uint64_t ptr, RustCallStatus *_Nonnull out_status
+int32_t uniffi_clipforge_ffi_fn_method_tasteprofile_likes(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TASTEPROFILE_SKIPS
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TASTEPROFILE_SKIPS
-uint32_t uniffi_clipforge_ffi_fn_method_tasteprofile_skips(uint64_t ptr, RustCallStatus *_Nonnull out_status
+int32_t uniffi_clipforge_ffi_fn_method_tasteprofile_skips(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TASTEPROFILE_TO_JSON
@@ -390,10 +440,115 @@ uint32_t uniffi_clipforge_ffi_fn_method_tasteprofile_skips(uint64_t ptr, RustCal
 RustBuffer uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_PARTSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_PARTSTREAM
+uint64_t uniffi_clipforge_ffi_fn_clone_partstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_PARTSTREAM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_PARTSTREAM
+void uniffi_clipforge_ffi_fn_free_partstream(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_PARTSTREAM_READ
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_PARTSTREAM_READ
+RustBuffer uniffi_clipforge_ffi_fn_method_partstream_read(uint64_t ptr, int32_t max, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_UPLOADPLAN
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_UPLOADPLAN
+uint64_t uniffi_clipforge_ffi_fn_clone_uploadplan(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_UPLOADPLAN
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_UPLOADPLAN
+void uniffi_clipforge_ffi_fn_free_uploadplan(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_UPLOADPLAN_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_UPLOADPLAN_FROM_JSON
+uint64_t uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_UPLOADPLAN_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_UPLOADPLAN_NEW
+uint64_t uniffi_clipforge_ffi_fn_constructor_uploadplan_new(RustBuffer path, RustBuffer part_size, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_CHECK_FILE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_CHECK_FILE
+void uniffi_clipforge_ffi_fn_method_uploadplan_check_file(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_COMPLETE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_COMPLETE
+void uniffi_clipforge_ffi_fn_method_uploadplan_complete(uint64_t ptr, int32_t index, RustBuffer etag, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_DIGESTS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_DIGESTS
+RustBuffer uniffi_clipforge_ffi_fn_method_uploadplan_digests(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_FILE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_FILE
+RustBuffer uniffi_clipforge_ffi_fn_method_uploadplan_file(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_IS_COMPLETE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_IS_COMPLETE
+int8_t uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_PART_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_PART_BYTES
+RustBuffer uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(uint64_t ptr, int32_t index, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_PART_STREAM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_PART_STREAM
+uint64_t uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(uint64_t ptr, int32_t index, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_PARTS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_PARTS
+RustBuffer uniffi_clipforge_ffi_fn_method_uploadplan_parts(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_PENDING
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_PENDING
+RustBuffer uniffi_clipforge_ffi_fn_method_uploadplan_pending(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_SAVE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_SAVE
+void uniffi_clipforge_ffi_fn_method_uploadplan_save(uint64_t ptr, RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_SESSION
+RustBuffer uniffi_clipforge_ffi_fn_method_uploadplan_session(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_SET_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_SET_SESSION
+void uniffi_clipforge_ffi_fn_method_uploadplan_set_session(uint64_t ptr, RustBuffer session, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_UPLOADPLAN_TO_JSON
+RustBuffer uniffi_clipforge_ffi_fn_method_uploadplan_to_json(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_CLIPFORGE_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_CLIPFORGE_VERSION
 RustBuffer uniffi_clipforge_ffi_fn_func_clipforge_version(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_LOOP_POINTS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_LOOP_POINTS
+RustBuffer uniffi_clipforge_ffi_fn_func_loop_points(RustBuffer clip, RustBuffer search, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_BYTES
@@ -404,6 +559,16 @@ void uniffi_clipforge_ffi_fn_func_register_font_bytes(RustBuffer data, RustCallS
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_PATH
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_FONT_PATH
 void uniffi_clipforge_ffi_fn_func_register_font_path(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_THUMBNAILS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_THUMBNAILS
+uint64_t uniffi_clipforge_ffi_fn_func_thumbnails(RustBuffer clip, int32_t count, int32_t height, RustBuffer format, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_WAVEFORM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_WAVEFORM
+RustBuffer uniffi_clipforge_ffi_fn_func_waveform(RustBuffer clip, int32_t buckets, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_START_EXPORT
@@ -687,6 +852,12 @@ uint16_t uniffi_clipforge_ffi_checksum_func_clipforge_version(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_LOOP_POINTS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_LOOP_POINTS
+uint16_t uniffi_clipforge_ffi_checksum_func_loop_points(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_FONT_BYTES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_FONT_BYTES
 uint16_t uniffi_clipforge_ffi_checksum_func_register_font_bytes(void
@@ -696,6 +867,18 @@ uint16_t uniffi_clipforge_ffi_checksum_func_register_font_bytes(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_FONT_PATH
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_FONT_PATH
 uint16_t uniffi_clipforge_ffi_checksum_func_register_font_path(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_THUMBNAILS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_THUMBNAILS
+uint16_t uniffi_clipforge_ffi_checksum_func_thumbnails(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_WAVEFORM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_WAVEFORM
+uint16_t uniffi_clipforge_ffi_checksum_func_waveform(void
     
 );
 #endif
@@ -714,6 +897,36 @@ uint16_t uniffi_clipforge_ffi_checksum_func_start_export_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_PROBE
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_PROBE
 uint16_t uniffi_clipforge_ffi_checksum_func_probe(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_DURATION
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_DURATION
+uint16_t uniffi_clipforge_ffi_checksum_method_framereader_duration(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_FRAME_AT
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_FRAME_AT
+uint16_t uniffi_clipforge_ffi_checksum_method_framereader_frame_at(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_CANCEL
+uint16_t uniffi_clipforge_ffi_checksum_method_thumbnailstream_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_NEXT
+uint16_t uniffi_clipforge_ffi_checksum_method_thumbnailstream_next(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_TOTAL
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_THUMBNAILSTREAM_TOTAL
+uint16_t uniffi_clipforge_ffi_checksum_method_thumbnailstream_total(void
     
 );
 #endif
@@ -795,6 +1008,96 @@ uint16_t uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_PARTSTREAM_READ
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_PARTSTREAM_READ
+uint16_t uniffi_clipforge_ffi_checksum_method_partstream_read(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_CHECK_FILE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_CHECK_FILE
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_check_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_COMPLETE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_COMPLETE
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_complete(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_DIGESTS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_DIGESTS
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_digests(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_FILE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_FILE
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_IS_COMPLETE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_IS_COMPLETE
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_PART_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_PART_BYTES
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_PART_STREAM
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_PART_STREAM
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_PARTS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_PARTS
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_parts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_PENDING
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_PENDING
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_pending(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_SAVE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_SAVE
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_save(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_SESSION
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_session(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_SET_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_SET_SESSION
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_set_session(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_UPLOADPLAN_TO_JSON
+uint16_t uniffi_clipforge_ffi_checksum_method_uploadplan_to_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_FRAMEREADER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_FRAMEREADER_NEW
+uint16_t uniffi_clipforge_ffi_checksum_constructor_framereader_new(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_PREVIEWRANKER_FROM_MODEL_BYTES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_PREVIEWRANKER_FROM_MODEL_BYTES
 uint16_t uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes(void
@@ -816,6 +1119,18 @@ uint16_t uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_TASTEPROFILE_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_TASTEPROFILE_NEW
 uint16_t uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_UPLOADPLAN_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_UPLOADPLAN_FROM_JSON
+uint16_t uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_UPLOADPLAN_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_UPLOADPLAN_NEW
+uint16_t uniffi_clipforge_ffi_checksum_constructor_uploadplan_new(void
     
 );
 #endif

@@ -4,45 +4,18 @@
 // subtitles (typed and JSON, checked on decoded frames with the ffmpeg CLI), app fonts, and preview
 // personalization (PreviewRanker, TasteProfile) with the real model and ONNX Runtime (system properties
 // clipforge.ortLib / clipforge.model, set by scripts/test-kotlin.sh).
-// scripts/test-kotlin.sh points CLIPFORGE_FONTS at an empty folder: like a phone app, only the built-in
-// Noto Sans Bold exists until the test registers a font.
+// Like a phone app, the library has only its built-in Noto Sans Bold until the test registers fonts
+// (nothing is found on the build machine's disk).
 // Usage: java -Djna.library.path=target/release -cp ... dev.clipforge.test.BindingsTestKt REPO_ROOT
 package dev.clipforge.test
 
-import dev.clipforge.Clipforge
-import dev.clipforge.ffi.AudioSpec
-import dev.clipforge.ffi.Caption
-import dev.clipforge.ffi.CaptionPosition
-import dev.clipforge.ffi.CaptionStyle
-import dev.clipforge.ffi.ClipforgeException
-import dev.clipforge.ffi.ExportListener
-import dev.clipforge.ffi.Fit
-import dev.clipforge.ffi.LoopMode
-import dev.clipforge.ffi.LoopSpec
-import dev.clipforge.ffi.OutputReport
-import dev.clipforge.ffi.OutputSpec
-import dev.clipforge.ffi.PreviewOptions
-import dev.clipforge.ffi.PreviewRanker
-import dev.clipforge.ffi.Recipe
-import dev.clipforge.ffi.ShadowOffset
-import dev.clipforge.ffi.StyleFields
-import dev.clipforge.ffi.StylePreset
-import dev.clipforge.ffi.SubtitlesSpec
-import dev.clipforge.ffi.TasteProfile
-import dev.clipforge.ffi.TextAlign
-import dev.clipforge.ffi.Trim
-import dev.clipforge.ffi.WordTime
-import dev.clipforge.ffi.clipforgeVersion
-import dev.clipforge.ffi.probe
-import dev.clipforge.ffi.registerFontBytes
-import dev.clipforge.ffi.registerFontPath
-import dev.clipforge.ffi.startExport
-import dev.clipforge.ffi.startExportJson
+import dev.clipforge.*
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.async
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
@@ -111,13 +84,13 @@ private class Recorder(val onEach: (Float) -> Unit = {}) : ExportListener {
 private fun sha256(f: File): String =
     MessageDigest.getInstance("SHA-256").digest(f.readBytes()).joinToString("") { "%02x".format(it) }
 
-private fun checkReport(r: OutputReport, w: UInt, h: UInt, seconds: Double) {
+private fun checkReport(r: OutputReport, w: Int, h: Int, seconds: Double) {
     val f = File(r.path)
     expect(f.isFile) { "missing output ${r.path}" }
     expect(r.width == w && r.height == h) { "${r.path}: ${r.width}x${r.height}, want ${w}x$h" }
     expect(Math.abs(r.duration - seconds) < 0.05) { "${r.path}: duration ${r.duration}, want $seconds" }
-    expect(r.frames.toInt() == (seconds * 30).toInt()) { "${r.path}: ${r.frames} frames at 30 fps for $seconds s" }
-    expect(r.bytes.toLong() == f.length()) { "${r.path}: bytes ${r.bytes} vs ${f.length()}" }
+    expect(r.frames == (seconds * 30).toInt()) { "${r.path}: ${r.frames} frames at 30 fps for $seconds s" }
+    expect(r.bytes == f.length()) { "${r.path}: bytes ${r.bytes} vs ${f.length()}" }
     expect(r.sha256 == sha256(f)) { "${r.path}: sha256 differs" }
     // The output probes back as H.264 at the reported size.
     val v = probe(r.path).streams.mapNotNull { it.video }.single()
@@ -128,16 +101,16 @@ private fun checkReport(r: OutputReport, w: UInt, h: UInt, seconds: Double) {
 private fun longRecipe(out: File) = Recipe(
     source = "counter.mp4",
     baseDir = media.path,
-    looping = LoopSpec(mode = LoopMode.NONE),
-    outputs = listOf(OutputSpec(path = File(out, "long.mp4").path, aspect = "9:16", height = 1280u, fit = Fit.BLUR)),
+    loop = LoopSpec(mode = LoopMode.NONE),
+    outputs = listOf(OutputSpec(path = File(out, "long.mp4").path, aspect = "9:16", height = 1280, fit = Fit.BLUR)),
 )
 
 /** Caption tests: 6 s of counter.mp4 at 270x480 (9:16), played once. */
 private const val CAP_W = 270
 private const val CAP_H = 480
 private fun captionRecipe(out: File, name: String, captions: List<Caption>? = null, subtitles: SubtitlesSpec? = null) = Recipe(
-    source = "counter.mp4", baseDir = media.path, trim = Trim(start = 0.0, end = 6.0), looping = LoopSpec(mode = LoopMode.NONE),
-    outputs = listOf(OutputSpec(path = File(out, name).path, aspect = "9:16", height = CAP_H.toUInt())),
+    source = "counter.mp4", baseDir = media.path, trim = Trim(start = 0.0, end = 6.0), loop = LoopSpec(mode = LoopMode.NONE),
+    outputs = listOf(OutputSpec(path = File(out, name).path, aspect = "9:16", height = CAP_H)),
     captions = captions, subtitles = subtitles,
 )
 
@@ -169,13 +142,13 @@ private fun expectTextOnlyIn(withText: String, without: String, seconds: Double,
 /** Two captions as typed records: bold-outline karaoke at the bottom all along, a custom box at the top from 4 s. */
 private val typedCaptions = listOf(
     Caption(
-        text = "CLIPFORGE 123", start = 0.0, end = 6.0, style = CaptionStyle.BoldOutline, position = CaptionPosition.Bottom,
+        text = "CLIPFORGE 123", start = 0.0, end = 6.0, style = CaptionStyle(preset = StylePreset.BOLD_OUTLINE), position = CaptionPosition.Bottom,
         words = listOf(WordTime(start = 0.0, end = 3.0), WordTime(start = 3.0, end = 6.0)),
     ),
     Caption(
         text = "top box", start = 4.0, end = 6.0, position = CaptionPosition.At(x = 0.5f, y = 0.25f),
-        style = CaptionStyle.Custom(StyleFields(preset = StylePreset.BOX, size = 0.06f, color = "#FFD600",
-            align = TextAlign.CENTER, shadowOffset = ShadowOffset(x = 0.05f, y = 0.05f))),
+        style = CaptionStyle(preset = StylePreset.BOX, size = 0.06f, color = "#FFD600",
+            align = TextAlign.CENTER, shadowOffset = ShadowOffset(x = 0.05f, y = 0.05f)),
         fadeIn = 0.2, pop = true,
     ),
 )
@@ -187,6 +160,21 @@ private const val JSON_CAPTIONS = """[
     { "text": "top box", "start": 4, "end": 6, "position": { "x": 0.5, "y": 0.25 },
       "style": { "preset": "box", "size": 0.06, "color": "#FFD600", "align": "center", "shadow_offset": [0.05, 0.05] },
       "fade_in": 0.2, "pop": true } ]"""
+
+/** The counter fixture's frame number (8-bit barcode of 40 px cells at 560,320 in 1280x720) in a picture. */
+private fun frameNumber(p: Picture): Int {
+    expect(p.format == ImageFormat.RGBA && p.data.size == p.width * p.height * 4) { "picture ${p.width}x${p.height} ${p.format} ${p.data.size} bytes" }
+    val s = p.width / 1280.0
+    var n = 0
+    for (b in 0 until 8) {
+        val x = ((560 + 40 * (b % 4) + 20) * s).toInt()
+        val y = ((320 + 40 * (b / 4) + 20) * s).toInt()
+        val i = (y * p.width + x) * 4
+        val luma = (p.data[i].toInt() and 0xff) + (p.data[i + 1].toInt() and 0xff) + (p.data[i + 2].toInt() and 0xff)
+        if (luma > 3 * 128) n = n or (1 shl b)
+    }
+    return n
+}
 
 fun main(args: Array<String>) {
     root = File(args.getOrElse(0) { "." }).absoluteFile
@@ -201,16 +189,16 @@ fun main(args: Array<String>) {
         val info = probe(counter)
         expect(info.container.contains("mp4")) { "container ${info.container}" }
         expect(Math.abs(info.duration - 8.0) < 0.1) { "duration ${info.duration}" }
-        expect(info.sizeBytes.toLong() == File(counter).length()) { "size ${info.sizeBytes}" }
+        expect(info.sizeBytes == File(counter).length()) { "size ${info.sizeBytes}" }
         val video = info.streams.single { it.kind == "video" }
         val v = video.video!!
-        expect(video.codec == "h264" && v.width == 1280u && v.height == 720u) { "video $video" }
-        expect(v.rotation == 0u && v.displayWidth == 1280u && Math.abs(v.fps - 30.0) < 0.01) { "video $v" }
+        expect(video.codec == "h264" && v.width == 1280 && v.height == 720) { "video $video" }
+        expect(v.rotation == 0 && v.displayWidth == 1280 && Math.abs(v.fps - 30.0) < 0.01) { "video $v" }
         expect(v.pixelFormat == "yuv420p") { "pixel format ${v.pixelFormat}" }
         val a = info.streams.single { it.kind == "audio" }.audio!!
-        expect(a.sampleRate == 44100u && a.channels == 1u) { "audio $a" }
+        expect(a.sampleRate == 44100 && a.channels == 1) { "audio $a" }
         val rotated = probe(File(media, "portrait_rotated.mp4").path).streams.mapNotNull { it.video }.single()
-        expect(rotated.rotation != 0u && rotated.displayWidth == rotated.height) { "rotated $rotated" }
+        expect(rotated.rotation != 0 && rotated.displayWidth == rotated.height) { "rotated $rotated" }
     }
 
     test("startExport typed recipe: repeat, three fits, one decode pass each (maxMemoryMb), progress from a Rust thread, join") {
@@ -219,24 +207,24 @@ fun main(args: Array<String>) {
         val recipe = Recipe(
             source = counter,
             trim = Trim(start = 0.5, end = 2.5),
-            looping = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0),
+            loop = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0),
             audio = AudioSpec(mute = false),
             outputs = listOf(
-                OutputSpec(path = File(out, "crop.mp4").path, aspect = "1:1", height = 240u, fit = Fit.CROP, crf = 28u.toUByte()),
-                OutputSpec(path = File(out, "pad.mp4").path, aspect = "4:5", height = 320u, fit = Fit.PAD, background = "#202020", preset = "ultrafast"),
-                OutputSpec(path = File(out, "blur.mp4").path, aspect = "9:16", width = 180u, height = 320u, fit = Fit.BLUR, fps = 30.0, bitrate = 400_000uL, encoder = "libx264"),
+                OutputSpec(path = File(out, "crop.mp4").path, aspect = "1:1", height = 240, fit = Fit.CROP, crf = 28),
+                OutputSpec(path = File(out, "pad.mp4").path, aspect = "4:5", height = 320, fit = Fit.PAD, background = "#202020", preset = "ultrafast"),
+                OutputSpec(path = File(out, "blur.mp4").path, aspect = "9:16", width = 180, height = 320, fit = Fit.BLUR, fps = 30.0, bitrate = 400_000L, encoder = "libx264"),
             ),
             // Below any output's estimate: three decode passes, progress still one monotonic 0..1.
-            maxMemoryMb = 1u,
+            maxMemoryMb = 1,
         )
         val job = startExport(recipe, rec)
         val reports = job.join()
         expect(job.isFinished()) { "isFinished false after join" }
         expect(job.join() == reports) { "a second join differs" }
         expect(reports.size == 3) { "reports $reports" }
-        checkReport(reports[0], 240u, 240u, 6.0)
-        checkReport(reports[1], 256u, 320u, 6.0)
-        checkReport(reports[2], 180u, 320u, 6.0)
+        checkReport(reports[0], 240, 240, 6.0)
+        checkReport(reports[1], 256, 320, 6.0)
+        checkReport(reports[2], 180, 320, 6.0)
         rec.assertComplete()
         expect(rec.threads.none { it == Thread.currentThread().name }) { "progress on the caller's thread" }
         expect(leftovers(out) == listOf("blur.mp4", "crop.mp4", "pad.mp4")) { "files ${leftovers(out)}" }
@@ -253,7 +241,7 @@ fun main(args: Array<String>) {
         """.trimIndent()
         val rec = Recorder()
         val reports = runBlocking { startExportJson(json, media.path, rec).use { it.outcome() } }
-        checkReport(reports.single(), 320u, 180u, 6.0)
+        checkReport(reports.single(), 320, 180, 6.0)
         rec.assertComplete()
         // Boomerang is muted by default: no audio stream.
         expect(probe(reports.single().path).streams.none { it.kind == "audio" }) { "boomerang has audio" }
@@ -263,27 +251,78 @@ fun main(args: Array<String>) {
         val out = tempDir("suspend")
         val recipe = Recipe(
             source = "counter.mp4", baseDir = media.path, trim = Trim(start = 1.0, end = 7.0),
-            looping = LoopSpec(mode = LoopMode.NONE),
-            outputs = listOf(OutputSpec(path = File(out, "none.mp4").path, aspect = "1:1", height = 160u)),
+            loop = LoopSpec(mode = LoopMode.NONE),
+            outputs = listOf(OutputSpec(path = File(out, "none.mp4").path, aspect = "1:1", height = 160)),
         )
         val reports = runBlocking { Clipforge.export(recipe) }
-        checkReport(reports.single(), 160u, 160u, 6.0)
+        checkReport(reports.single(), 160, 160, 6.0)
         val json = """{"version":1,"source":"counter.mp4","loop":{"mode":"repeat","count":1},
             "outputs":[{"path":"${File(out, "j.mp4").path}","aspect":"1:1","height":160}]}"""
         val fromJson = runBlocking { Clipforge.exportJson(json, media.path) }
-        checkReport(fromJson.single(), 160u, 160u, 8.0)
+        checkReport(fromJson.single(), 160, 160, 8.0)
     }
 
-    test("Clipforge.exportProgress: Flow<Float> ends at 1.0, never decreasing") {
+    test("Clipforge.exportEvents: Progress events never decreasing, then Done with the reports") {
         val out = tempDir("flow")
         val recipe = Recipe(
-            source = counter, trim = Trim(start = 0.0, end = 3.0), looping = LoopSpec(mode = LoopMode.REPEAT, count = 2u),
-            outputs = listOf(OutputSpec(path = File(out, "flow.mp4").path, aspect = "9:16", height = 320u)),
+            source = counter, trim = Trim(start = 0.0, end = 3.0), loop = LoopSpec(mode = LoopMode.REPEAT, count = 2),
+            outputs = listOf(OutputSpec(path = File(out, "flow.mp4").path, aspect = "9:16", height = 320)),
         )
-        val values = runBlocking { Clipforge.exportProgress(recipe).toList() }
-        expect(values.isNotEmpty() && values.last() == 1f) { "flow values $values" }
-        expect(values.zipWithNext().all { (a, b) -> b >= a }) { "flow went back: $values" }
-        expect(File(out, "flow.mp4").isFile) { "no output" }
+        val events = runBlocking { Clipforge.exportEvents(recipe).toList() }
+        val done = events.last()
+        expect(done is ExportEvent.Done) { "last event $done" }
+        checkReport((done as ExportEvent.Done).reports.single(), 180, 320, 6.0)
+        val values = events.dropLast(1).map { (it as ExportEvent.Progress).fraction }
+        expect(values.isNotEmpty() && values.last() == 1f) { "progress values $values" }
+        expect(values.zipWithNext().all { (a, b) -> b >= a }) { "progress went back: $values" }
+        // JSON recipes too.
+        val json = """{"version":1,"source":"counter.mp4","trim":{"end":3},"loop":{"mode":"repeat","count":2},
+            "outputs":[{"path":"${File(out, "j.mp4").path}","aspect":"1:1","height":160}]}"""
+        val last = runBlocking { Clipforge.exportJsonEvents(json, media.path).toList() }.last()
+        expect(last is ExportEvent.Done && last.reports.single().width == 160) { "json events ended with $last" }
+    }
+
+    test("progress arrives on one stable thread per export (named clipforge-progress), not the caller's") {
+        val out = tempDir("thread")
+        val recipe = Recipe(
+            source = counter, trim = Trim(start = 0.0, end = 3.0), loop = LoopSpec(mode = LoopMode.REPEAT, count = 2),
+            outputs = listOf(OutputSpec(path = File(out, "a.mp4").path, aspect = "1:1", height = 240),
+                             OutputSpec(path = File(out, "b.mp4").path, aspect = "9:16", height = 320)),
+            maxMemoryMb = 1,  // two decode passes: two sets of worker threads inside
+        )
+        fun threadsOf(name: String): Pair<Int, Set<Thread>> {
+            val threads = Collections.synchronizedSet(mutableSetOf<Thread>())
+            val names = Collections.synchronizedSet(mutableSetOf<String>())
+            var calls = 0
+            runBlocking { Clipforge.export(recipe.copy(outputs = recipe.outputs.map { it.copy(path = File(out, "$name-" + File(it.path).name).path) })) {
+                calls++; threads += Thread.currentThread(); names += Thread.currentThread().name
+            } }
+            expect(names == setOf(Clipforge.PROGRESS_THREAD)) { "thread names $names" }
+            return calls to threads.toSet()
+        }
+        val (calls1, first) = threadsOf("one")
+        val (calls2, second) = threadsOf("two")
+        expect(calls1 >= 20 && calls2 >= 20) { "only $calls1 / $calls2 progress calls" }
+        expect(first.size == 1 && second.size == 1) { "${first.size} and ${second.size} threads for one export each" }
+        expect(first.single() !== Thread.currentThread()) { "progress on the caller's thread" }
+        expect(first.single() !== second.single()) { "two exports shared a progress thread" }
+    }
+
+    test("signed numbers: Int/Long everywhere; a negative one is InvalidRecipe naming the field") {
+        val out = tempDir("negative")
+        val bad = Recipe(source = counter, outputs = listOf(OutputSpec(path = File(out, "x.mp4").path, aspect = "1:1", height = -640)))
+        val e = expectError<ClipforgeException.InvalidRecipe> { startExport(bad) }
+        expect(e.message!!.contains("outputs[0].height") && e.message!!.contains("-640")) { e.message!! }
+        expectError<ClipforgeException.InvalidRecipe> {
+            startExport(bad.copy(outputs = listOf(OutputSpec(path = File(out, "x.mp4").path, aspect = "1:1", bitrate = -1L))))
+        }
+        expectError<ClipforgeException.InvalidRecipe> { startExport(bad.copy(loop = LoopSpec(mode = LoopMode.REPEAT, count = -2))) }
+        expectError<ClipforgeException.InvalidRecipe> { runBlocking { Clipforge.waveform(counter, -1) } }
+        expect(leftovers(out).isEmpty()) { "left behind: ${leftovers(out)}" }
+        // Messages use the recipe's words, not Rust's (no "None", no "Some(").
+        val short = expectError<ClipforgeException.InvalidRecipe> { startExport(Recipe(source = counter, trim = Trim(end = 2.0),
+            outputs = listOf(OutputSpec(path = File(out, "y.mp4").path, aspect = "1:1")))).join() }
+        expect(!short.message!!.contains("None") && short.message!!.contains("loop mode \"none\"")) { short.message!! }
     }
 
     test("ExportJob.cancel mid-export: Cancelled, no file left") {
@@ -315,10 +354,12 @@ fun main(args: Array<String>) {
         expect(leftovers(out).isEmpty()) { "left behind: ${leftovers(out)}" }
     }
 
-    test("Flow collector stopping early (first { >= 0.1 }) cancels the export, no file left") {
+    test("exportEvents collector stopping early (first progress >= 0.1) cancels the export, no file left") {
         val out = tempDir("flowcancel")
-        val first = runBlocking { withTimeout(120_000) { Clipforge.exportProgress(longRecipe(out)).first { it >= 0.1f } } }
-        expect(first < 1f) { "finished before the collector stopped: $first" }
+        val first = runBlocking {
+            withTimeout(120_000) { Clipforge.exportEvents(longRecipe(out)).first { it is ExportEvent.Progress && it.fraction >= 0.1f } }
+        }
+        expect(first is ExportEvent.Progress && first.fraction < 1f) { "finished before the collector stopped: $first" }
         expect(leftovers(out).isEmpty()) { "left behind: ${leftovers(out)}" }
     }
 
@@ -328,11 +369,11 @@ fun main(args: Array<String>) {
             source = counter, trim = Trim(start = 0.0, end = 2.0),
             outputs = listOf(OutputSpec(path = File(out, "x.mp4").path, aspect = "1:1")),
         )
-        val e = expectError<ClipforgeException.InvalidRecipe> { startExport(short, null).join() }
+        val e = expectError<ClipforgeException.InvalidRecipe> { startExport(short).join() }
         expect(e.message!!.contains("2")) { "message does not state the length: ${e.message}" }
-        expectError<ClipforgeException.InvalidRecipe> { startExportJson("{ not json", null, null) }
+        expectError<ClipforgeException.InvalidRecipe> { startExportJson("{ not json") }
         expectError<ClipforgeException.InvalidRecipe> {
-            startExportJson("""{"version":2,"source":"a.mp4","outputs":[]}""", null, null)
+            startExportJson("""{"version":2,"source":"a.mp4","outputs":[]}""")
         }
         expect(leftovers(out).isEmpty()) { "left behind: ${leftovers(out)}" }
     }
@@ -344,7 +385,7 @@ fun main(args: Array<String>) {
         }
         expectError<ClipforgeException.UnsupportedInput> { probe(playlist.path) }
         val recipe = Recipe(
-            source = playlist.path, looping = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0),
+            source = playlist.path, loop = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0),
             outputs = listOf(OutputSpec(path = File(dir, "x.mp4").path, aspect = "1:1")),
         )
         expectError<ClipforgeException.UnsupportedInput> { runBlocking { Clipforge.export(recipe) } }
@@ -356,14 +397,14 @@ fun main(args: Array<String>) {
         expectError<ClipforgeException.Io> { probe(missing) }
         expectError<ClipforgeException.Io> { runBlocking { Clipforge.probe(missing) } }
         val recipe = Recipe(source = missing, outputs = listOf(OutputSpec(path = "$missing.out.mp4", aspect = "1:1")))
-        expectError<ClipforgeException.Io> { startExport(recipe, null).join() }
+        expectError<ClipforgeException.Io> { startExport(recipe).join() }
     }
 
     test("error LimitExceeded: more outputs than one export may write") {
         val out = tempDir("limit")
-        val outputs = (1..9).map { OutputSpec(path = File(out, "o$it.mp4").path, aspect = "1:1", height = 64u) }
-        val recipe = Recipe(source = counter, looping = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0), outputs = outputs)
-        expectError<ClipforgeException.LimitExceeded> { startExport(recipe, null).join() }
+        val outputs = (1..9).map { OutputSpec(path = File(out, "o$it.mp4").path, aspect = "1:1", height = 64) }
+        val recipe = Recipe(source = counter, loop = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0), outputs = outputs)
+        expectError<ClipforgeException.LimitExceeded> { startExport(recipe).join() }
         expect(leftovers(out).isEmpty()) { "left behind: ${leftovers(out)}" }
     }
 
@@ -371,8 +412,8 @@ fun main(args: Array<String>) {
     test("error Internal: a listener that throws ends the export cleanly, no crash, no file") {
         val out = tempDir("internal")
         val recipe = Recipe(
-            source = counter, trim = Trim(start = 0.0, end = 2.0), looping = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0),
-            outputs = listOf(OutputSpec(path = File(out, "x.mp4").path, aspect = "1:1", height = 160u)),
+            source = counter, trim = Trim(start = 0.0, end = 2.0), loop = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0),
+            outputs = listOf(OutputSpec(path = File(out, "x.mp4").path, aspect = "1:1", height = 160)),
         )
         val throwing = object : ExportListener {
             override fun onProgress(fraction: Float) = throw IllegalStateException("app bug in a progress listener")
@@ -383,20 +424,71 @@ fun main(args: Array<String>) {
 
     test("error Cancelled before any work: cancel right after start") {
         val out = tempDir("early")
-        val job = startExport(longRecipe(out), null)
+        val job = startExport(longRecipe(out))
         job.cancel()
         expectError<ClipforgeException.Cancelled> { runBlocking { job.outcome() } }
         expect(leftovers(out).isEmpty()) { "left behind: ${leftovers(out)}" }
     }
 
+    test("Clipforge.thumbnails: a Flow of RGBA pictures, thumbnail i shows the frame at its stated time") {
+        val strip = runBlocking { Clipforge.thumbnails(counter, count = 10, height = 360).toList() }
+        expect(strip.map { it.index } == (0 until 10).toList()) { "indices ${strip.map { it.index }}" }
+        for (t in strip) {
+            expect(t.picture.width == 640 && t.picture.height == 360) { "size ${t.picture.width}x${t.picture.height}" }
+            val n = frameNumber(t.picture)
+            expect(n == Math.round(t.time * 30).toInt()) { "thumbnail ${t.index} says ${t.time} s, shows frame $n" }
+            expect(t.time >= t.index * 0.8 - 1e-6 && t.time < (t.index + 1) * 0.8) { "thumbnail ${t.index} at ${t.time} s outside its slot" }
+        }
+        // Stopping early stops the decoding; PNG bytes decode with the JVM's own ImageIO.
+        val two = runBlocking { Clipforge.thumbnails(counter, 8, 160, ImageFormat.PNG).take(2).toList() }
+        expect(two.size == 2) { "took ${two.size}" }
+        val img = javax.imageio.ImageIO.read(java.io.ByteArrayInputStream(two[0].picture.data))
+        expect(img.width == 284 && img.height == 160) { "PNG is ${img.width}x${img.height}" }
+        val red = java.awt.Color(img.getRGB(14, 14))
+        expect(red.red > 180 && red.green < 80 && red.blue < 80) { "top-left marker is $red" }
+        expectError<ClipforgeException.Io> { runBlocking { Clipforge.thumbnails(File(media, "missing.mp4").path, 4, 160).toList() } }
+        expectError<ClipforgeException.InvalidRecipe> { runBlocking { Clipforge.thumbnails(counter, 0, 160).toList() } }
+    }
+
+    test("FrameReader: exact frames at 20 random times (suspend frameAt), kept open between calls, usable from any thread") {
+        val reader = runBlocking { Clipforge.frameReader(counter, 360) }
+        reader.use {
+            expect(Math.abs(reader.duration() - 8.0) < 0.05) { "duration ${reader.duration()}" }
+            val rnd = java.util.Random(15)
+            val times = List(20) { rnd.nextDouble() * 8.0 }
+            for (t in times) {
+                val f = runBlocking { Clipforge.frameAt(reader, t) }
+                val want = Math.floor(t * 30 + 1e-9).toInt()
+                expect(frameNumber(f.picture) == want) { "frameAt($t) shows frame ${frameNumber(f.picture)}, want $want" }
+                expect(Math.abs(f.time - want / 30.0) < 1e-6) { "frameAt($t) says ${f.time}" }
+            }
+            // From several threads at once: calls wait for each other, each answer still exact.
+            val pool = java.util.concurrent.Executors.newFixedThreadPool(3)
+            val answers = times.map { t -> pool.submit<Pair<Double, Int>> { t to frameNumber(reader.frameAt(t).picture) } }.map { it.get() }
+            pool.shutdown()
+            expect(answers.all { (t, n) -> n == Math.floor(t * 30 + 1e-9).toInt() }) { "threads: $answers" }
+            // JPEG bytes when asked.
+            val jpeg = reader.frameAt(2.0, ImageFormat.JPEG).picture
+            expect(jpeg.format == ImageFormat.JPEG && jpeg.data[0] == 0xff.toByte() && jpeg.data[1] == 0xd8.toByte()) { "not a JPEG" }
+        }
+    }
+
+    test("Clipforge.waveform: peaks of the counter's 1/8-scale sine; a clip without audio is flat") {
+        val w = runBlocking { Clipforge.waveform(counter, 100) }
+        expect(w.hasAudio && w.peaks.size == 100 && Math.abs(w.duration - 8.0) < 0.05) { "waveform ${w.duration} s, ${w.peaks.size} peaks" }
+        expect(w.peaks.drop(1).all { Math.abs(it.max - 0.125f) < 0.005f && Math.abs(it.min + 0.125f) < 0.005f }) { "peaks ${w.peaks.take(5)}" }
+        val silent = runBlocking { Clipforge.waveform(File(media, "noaudio.mp4").path, 10) }
+        expect(!silent.hasAudio && silent.peaks.all { it.min == 0f && it.max == 0f }) { "noaudio $silent" }
+    }
+
     val capOut = tempDir("captions")
     var plain: OutputReport? = null
     var typed: OutputReport? = null
-    test("captions (typed records): Caption, CaptionStyle (preset, Custom), CaptionPosition (named, At), words; text only where placed") {
-        plain = startExport(captionRecipe(capOut, "plain.mp4"), null).join().single()
-        typed = startExport(captionRecipe(capOut, "typed.mp4", captions = typedCaptions), null).join().single()
-        checkReport(plain!!, CAP_W.toUInt(), CAP_H.toUInt(), 6.0)
-        checkReport(typed!!, CAP_W.toUInt(), CAP_H.toUInt(), 6.0)
+    test("captions (typed records): Caption, CaptionStyle (preset and fields), CaptionPosition (named, At), words; text only where placed") {
+        plain = startExport(captionRecipe(capOut, "plain.mp4")).join().single()
+        typed = startExport(captionRecipe(capOut, "typed.mp4", captions = typedCaptions)).join().single()
+        checkReport(plain!!, CAP_W, CAP_H, 6.0)
+        checkReport(typed!!, CAP_W, CAP_H, 6.0)
         expect(typed!!.sha256 != plain!!.sha256) { "the captioned export equals the caption-free one" }
         // At 1 s only the bottom caption shows (9:16 keeps captions above the bottom 20 %).
         expectTextOnlyIn(typed!!.path, plain!!.path, 1.0, 0.55, 0.85)
@@ -409,7 +501,7 @@ fun main(args: Array<String>) {
             "outputs": [ { "path": "${File(capOut, "json.mp4").path}", "aspect": "9:16", "height": $CAP_H } ],
             "captions": $JSON_CAPTIONS }"""
         val report = runBlocking { Clipforge.exportJson(json, media.path) }.single()
-        checkReport(report, CAP_W.toUInt(), CAP_H.toUInt(), 6.0)
+        checkReport(report, CAP_W, CAP_H, 6.0)
         // Not byte-for-byte: repeated exports in one process may differ by 1 luma level in a few source
         // pixels (seen here, not with one export per CLI process), so compare the decoded frames.
         for (t in listOf(1.0, 5.0)) {
@@ -422,32 +514,60 @@ fun main(args: Array<String>) {
     test("subtitles (typed SubtitlesSpec): SRT cue at the top; a malformed file is InvalidRecipe naming it") {
         val dir = tempDir("subs")
         File(dir, "talk.srt").writeText("1\n00:00:00,000 --> 00:00:03,000\nHello subtitles\n")
-        val subs = SubtitlesSpec(path = File(dir, "talk.srt").path, style = CaptionStyle.Box, position = CaptionPosition.Top)
-        val report = startExport(captionRecipe(dir, "subs.mp4", subtitles = subs), null).join().single()
+        val subs = SubtitlesSpec(path = File(dir, "talk.srt").path, style = CaptionStyle(preset = StylePreset.BOX), position = CaptionPosition.Top)
+        val report = startExport(captionRecipe(dir, "subs.mp4", subtitles = subs)).join().single()
         expectTextOnlyIn(report.path, plain!!.path, 1.0, 0.1, 0.35)
         File(dir, "bad.srt").writeText("1\nnot a time line\nHello\n")
         val e = expectError<ClipforgeException.InvalidRecipe> {
-            startExport(captionRecipe(dir, "bad.mp4", subtitles = SubtitlesSpec(path = File(dir, "bad.srt").path)), null).join()
+            startExport(captionRecipe(dir, "bad.mp4", subtitles = SubtitlesSpec(path = File(dir, "bad.srt").path))).join()
         }
         expect(e.message!!.contains("bad.srt")) { "message does not name the file: ${e.message}" }
         expect(leftovers(dir) == listOf("bad.srt", "subs.mp4", "talk.srt")) { "files ${leftovers(dir)}" }
     }
 
-    test("app fonts: registerFontBytes (Noto Sans Regular read in Kotlin) changes a plain caption; bad bytes InvalidRecipe") {
+    test("app fonts: registerFontBytes (Noto Sans Regular read in Kotlin) changes a plain caption; bad bytes InvalidFont") {
         val fonts = File(root, "fixtures/fonts")
-        val caption = listOf(Caption(text = "Hamburgefonstiv", start = 0.0, end = 6.0, style = CaptionStyle.Plain))
+        val caption = listOf(Caption(text = "Hamburgefonstiv", start = 0.0, end = 6.0, style = CaptionStyle(preset = StylePreset.PLAIN)))
         // Plain asks for the regular weight; with no fonts folder only the built-in Bold exists so far.
-        val before = startExport(captionRecipe(capOut, "font-before.mp4", captions = caption), null).join().single()
+        val before = startExport(captionRecipe(capOut, "font-before.mp4", captions = caption)).join().single()
         registerFontBytes(File(fonts, "NotoSans-Regular.ttf").readBytes())
-        val after = startExport(captionRecipe(capOut, "font-after.mp4", captions = caption), null).join().single()
+        val after = startExport(captionRecipe(capOut, "font-after.mp4", captions = caption)).join().single()
         // The caption's pixels change (Regular instead of Bold), nothing else does.
         expectTextOnlyIn(after.path, before.path, 1.0, 0.55, 0.85)
-        val bad = expectError<ClipforgeException.InvalidRecipe> { registerFontBytes("not a font".toByteArray()) }
+        val bad = expectError<ClipforgeException.InvalidFont> { registerFontBytes("not a font".toByteArray()) }
         expect("font" in bad.message!!) { "message ${bad.message}" }
-        expectError<ClipforgeException.InvalidRecipe> { registerFontBytes(ByteArray(0)) }
-        expectError<ClipforgeException.InvalidRecipe> { registerFontPath(File(fonts, "LICENSE-noto-core.txt").path) }
+        expectError<ClipforgeException.InvalidFont> { registerFontBytes(ByteArray(0)) }
+        expectError<ClipforgeException.InvalidFont> { registerFontPath(File(fonts, "LICENSE-noto-core.txt").path) }
         expectError<ClipforgeException.Io> { registerFontPath(File(fonts, "missing.ttf").path) }
-        registerFontPath(fonts.path)  // a folder: every font in it
+    }
+
+    test("missing glyphs: reported in OutputReport.missingGlyphs, MissingGlyphs under strictFonts, gone after registerFontAssets") {
+        val scripts = listOf(Caption(text = "नमस्ते 日本 🌮", start = 0.0, end = 6.0, position = CaptionPosition.Center))
+        // Only the built-in Latin face (and Noto Sans Regular) so far: exported with empty boxes, and said.
+        val boxes = startExport(captionRecipe(capOut, "boxes.mp4", captions = scripts)).join().single()
+        expect(listOf("日", "本", "🌮").all { it in boxes.missingGlyphs }) { "missingGlyphs ${boxes.missingGlyphs}" }
+        expect(boxes.missingGlyphs.any { g -> g.any { it in '\u0900'..'\u097F' } }) { "no Devanagari in ${boxes.missingGlyphs}" }
+        val strict = captionRecipe(capOut, "strict.mp4", captions = scripts).copy(strictFonts = true)
+        val e = expectError<ClipforgeException.MissingGlyphs> { startExport(strict).join() }
+        expect("U+65E5" in e.message!!) { e.message!! }
+        expect(!File(capOut, "strict.mp4").exists()) { "strict export left a file" }
+        // An app's assets folder (here a folder standing in for AssetManager): one call registers its fonts.
+        val assets = tempDir("assets")
+        File(assets, "fonts").mkdirs()
+        File(root, "fixtures/fonts").listFiles()!!.filter { it.extension in setOf("ttf", "otf") }.forEach { it.copyTo(File(assets, "fonts/${it.name}")) }
+        File(assets, "fonts/README.txt").writeText("not a font, skipped by extension")
+        val n = runBlocking {
+            Clipforge.registerFontAssets(list = { File(assets, it).list() }, open = { File(assets, it).inputStream() })
+        }
+        expect(n == File(assets, "fonts").list()!!.count { it.endsWith(".ttf") || it.endsWith(".otf") }) { "registered $n fonts" }
+        val drawn = startExport(strict).join().single()
+        expect(drawn.missingGlyphs.isEmpty()) { "still missing ${drawn.missingGlyphs}" }
+        // The text is really drawn now: the middle band differs from the boxes version.
+        expect(changed(grayFrame(drawn.path, 1.0), grayFrame(boxes.path, 1.0), 0.4, 0.6) > 0.005) { "same pixels as the empty boxes" }
+        File(assets, "fonts/bad.ttf").writeText("not a font either")
+        expectError<ClipforgeException.InvalidFont> {
+            runBlocking { Clipforge.registerFontAssets(list = { File(assets, it).list() }, open = { File(assets, it).inputStream() }) }
+        }
     }
 
     // Preview personalization with the real model through the real ONNX Runtime (scripts/setup-preview.sh).
@@ -459,22 +579,23 @@ fun main(args: Array<String>) {
     fun photo(name: String) = File(photos, name).path
 
     test("PreviewRanker: a missing ONNX Runtime library is ClipforgeException.Io, not a crash") {
-        val e = expectError<ClipforgeException.Io> { PreviewRanker(File(root, "no/libonnxruntime.so").path, model, 2u) }
+        val e = expectError<ClipforgeException.Io> { PreviewRanker(File(root, "no/libonnxruntime.so").path, model, 2) }
         expect("ONNX Runtime" in e.message!!) { "message ${e.message}" }
     }
 
-    test("TasteProfile: JSON round trip; corrupt JSON is InvalidRecipe") {
+    test("TasteProfile: JSON round trip; corrupt JSON is InvalidProfile") {
         TasteProfile().use { p ->
-            expect(p.isCold() && p.likes() == 0u && p.skips() == 0u) { "new profile not cold: ${p.toJson()}" }
+            expect(p.isCold() && p.likes() == 0 && p.skips() == 0) { "new profile not cold: ${p.toJson()}" }
             val json = p.toJson()
             TasteProfile.fromJson(json).use { back -> expect(back.toJson() == json) { "round trip changed $json" } }
         }
-        expectError<ClipforgeException.InvalidRecipe> { TasteProfile.fromJson("{ \"version\": 1, \"liked\": [") }
-        expectError<ClipforgeException.InvalidRecipe> { TasteProfile.fromJson("""{ "version": 1, "liked": [1.0, 2.0] }""") }
-        expectError<ClipforgeException.InvalidRecipe> { TasteProfile.fromJson("""{ "version": 99 }""") }
+        expectError<ClipforgeException.InvalidProfile> { TasteProfile.fromJson("{ \"version\": 1, \"liked\": [") }
+        expectError<ClipforgeException.InvalidProfile> { TasteProfile.fromJson("""{ "version": 1, "liked": [1.0, 2.0] }""") }
+        expectError<ClipforgeException.InvalidProfile> { TasteProfile.fromJson("""{ "version": 99 }""") }
     }
 
-    val ranker = PreviewRanker(ortLib, model, 2u)
+    // The suspend form: loading the runtime and the model is 100-200 ms, off the caller's thread.
+    val ranker = runBlocking { Clipforge.previewRanker(ortLib, model) }
 
     test("suspend Clipforge.preview, cold start: poster time inside the clip, poster and loop files exist") {
         val out = tempDir("preview")
@@ -484,50 +605,54 @@ fun main(args: Array<String>) {
         expect(res.poster.time >= 0.0 && res.poster.time < duration) { "poster at ${res.poster.time} s of $duration" }
         expect(File(res.poster.path).isFile && File(res.poster.path).length() > 0) { "no poster ${res.poster.path}" }
         expect(File(res.poster.path).readBytes().take(3) == listOf(0xff, 0xd8, 0xff).map { it.toByte() }) { "poster is not a JPEG" }
-        expect(res.poster.width == 640u && res.poster.height == 360u) { "poster ${res.poster.width}x${res.poster.height}" }
-        val loop = res.previewLoop
+        expect(res.poster.width == 640 && res.poster.height == 360) { "poster ${res.poster.width}x${res.poster.height}" }
+        val loop = res.loop
         expect(Math.abs(loop.end - loop.start - 3.0) < 1e-6 && loop.start >= 0.0 && loop.end <= duration + 1e-6) { "loop $loop" }
-        expect(File(loop.path).isFile && File(loop.path).length() == loop.bytes.toLong()) { "loop file $loop" }
+        expect(File(loop.path).isFile && File(loop.path).length() == loop.bytes) { "loop file $loop" }
         expect(probe(loop.path).streams.none { it.kind == "audio" }) { "the preview loop is not muted" }
         expect(res.candidates.isNotEmpty() && res.candidates.any { it.time == res.poster.time }) { "candidates ${res.candidates}" }
         expect(res.candidates.all { it.similarity == null }) { "cold start has similarities" }
         expect(leftovers(out) == listOf("mixed.poster.jpg", "mixed.preview.mp4")) { "files ${leftovers(out)}" }
         // Options: a 2 s PNG poster; a 7 s window is InvalidRecipe; a missing folder is Io.
-        val png = TasteProfile().use { ranker.preview(clip, it, out.path, PreviewOptions(window = 2.0, posterFormat = dev.clipforge.ffi.PosterFormat.PNG)) }
-        expect(png.poster.path.endsWith(".png") && Math.abs(png.previewLoop.end - png.previewLoop.start - 2.0) < 1e-6) { "png $png" }
+        val png = TasteProfile().use { ranker.preview(clip, it, out.path, PreviewOptions(window = 2.0, posterFormat = PosterFormat.PNG)) }
+        expect(png.poster.path.endsWith(".png") && Math.abs(png.loop.end - png.loop.start - 2.0) < 1e-6) { "png $png" }
         TasteProfile().use { p ->
             expectError<ClipforgeException.InvalidRecipe> { ranker.preview(clip, p, out.path, PreviewOptions(window = 7.0)) }
-            expectError<ClipforgeException.Io> { ranker.preview(clip, p, File(out, "missing").path, null) }
+            expectError<ClipforgeException.Io> { ranker.preview(clip, p, File(out, "missing").path) }
         }
     }
 
-    test("likeClip + rankClips: a profile that liked the cat ranks the cat clip first; it survives JSON") {
+    test("likeClip + rankClips: a profile that liked the cat ranks the cat clip first; it survives compact JSON") {
         TasteProfile().use { p ->
-            ranker.likeClip(p, photo("cat.mp4"))
-            expect(p.likes() == 1u && !p.isCold()) { "likes ${p.likes()}" }
+            runBlocking { Clipforge.likeClip(ranker, p, photo("cat.mp4")) }
+            expect(p.likes() == 1 && !p.isCold()) { "likes ${p.likes()}" }
+            // Version 2: the liked vector packed, about 1.8 kB instead of 16-20 kB of floats.
+            val json = p.toJson()
+            expect(json.length < 2500 && json.startsWith("{\"version\":2,")) { "${json.length} chars: ${json.take(60)}" }
             val clips = listOf("rocket.mp4", "cat.mp4", "coffee.mp4").map(::photo)
             val order = ranker.rankClips(p, clips)
             expect(order.map { it.path }.sorted() == clips.sorted()) { "order $order" }
             expect(order[0].path == photo("cat.mp4")) { "cat not first: $order" }
             TasteProfile.fromJson(p.toJson()).use { back ->
-                expect(back.likes() == 1u) { "likes after JSON ${back.likes()}" }
+                expect(back.likes() == 1) { "likes after JSON ${back.likes()}" }
                 expect(ranker.rankClips(back, clips) == order) { "a reloaded profile ranks differently" }
             }
             // An unreadable clip goes last instead of failing the list.
             val withMissing = ranker.rankClips(p, listOf(photo("missing.mp4")) + clips)
             expect(withMissing.last().path.endsWith("missing.mp4")) { "missing clip not last: $withMissing" }
-            ranker.skipClip(p, photo("coffee.mp4"))
-            expect(p.skips() == 1u) { "skips ${p.skips()}" }
+            runBlocking { Clipforge.skipClip(ranker, p, photo("coffee.mp4")) }
+            expect(p.skips() == 1) { "skips ${p.skips()}" }
+            expect(p.toJson().length < 5000) { "like + skip: ${p.toJson().length} chars" }
             expectError<ClipforgeException.Io> { ranker.likeClip(p, photo("missing.mp4")) }
         }
     }
 
     test("PreviewRanker.fromModelBytes (int8 phone model read in Kotlin); a bad model is UnsupportedInput") {
         val phone = File(File(model).parentFile, "efficientnet_lite0_phone.onnx")
-        PreviewRanker.fromModelBytes(ortLib, phone.readBytes(), 1u).use { r ->
+        runBlocking { Clipforge.previewRanker(ortLib, phone.readBytes(), threads = 1) }.use { r ->
             TasteProfile().use { p -> expect(r.rankClips(p, listOf(photo("cat.mp4"))).single().score > -10f) { "cat unreadable" } }
         }
-        expectError<ClipforgeException.UnsupportedInput> { PreviewRanker.fromModelBytes(ortLib, "not a model".toByteArray(), 1u) }
+        expectError<ClipforgeException.UnsupportedInput> { PreviewRanker.fromModelBytes(ortLib, "not a model".toByteArray(), 1) }
     }
     ranker.close()
 
@@ -537,6 +662,8 @@ fun main(args: Array<String>) {
         val lines = runBlocking { makeLoop(counter, out.path, progress) }
         expect(lines.size == 2 && lines.all { "frames" in it }) { "README example returned $lines" }
         expect(progress.value == 1f) { "README example progress ended at ${progress.value}" }
+        val shown = runBlocking { trimScreen(counter, listOf(0.5, 0.6, 0.55, 7.9)) }
+        expect(shown.map { Math.round(it * 30).toInt() } == listOf(15, 18, 16, 237)) { "README trim screen frames at $shown" }
     }
 
     tempDirs.forEach { it.deleteRecursively() }

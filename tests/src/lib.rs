@@ -35,6 +35,17 @@ pub fn fixture(name: &str) -> PathBuf {
     p
 }
 
+/// Registers `fixtures/fonts` (made by `fixtures/fonts/make.sh`) for this test process, once:
+/// the library has only its built-in Latin face otherwise, like an app that registered nothing.
+pub fn register_fixture_fonts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let dir = workspace_root().join("fixtures").join("fonts");
+        assert!(dir.join("NotoColorEmoji.ttf").is_file(), "caption fonts missing: run `bash fixtures/fonts/make.sh` first");
+        clipforge::register_font_path(&dir).expect("fixture fonts register");
+    });
+}
+
 /// Initialises FFmpeg once, with its console logging quiet.
 pub fn init_ffmpeg() {
     static ONCE: std::sync::Once = std::sync::Once::new();

@@ -15,6 +15,7 @@ use serde_json::json;
 #[test]
 #[ignore]
 fn caption_cost_for_the_benchmark_captions() {
+    clipforge_e2e::register_fixture_fonts();
     let captions = json!([
         { "text": "Street tacos at 2am 🌮🔥", "start": 0, "end": 3, "style": "bold-outline", "position": "bottom", "fade_in": 0.2, "pop": true },
         { "text": "مرحبا بالعالم", "start": 3, "end": 6, "style": "box", "position": "center" },

@@ -9,6 +9,7 @@ use clipforge::plan::Composition;
 use clipforge::timeline::Timeline;
 
 fn plan(captions: Value) -> std::sync::Arc<CaptionPlan> {
+    register_fixture_fonts();
     let r = json!({ "version": 1, "source": "x.mp4", "outputs": [], "captions": captions });
     let recipe = Recipe::from_json(&r.to_string(), None).expect("recipe");
     std::sync::Arc::new(CaptionPlan::from_recipe(&recipe, &Composition::of_segment("x.mp4", 0.0, 30.0)).expect("captions").expect("some"))

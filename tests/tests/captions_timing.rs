@@ -116,7 +116,7 @@ fn subtitle_errors_are_clear() {
     std::fs::write(work.path("junk.ttf"), b"not a font").unwrap();
     recipe["captions"] = json!([{ "text": "x", "start": 0, "end": 1, "style": { "font": "junk.ttf" } }]);
     let e = work.export(&recipe).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::InvalidRecipe);
+    assert_eq!(e.kind, ErrorKind::InvalidFont);
     assert!(e.message.contains("junk.ttf is not a font file"), "{}", e.message);
     // An app's own font file is used by name of its family.
     std::fs::copy(workspace_root().join("fixtures/fonts/NotoSans-Regular.ttf"), work.path("app-font.ttf")).unwrap();

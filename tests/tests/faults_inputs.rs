@@ -186,7 +186,7 @@ fn extreme_taste_profiles_are_refused_not_turned_into_nan() {
         let json = json!({ "version": 1, "liked": vec![v; 1280], "skipped": [], "likes": 1, "skips": 0 });
         std::fs::write(work.path("p.json"), json.to_string()).unwrap();
         let e = clipforge::preview::TasteProfile::load(&work.path("p.json")).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::InvalidRecipe, "{}", e.message);
+        assert_eq!(e.kind, ErrorKind::InvalidProfile, "{}", e.message);
     }
     for p in ["/dev/zero", "/"] {
         let e = clipforge::preview::TasteProfile::load(std::path::Path::new(p)).unwrap_err();

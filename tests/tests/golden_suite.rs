@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use clipforge::golden::{self, Case, Thumb};
 
 fn root() -> PathBuf {
+    // Some cases have captions in other scripts: the fixture fonts, registered as an app would.
+    clipforge_e2e::register_fixture_fonts();
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/golden")
 }
 

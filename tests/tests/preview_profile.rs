@@ -42,7 +42,7 @@ fn corrupt_profile_files_are_clear_errors() {
     for (text, expect) in cases {
         std::fs::write(&path, text).unwrap();
         let e = TasteProfile::load(&path).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::InvalidRecipe, "{text}: {e}");
+        assert_eq!(e.kind, ErrorKind::InvalidProfile, "{text}: {e}");
         assert!(e.message.contains(expect) && e.message.contains("p.json"), "{text}: {}", e.message);
     }
     std::fs::write(&path, good).unwrap();
@@ -77,7 +77,8 @@ fn cli_profile_and_preview_shapes() {
     let out = cli(&["preview", mixed.to_str().unwrap(), "--profile", p, "--window", "3", "--out-dir", out_dir.to_str().unwrap(), "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
-    let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+    let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
     assert_eq!(keys, ["candidates", "loop", "poster"]);
     let t = v["poster"]["time"].as_f64().unwrap();
     assert!((3.0..6.0).contains(&t), "{v}");
@@ -94,7 +95,7 @@ fn cli_profile_and_preview_shapes() {
     let out = cli(&["preview", mixed.to_str().unwrap(), "--profile", p, "--json"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("error[InvalidRecipe]: ") && err.contains("viewer.json"), "{err}");
+    assert!(err.starts_with("error[InvalidProfile]: ") && err.contains("viewer.json"), "{err}");
     let out = cli(&["profile", "like", cat.to_str().unwrap(), "--profile", p]);
     assert!(!out.status.success(), "a corrupt profile is not overwritten");
     assert_eq!(std::fs::read_to_string(&prof).unwrap(), "{ nope");

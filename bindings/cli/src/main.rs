@@ -1,6 +1,9 @@
 //! The `clipforge` command: a thin translation of arguments to core calls and results to text/JSON.
 
+mod editor;
+mod analysis;
 mod preview;
+mod upload;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -14,6 +17,11 @@ use clipforge::{golden, CancelToken, Error, Recipe};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// A font file or a folder of fonts for captions (repeatable). Also read from
+    /// $CLIPFORGE_FONTS (folders separated by ':'). The library has only its built-in Latin face
+    /// otherwise: other scripts come out as empty boxes, listed in `missing_glyphs`.
+    #[arg(long, global = true, value_name = "PATH")]
+    fonts: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -30,6 +38,10 @@ enum Command {
         #[command(subcommand)]
         action: GoldenAction,
     },
+    /// The best seamless loop windows of a clip, best first.
+    LoopPoints(analysis::LoopPointsArgs),
+    /// Smart reframe's crop path for an output aspect (faces, else salient regions): a QA aid.
+    ReframePath(analysis::ReframePathArgs),
     /// Poster frame and preview loop of a clip, personalised by a taste profile.
     Preview(preview::PreviewArgs),
     /// Update a viewer's taste profile.
@@ -37,6 +49,16 @@ enum Command {
         #[command(subcommand)]
         action: preview::ProfileAction,
     },
+    /// Plan an upload: size, SHA-256, CRC-64/NVME and parts with their checksums (hex and base64).
+    UploadPlan(upload::PlanArgs),
+    /// Upload a file to S3 presigned part URLs or a tus server, resuming from FILE.upload.json.
+    Upload(upload::UploadArgs),
+    /// Filmstrip pictures evenly spread over a clip, written as they are decoded.
+    Thumbnails(editor::ThumbnailsArgs),
+    /// The exact frame shown at a time, as a PNG or JPEG.
+    Frame(editor::FrameArgs),
+    /// Min/max audio peaks of a clip in equal stretches.
+    Waveform(editor::WaveformArgs),
     /// Show container, duration and streams of a media file.
     Probe {
         file: PathBuf,
@@ -105,10 +127,27 @@ fn on_signal_cancel(cancel: &CancelToken) {
     });
 }
 
+/// Fonts named by `--fonts` and `$CLIPFORGE_FONTS`, registered before anything runs.
+fn register_fonts(flags: &[PathBuf]) -> Result<(), Error> {
+    let from_env = std::env::var_os("CLIPFORGE_FONTS").map(|v| std::env::split_paths(&v).collect::<Vec<_>>()).unwrap_or_default();
+    for path in flags.iter().chain(from_env.iter().filter(|p| !p.as_os_str().is_empty())) {
+        clipforge::register_font_path(path)?;
+    }
+    Ok(())
+}
+
 fn run(cli: Cli, cancel: &CancelToken) -> Result<bool, Error> {
+    register_fonts(&cli.fonts)?;
     match cli.command {
         Command::Export { recipe, json } => export(&recipe, json, cancel).map(|_| true),
         Command::Probe { file, json } => probe(&file, json).map(|_| true),
+        Command::UploadPlan(args) => upload::plan(args).map(|_| true),
+        Command::Upload(args) => upload::upload(args).map(|_| true),
+        Command::Thumbnails(args) => editor::run_thumbnails(args).map(|_| true),
+        Command::Frame(args) => editor::run_frame(args).map(|_| true),
+        Command::Waveform(args) => editor::run_waveform(args).map(|_| true),
+        Command::LoopPoints(args) => analysis::loop_points_cmd(args).map(|_| true),
+        Command::ReframePath(args) => analysis::reframe_path_cmd(args).map(|_| true),
         Command::Preview(args) => preview::preview(args, cancel).map(|_| true),
         Command::Profile { action } => preview::profile(action).map(|_| true),
         Command::Golden { action: GoldenAction::Run { cases, report, root } } => golden_run(&root, &cases, report.as_deref()),
@@ -187,6 +226,9 @@ fn export(path: &std::path::Path, json: bool, cancel: &CancelToken) -> Result<()
             println!("{}", serde_json::to_string(&r).map_err(|e| Error::internal(e.to_string()))?);
         } else {
             println!("{}  {}x{}  {:.3}s  {} frames  {} bytes", r.path.display(), r.width, r.height, r.duration, r.frames, r.bytes);
+            if !r.missing_glyphs.is_empty() {
+                eprintln!("warning: no font has {} (drawn as empty boxes; see --fonts)", r.missing_glyphs.join(" "));
+            }
         }
     }
     Ok(())

@@ -9,8 +9,8 @@ use clipforge::Error;
 
 pub const MODEL_ENV: &str = "CLIPFORGE_MODEL";
 pub const ORT_ENV: &str = "CLIPFORGE_ORT_LIB";
-const MODEL_REL: &str = "fixtures/models/efficientnet_lite0.onnx";
-const ORT_REL: &str = ".cache/onnxruntime/libonnxruntime.so.1.31.1";
+pub const MODEL_REL: &str = "fixtures/models/efficientnet_lite0.onnx";
+pub const ORT_REL: &str = ".cache/onnxruntime/libonnxruntime.so.1.31.1";
 
 /// Where the model and the runtime come from.
 #[derive(Args, Debug, Clone)]
@@ -85,7 +85,7 @@ enum Format {
 
 /// `flag`, else `$env`, else `rel` under the first ancestor of the executable or the current
 /// folder that has it.
-fn locate(flag: Option<&Path>, env: &str, rel: &str) -> PathBuf {
+pub fn locate(flag: Option<&Path>, env: &str, rel: &str) -> PathBuf {
     if let Some(p) = flag {
         return p.to_path_buf();
     }

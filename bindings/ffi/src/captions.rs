@@ -1,9 +1,10 @@
 //! Captions and subtitles as uniffi records (mirrors of `clipforge::captions::model`), converted to the
 //! core's types, and the app-font registration functions.
 //!
-//! Where the JSON format has an "either" (a style is a preset name or an object; a position is a name
-//! or `{x, y}`), the record is an enum with one case per form: `CaptionStyle.BoldOutline` /
-//! `CaptionStyle.Custom(fields)`, `CaptionPosition.Bottom` / `CaptionPosition.At(x, y)`.
+//! A style is one record, `CaptionStyle(preset = StylePreset.BOX, size = 0.06f, …)`: the JSON's
+//! `"style": "box"` is the record with only its preset, `"style": {…}` the record with fields. A
+//! position is a name or a point, so it is an enum with data (`CaptionPosition.Bottom`,
+//! `CaptionPosition.At(x, y)`); see docs/ARCHITECTURE.md, "Bindings conventions".
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,7 @@ pub struct Caption {
     pub text: String,
     pub start: f64,
     pub end: f64,
-    /// Default `CaptionStyle.BoldOutline`.
+    /// Default `CaptionStyle()` (bold outline).
     #[uniffi(default)]
     pub style: Option<CaptionStyle>,
     /// Default `CaptionPosition.Bottom`.
@@ -58,27 +59,18 @@ pub struct SubtitlesSpec {
     pub fade_out: Option<f64>,
 }
 
-/// A preset, or explicit fields over a preset.
-#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
-// A record crossing the FFI by value; boxing would not change what Kotlin/Swift see.
-#[allow(clippy::large_enum_variant)]
-pub enum CaptionStyle {
+/// The look of a caption's text: a preset, and any field to change from it. `CaptionStyle()` is
+/// the default bold-outline look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Enum)]
+pub enum StylePreset {
     /// White bold text with a black outline: readable on anything.
+    #[default]
     BoldOutline,
     /// White text on rounded, semi-opaque dark boxes behind each line.
     Box,
     /// White text with a soft drop shadow.
     Shadow,
     /// Text only.
-    Plain,
-    Custom { fields: StyleFields },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum StylePreset {
-    BoldOutline,
-    Box,
-    Shadow,
     Plain,
 }
 
@@ -96,14 +88,14 @@ pub struct ShadowOffset {
     pub y: f32,
 }
 
-/// Explicit style fields; anything left out comes from `preset`. "em" lengths are relative to the font
-/// size; `size` is relative to the output height, `max_width` to its width.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct StyleFields {
-    /// Default `BoldOutline`.
+/// A caption style: `preset` (default `BOLD_OUTLINE`) and fields that change it. "em" lengths are
+/// relative to the font size; `size` is relative to the output height, `max_width` to its width.
+#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+pub struct CaptionStyle {
     #[uniffi(default)]
     pub preset: Option<StylePreset>,
-    /// A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the bundled Noto Sans.
+    /// A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the registered fonts
+    /// (the built-in Noto Sans Bold for Latin, Greek and Cyrillic).
     #[uniffi(default)]
     pub font: Option<String>,
     #[uniffi(default)]
@@ -158,15 +150,15 @@ pub enum CaptionPosition {
 }
 
 /// Adds a font file (TTF/OTF/TTC), or every font in a folder, for every later export of this process:
-/// apps ship their fonts and register them at start-up. A file that is not a font is `InvalidRecipe`,
-/// a missing path `Io`.
+/// apps ship their fonts and register them at start-up (reads files: call it off the main thread,
+/// e.g. `Clipforge.registerFontPath`). A file that is not a font is `InvalidFont`, a missing path `Io`.
 #[uniffi::export]
 pub fn register_font_path(path: String) -> Result<(), ClipforgeError> {
     catch(|| Ok(clipforge::register_font_path(Path::new(&path))?))
 }
 
 /// Adds a font from its bytes (e.g. read from app assets) for every later export of this process.
-/// Bytes that are not a font are `InvalidRecipe`.
+/// Bytes that are not a font are `InvalidFont`.
 #[uniffi::export]
 pub fn register_font_bytes(data: Vec<u8>) -> Result<(), ClipforgeError> {
     catch(|| Ok(clipforge::register_font_bytes(data)?))
@@ -212,36 +204,35 @@ impl From<StylePreset> for core::Preset {
 }
 
 impl From<CaptionStyle> for core::StyleSpec {
-    fn from(s: CaptionStyle) -> Self {
-        match s {
-            CaptionStyle::BoldOutline => core::StyleSpec::Preset(core::Preset::BoldOutline),
-            CaptionStyle::Box => core::StyleSpec::Preset(core::Preset::Box),
-            CaptionStyle::Shadow => core::StyleSpec::Preset(core::Preset::Shadow),
-            CaptionStyle::Plain => core::StyleSpec::Preset(core::Preset::Plain),
-            CaptionStyle::Custom { fields: f } => core::StyleSpec::Custom(core::StyleFields {
-                preset: f.preset.map(Into::into).unwrap_or_default(),
-                font: f.font.map(PathBuf::from),
-                size: f.size,
-                bold: f.bold,
-                color: f.color,
-                highlight_color: f.highlight_color,
-                stroke_width: f.stroke_width,
-                stroke_color: f.stroke_color,
-                shadow_color: f.shadow_color,
-                shadow_offset: f.shadow_offset.map(|o| [o.x, o.y]),
-                shadow_blur: f.shadow_blur,
-                background: f.background,
-                padding: f.padding,
-                corner_radius: f.corner_radius,
-                align: f.align.map(|a| match a {
-                    TextAlign::Left => core::Align::Left,
-                    TextAlign::Center => core::Align::Center,
-                    TextAlign::Right => core::Align::Right,
-                }),
-                max_width: f.max_width,
-                line_spacing: f.line_spacing,
-            }),
+    fn from(f: CaptionStyle) -> Self {
+        let preset = f.preset.unwrap_or_default().into();
+        // Only a preset: the JSON's `"style": "box"`.
+        if f == (CaptionStyle { preset: f.preset, ..Default::default() }) {
+            return core::StyleSpec::Preset(preset);
         }
+        core::StyleSpec::Custom(core::StyleFields {
+            preset,
+            font: f.font.map(PathBuf::from),
+            size: f.size,
+            bold: f.bold,
+            color: f.color,
+            highlight_color: f.highlight_color,
+            stroke_width: f.stroke_width,
+            stroke_color: f.stroke_color,
+            shadow_color: f.shadow_color,
+            shadow_offset: f.shadow_offset.map(|o| [o.x, o.y]),
+            shadow_blur: f.shadow_blur,
+            background: f.background,
+            padding: f.padding,
+            corner_radius: f.corner_radius,
+            align: f.align.map(|a| match a {
+                TextAlign::Left => core::Align::Left,
+                TextAlign::Center => core::Align::Center,
+                TextAlign::Right => core::Align::Right,
+            }),
+            max_width: f.max_width,
+            line_spacing: f.line_spacing,
+        })
     }
 }
 
@@ -261,26 +252,8 @@ mod tests {
     use super::*;
     use crate::recipe::{OutputSpec, Recipe};
 
-    fn style(preset: Option<StylePreset>) -> StyleFields {
-        StyleFields {
-            preset,
-            font: None,
-            size: None,
-            bold: None,
-            color: None,
-            highlight_color: None,
-            stroke_width: None,
-            stroke_color: None,
-            shadow_color: None,
-            shadow_offset: None,
-            shadow_blur: None,
-            background: None,
-            padding: None,
-            corner_radius: None,
-            align: None,
-            max_width: None,
-            line_spacing: None,
-        }
+    fn preset(p: StylePreset) -> Option<CaptionStyle> {
+        Some(CaptionStyle { preset: Some(p), ..Default::default() })
     }
 
     /// Every caption field, typed, converts to exactly what the same recipe as JSON parses to.
@@ -297,7 +270,8 @@ mod tests {
             fade_out: None,
             pop: None,
         };
-        let full = StyleFields {
+        let full = CaptionStyle {
+            preset: Some(StylePreset::Shadow),
             font: Some("fonts/x.ttf".into()),
             size: Some(0.06),
             bold: Some(false),
@@ -314,7 +288,6 @@ mod tests {
             align: Some(TextAlign::Right),
             max_width: Some(0.75),
             line_spacing: Some(1.5),
-            ..style(Some(StylePreset::Shadow))
         };
         let typed = Recipe {
             source: "in.mp4".into(),
@@ -340,24 +313,27 @@ mod tests {
                     fade_in: Some(0.2),
                     fade_out: Some(0.3),
                     pop: Some(true),
-                    ..caption("one two", Some(CaptionStyle::Custom { fields: full }), Some(CaptionPosition::At { x: 0.5, y: 0.25 }))
+                    ..caption("one two", Some(full), Some(CaptionPosition::At { x: 0.5, y: 0.25 }))
                 },
-                caption("a", Some(CaptionStyle::BoldOutline), Some(CaptionPosition::Top)),
-                caption("b", Some(CaptionStyle::Box), Some(CaptionPosition::Center)),
-                caption("c", Some(CaptionStyle::Shadow), Some(CaptionPosition::Bottom)),
-                caption("d", Some(CaptionStyle::Plain), None),
-                caption("e", Some(CaptionStyle::Custom { fields: style(None) }), None),
-                caption("f", Some(CaptionStyle::Custom { fields: style(Some(StylePreset::Box)) }), None),
+                caption("a", preset(StylePreset::BoldOutline), Some(CaptionPosition::Top)),
+                caption("b", preset(StylePreset::Box), Some(CaptionPosition::Center)),
+                caption("c", preset(StylePreset::Shadow), Some(CaptionPosition::Bottom)),
+                caption("d", preset(StylePreset::Plain), None),
+                caption("e", Some(CaptionStyle { size: Some(0.05), ..Default::default() }), None),
+                caption("f", Some(CaptionStyle { preset: Some(StylePreset::Box), bold: Some(true), ..Default::default() }), None),
                 caption("g", None, None),
             ]),
             subtitles: Some(SubtitlesSpec {
                 path: "talk.vtt".into(),
-                style: Some(CaptionStyle::Custom { fields: StyleFields { align: Some(TextAlign::Left), ..style(Some(StylePreset::Plain)) } }),
+                style: Some(CaptionStyle { preset: Some(StylePreset::Plain), align: Some(TextAlign::Left), ..Default::default() }),
                 position: Some(CaptionPosition::Top),
                 fade_in: Some(0.1),
                 fade_out: Some(0.2),
             }),
             max_memory_mb: Some(250),
+            strict_fonts: Some(true),
+            provenance: None,
+            upload_plan: None,
             base_dir: None,
         };
         let json = r##"{ "version": 1, "source": "in.mp4", "outputs": [ { "path": "out.mp4", "aspect": "9:16" } ],
@@ -373,14 +349,48 @@ mod tests {
             { "text": "b", "start": 0, "end": 3, "style": "box", "position": "center" },
             { "text": "c", "start": 0, "end": 3, "style": "shadow", "position": "bottom" },
             { "text": "d", "start": 0, "end": 3, "style": "plain" },
-            { "text": "e", "start": 0, "end": 3, "style": {} },
-            { "text": "f", "start": 0, "end": 3, "style": { "preset": "box" } },
+            { "text": "e", "start": 0, "end": 3, "style": { "size": 0.05 } },
+            { "text": "f", "start": 0, "end": 3, "style": { "preset": "box", "bold": true } },
             { "text": "g", "start": 0, "end": 3 } ],
           "subtitles": { "path": "talk.vtt", "style": { "preset": "plain", "align": "left" }, "position": "top",
                          "fade_in": 0.1, "fade_out": 0.2 },
-          "max_memory_mb": 250 }"##;
+          "max_memory_mb": 250, "strict_fonts": true }"##;
         let from_json = clipforge::Recipe::from_json(json, None).unwrap();
-        assert_eq!(clipforge::Recipe::from(typed), from_json);
+        assert_eq!(clipforge::Recipe::try_from(typed).unwrap(), from_json);
+    }
+
+    #[test]
+    fn negative_numbers_are_refused_with_the_field_named() {
+        let recipe = |height: i32, crf: i32| Recipe {
+            source: "in.mp4".into(),
+            trim: None,
+            looping: Some(crate::recipe::LoopSpec { mode: crate::recipe::LoopMode::Repeat, duration: None, count: Some(2) }),
+            audio: None,
+            outputs: vec![OutputSpec {
+                path: "out.mp4".into(),
+                aspect: "1:1".into(),
+                height: Some(height),
+                width: None,
+                fit: None,
+                background: None,
+                fps: None,
+                crf: Some(crf),
+                bitrate: None,
+                preset: None,
+                encoder: None,
+            }],
+            captions: None,
+            subtitles: None,
+            max_memory_mb: None,
+            strict_fonts: None,
+            provenance: None,
+            upload_plan: None,
+            base_dir: None,
+        };
+        assert!(clipforge::Recipe::try_from(recipe(640, 23)).is_ok());
+        let e = clipforge::Recipe::try_from(recipe(-640, 23)).unwrap_err();
+        assert!(matches!(&e, ClipforgeError::InvalidRecipe { message } if message == "outputs[0].height must not be negative, got -640"), "{e:?}");
+        assert!(matches!(clipforge::Recipe::try_from(recipe(640, -1)), Err(ClipforgeError::InvalidRecipe { .. })));
     }
 
     #[test]
@@ -390,10 +400,10 @@ mod tests {
         assert_eq!(register_font_bytes(std::fs::read(&regular).unwrap()), Ok(()));
         assert_eq!(register_font_path(regular.to_string_lossy().into_owned()), Ok(()));
         assert_eq!(register_font_path(fonts.to_string_lossy().into_owned()), Ok(()));
-        assert!(matches!(register_font_bytes(b"not a font".to_vec()), Err(ClipforgeError::InvalidRecipe { .. })));
-        assert!(matches!(register_font_bytes(Vec::new()), Err(ClipforgeError::InvalidRecipe { .. })));
+        assert!(matches!(register_font_bytes(b"not a font".to_vec()), Err(ClipforgeError::InvalidFont { .. })));
+        assert!(matches!(register_font_bytes(Vec::new()), Err(ClipforgeError::InvalidFont { .. })));
         let licence = fonts.join("LICENSE-noto-core.txt").to_string_lossy().into_owned();
-        assert!(matches!(register_font_path(licence), Err(ClipforgeError::InvalidRecipe { .. })));
+        assert!(matches!(register_font_path(licence), Err(ClipforgeError::InvalidFont { .. })));
         let missing = fonts.join("missing.ttf").to_string_lossy().into_owned();
         assert!(matches!(register_font_path(missing), Err(ClipforgeError::Io { .. })));
     }

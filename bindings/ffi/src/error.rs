@@ -1,4 +1,5 @@
 //! The one error type of the FFI boundary: the core's stable kind as the variant, its text as `message`.
+//! New kinds go at the end: a variant's position is its number on the wire.
 //!
 //! A *flat* uniffi error: foreign code gets the variant plus its `Display` text (= the core's message)
 //! as `message` — Kotlin `ClipforgeException.Io(message)` whose `e.message` is the text, Swift
@@ -28,6 +29,16 @@ pub enum ClipforgeError {
     /// A bug or an unexpected failure, including a caught panic or a listener that threw.
     #[error("{message}")]
     Internal { message: String },
+    /// Bytes or a file given as a font hold no font (TTF, OTF or TTC).
+    #[error("{message}")]
+    InvalidFont { message: String },
+    /// Caption characters no registered font has, with the recipe's `strictFonts` on (otherwise
+    /// they are listed in `OutputReport.missingGlyphs`).
+    #[error("{message}")]
+    MissingGlyphs { message: String },
+    /// A taste profile that is not one (damaged JSON, another version, wrong vector sizes).
+    #[error("{message}")]
+    InvalidProfile { message: String },
 }
 
 impl From<Error> for ClipforgeError {
@@ -40,6 +51,9 @@ impl From<Error> for ClipforgeError {
             ErrorKind::Cancelled => Self::Cancelled { message },
             ErrorKind::LimitExceeded => Self::LimitExceeded { message },
             ErrorKind::Internal => Self::Internal { message },
+            ErrorKind::InvalidFont => Self::InvalidFont { message },
+            ErrorKind::MissingGlyphs => Self::MissingGlyphs { message },
+            ErrorKind::InvalidProfile => Self::InvalidProfile { message },
         }
     }
 }
@@ -57,6 +71,9 @@ mod tests {
             (ErrorKind::Cancelled, "Cancelled"),
             (ErrorKind::LimitExceeded, "LimitExceeded"),
             (ErrorKind::Internal, "Internal"),
+            (ErrorKind::InvalidFont, "InvalidFont"),
+            (ErrorKind::MissingGlyphs, "MissingGlyphs"),
+            (ErrorKind::InvalidProfile, "InvalidProfile"),
         ];
         for (kind, name) in cases {
             let e = ClipforgeError::from(Error::new(kind, "why"));

@@ -1,6 +1,12 @@
 //! Export as a job: the core's blocking `export` runs on its own Rust thread; the app gets an
 //! `ExportJob` to cancel, to wait on (blocking `join`, or `outcome` for coroutines / Swift
 //! concurrency), and progress through a listener it implements.
+//!
+//! Progress is relayed: the core reports from whichever worker thread finished a frame (they
+//! change with every decode pass); the relay hands the latest value to the listener from one
+//! thread per export, `clipforge-progress`, so a foreign runtime sees one caller (JNA attaches it
+//! once when the app's listener keeps it attached, see `Clipforge.kt`) and a slow listener never
+//! holds up an encoder. The listener has had its last call when `join` / `outcome` return.
 
 use std::future::Future;
 use std::path::Path;
@@ -10,14 +16,17 @@ use std::task::{Context, Poll, Waker};
 
 use clipforge::CancelToken;
 
+use crate::convert::{int, long};
 use crate::error::ClipforgeError;
 use crate::guard::catch;
 use crate::recipe::Recipe;
 
-/// Implemented by the app. Called on a Rust worker thread: hop to the UI thread yourself.
+/// Implemented by the app. Called on the export's own progress thread (`clipforge-progress`, one
+/// per export, the same for every call): hop to the UI thread yourself.
 #[uniffi::export(with_foreign)]
 pub trait ExportListener: Send + Sync {
-    /// Progress 0..1, never decreasing; 1.0 once every output file is in place.
+    /// Progress 0..1, never decreasing; 1.0 once every output file is in place. A slow listener
+    /// gets the latest value when it returns (values in between are skipped).
     fn on_progress(&self, fraction: f32);
 }
 
@@ -25,14 +34,17 @@ pub trait ExportListener: Send + Sync {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct OutputReport {
     pub path: String,
-    pub width: u32,
-    pub height: u32,
+    pub width: i32,
+    pub height: i32,
     /// Seconds.
     pub duration: f64,
-    pub frames: u32,
-    pub bytes: u64,
+    pub frames: i32,
+    pub bytes: i64,
     /// Hex SHA-256 of the file.
     pub sha256: String,
+    /// Caption characters no registered font has: drawn as empty boxes (register fonts that cover
+    /// them, or set the recipe's `strict_fonts` to make this an error). Empty when all are covered.
+    pub missing_glyphs: Vec<String>,
 }
 
 type Outcome = Result<Vec<OutputReport>, ClipforgeError>;
@@ -45,15 +57,15 @@ pub struct ExportJob {
     done: Arc<Completion>,
 }
 
-/// Starts exporting a typed recipe on a new thread.
-#[uniffi::export]
+/// Starts exporting a typed recipe on a new thread. A negative number in the recipe fails here.
+#[uniffi::export(default(listener = None))]
 pub fn start_export(recipe: Recipe, listener: Option<Arc<dyn ExportListener>>) -> Result<Arc<ExportJob>, ClipforgeError> {
-    catch(|| ExportJob::spawn(recipe.into(), listener))
+    catch(|| ExportJob::spawn(recipe.try_into()?, listener))
 }
 
 /// Starts exporting recipe JSON (the README's format, any field the core reads). Relative paths resolve
 /// against `base_dir`. A malformed recipe fails here, before any thread starts.
-#[uniffi::export]
+#[uniffi::export(default(base_dir = None, listener = None))]
 pub fn start_export_json(
     recipe_json: String,
     base_dir: Option<String>,
@@ -99,17 +111,24 @@ impl ExportJob {
         std::thread::Builder::new()
             .name("clipforge-export".into())
             .spawn(move || {
-                // A listener that throws makes the foreign-call glue panic; `catch` (and the core's own
-                // catch) turn that into `Internal`, never a crash.
+                let relay = listener.map(|l| Relay::start(l, cancel.clone()));
                 let outcome = catch(|| {
                     let progress = |f: f32| {
-                        if let Some(l) = &listener {
-                            l.on_progress(f);
+                        if let Some((r, _)) = &relay {
+                            r.push(f);
                         }
                     };
                     let reports = clipforge::export(&recipe, &progress, &cancel)?;
                     Ok(reports.into_iter().map(Into::into).collect())
                 });
+                // Every progress call is delivered before the outcome is; after a cancel, what is
+                // still pending is dropped (the app asked to stop: its UI wants the outcome now).
+                let listener_failed = relay.and_then(|(r, thread)| r.finish(thread, cancel.is_cancelled()));
+                let outcome = match listener_failed {
+                    // A listener that threw cancelled the export (or came after it): say so, not "cancelled".
+                    Some(why) => Err(ClipforgeError::Internal { message: format!("the progress listener failed: {why}") }),
+                    None => outcome,
+                };
                 done.set(outcome);
             })
             .map_err(|e| ClipforgeError::Internal { message: format!("cannot start the export thread: {e}") })?;
@@ -117,16 +136,88 @@ impl ExportJob {
     }
 }
 
+/// The latest progress value, from the export's threads to the one thread that calls the listener.
+struct Relay {
+    state: Mutex<RelayState>,
+    wake: Condvar,
+}
+
+#[derive(Default)]
+struct RelayState {
+    latest: Option<f32>,
+    finished: bool,
+    failed: Option<String>,
+}
+
+impl Relay {
+    fn start(listener: Arc<dyn ExportListener>, cancel: CancelToken) -> (Arc<Relay>, Option<std::thread::JoinHandle<()>>) {
+        let relay = Arc::new(Relay { state: Mutex::default(), wake: Condvar::new() });
+        let r = relay.clone();
+        let thread = std::thread::Builder::new().name("clipforge-progress".into()).spawn(move || r.deliver(&*listener, &cancel));
+        // Without a thread there is no one to call the listener: the export still runs.
+        (relay, thread.ok())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, RelayState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn push(&self, fraction: f32) {
+        self.lock().latest = Some(fraction);
+        self.wake.notify_one();
+    }
+
+    fn deliver(&self, listener: &dyn ExportListener, cancel: &CancelToken) {
+        loop {
+            let next = {
+                let mut s = self.lock();
+                while s.latest.is_none() && !s.finished {
+                    s = self.wake.wait(s).unwrap_or_else(|e| e.into_inner());
+                }
+                match s.latest.take() {
+                    Some(v) if s.failed.is_none() => v,
+                    _ if s.finished => return,
+                    _ => continue,
+                }
+            };
+            // A listener that throws makes the foreign-call glue panic: stop the export, say why.
+            if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listener.on_progress(next))) {
+                let why = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+                self.lock().failed = Some(why);
+                cancel.cancel();
+            }
+        }
+    }
+
+    /// No more values: lets the thread deliver the last one (unless `drop_pending`) and end; the
+    /// listener's failure, if any.
+    fn finish(&self, thread: Option<std::thread::JoinHandle<()>>, drop_pending: bool) -> Option<String> {
+        {
+            let mut s = self.lock();
+            s.finished = true;
+            if drop_pending {
+                s.latest = None;
+            }
+        }
+        self.wake.notify_one();
+        if let Some(t) = thread {
+            let _ = t.join();
+        }
+        self.lock().failed.take()
+    }
+}
+
 impl From<clipforge::OutputReport> for OutputReport {
     fn from(r: clipforge::OutputReport) -> Self {
         OutputReport {
             path: r.path.to_string_lossy().into_owned(),
-            width: r.width,
-            height: r.height,
+            width: int(r.width),
+            height: int(r.height),
             duration: r.duration,
-            frames: r.frames,
-            bytes: r.bytes,
+            frames: int(r.frames),
+            bytes: long(r.bytes),
             sha256: r.sha256,
+            missing_glyphs: r.missing_glyphs,
         }
     }
 }

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use clipforge::preview as core;
 
+use crate::convert::{int, long, opt_u32, u32_of};
 use crate::error::ClipforgeError;
 use crate::guard::catch;
 
@@ -51,31 +52,33 @@ pub struct PreviewOptions {
     pub window: Option<f64>,
     /// At most this many candidate frames (default 32).
     #[uniffi(default)]
-    pub max_candidates: Option<u32>,
+    pub max_candidates: Option<i32>,
     /// Default `PosterFormat.JPEG`.
     #[uniffi(default)]
     pub poster_format: Option<PosterFormat>,
     /// Short side of the poster picture in pixels (default 480; never upscaled).
     #[uniffi(default)]
-    pub poster_short_side: Option<u32>,
+    pub poster_short_side: Option<i32>,
 }
 
-impl From<PreviewOptions> for core::PreviewOptions {
-    fn from(o: PreviewOptions) -> Self {
+impl TryFrom<PreviewOptions> for core::PreviewOptions {
+    type Error = ClipforgeError;
+
+    fn try_from(o: PreviewOptions) -> Result<Self, ClipforgeError> {
         let mut out = core::PreviewOptions::default();
         if let Some(w) = o.window {
             out.window = w;
         }
-        if let Some(n) = o.max_candidates {
+        if let Some(n) = opt_u32(o.max_candidates, "max_candidates")? {
             out.sample.max_candidates = n as usize;
         }
         if let Some(f) = o.poster_format {
             out.poster_format = f.into();
         }
-        if let Some(s) = o.poster_short_side {
+        if let Some(s) = opt_u32(o.poster_short_side, "poster_short_side")? {
             out.poster_short_side = s;
         }
-        out
+        Ok(out)
     }
 }
 
@@ -85,8 +88,8 @@ pub struct Poster {
     /// Seconds into the clip.
     pub time: f64,
     pub path: String,
-    pub width: u32,
-    pub height: u32,
+    pub width: i32,
+    pub height: i32,
 }
 
 /// The chosen preview loop, written as a muted MP4.
@@ -95,7 +98,7 @@ pub struct PreviewLoop {
     pub start: f64,
     pub end: f64,
     pub path: String,
-    pub bytes: u64,
+    pub bytes: i64,
 }
 
 /// Why a candidate frame was not usable.
@@ -153,7 +156,7 @@ pub struct PreviewTimings {
     pub sample_ms: f64,
     pub embed_ms: f64,
     /// Frames that went through the model.
-    pub embedded: u32,
+    pub embedded: i32,
     pub poster_ms: f64,
     pub loop_ms: f64,
     pub total_ms: f64,
@@ -162,6 +165,8 @@ pub struct PreviewTimings {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PreviewResult {
     pub poster: Poster,
+    /// `loop` in Kotlin and Swift, as in the CLI's JSON (a keyword in Rust).
+    #[uniffi(name = "loop")]
     pub preview_loop: PreviewLoop,
     /// Every candidate in time order with its score.
     pub candidates: Vec<ScoredCandidate>,
@@ -172,18 +177,18 @@ impl From<core::PreviewResult> for PreviewResult {
     fn from(r: core::PreviewResult) -> Self {
         let t = r.timings;
         PreviewResult {
-            poster: Poster { time: r.poster.time, path: path_text(&r.poster.path), width: r.poster.width, height: r.poster.height },
+            poster: Poster { time: r.poster.time, path: path_text(&r.poster.path), width: int(r.poster.width), height: int(r.poster.height) },
             preview_loop: PreviewLoop {
                 start: r.preview_loop.start,
                 end: r.preview_loop.end,
                 path: path_text(&r.preview_loop.path),
-                bytes: r.preview_loop.bytes,
+                bytes: long(r.preview_loop.bytes),
             },
             candidates: r.candidates.into_iter().map(Into::into).collect(),
             timings: PreviewTimings {
                 sample_ms: t.sample_ms,
                 embed_ms: t.embed_ms,
-                embedded: t.embedded as u32,
+                embedded: i32::try_from(t.embedded).unwrap_or(i32::MAX),
                 poster_ms: t.poster_ms,
                 loop_ms: t.loop_ms,
                 total_ms: t.total_ms,
@@ -220,7 +225,7 @@ impl TasteProfile {
         Arc::new(TasteProfile { inner: Mutex::new(core::TasteProfile::new()) })
     }
 
-    /// A profile saved by `toJson` (or the CLI); malformed JSON → `InvalidRecipe`.
+    /// A profile saved by `toJson` (or the CLI, or an earlier version); anything else → `InvalidProfile`.
     #[uniffi::constructor]
     pub fn from_json(json: String) -> Result<Arc<Self>, ClipforgeError> {
         catch(|| Ok(Arc::new(TasteProfile { inner: Mutex::new(core::TasteProfile::from_json(&json)?) })))
@@ -235,12 +240,12 @@ impl TasteProfile {
         lock(&self.inner).is_cold()
     }
 
-    pub fn likes(&self) -> u32 {
-        lock(&self.inner).likes
+    pub fn likes(&self) -> i32 {
+        int(lock(&self.inner).likes)
     }
 
-    pub fn skips(&self) -> u32 {
-        lock(&self.inner).skips
+    pub fn skips(&self) -> i32 {
+        int(lock(&self.inner).skips)
     }
 }
 
@@ -256,8 +261,8 @@ impl std::fmt::Debug for PreviewRanker {
     }
 }
 
-fn threads_of(threads: u32) -> usize {
-    threads.max(1) as usize
+fn threads_of(threads: i32) -> Result<usize, ClipforgeError> {
+    Ok(u32_of(threads, "threads")?.max(1) as usize)
 }
 
 #[uniffi::export]
@@ -265,26 +270,28 @@ impl PreviewRanker {
     /// `runtime_lib`: path of ONNX Runtime's shared library (1.31+, e.g. `libonnxruntime.so`);
     /// `model`: the EfficientNet-Lite0 ONNX file; `threads`: intra-op threads (1–2).
     /// A missing runtime or model → `Io`; one that cannot be loaded → `UnsupportedInput`.
-    /// ONNX Runtime is process-wide: the first runtime library loaded stays loaded.
-    #[uniffi::constructor]
-    pub fn new(runtime_lib: String, model: String, threads: u32) -> Result<Arc<Self>, ClipforgeError> {
+    /// ONNX Runtime is process-wide: the first runtime library loaded stays loaded. Loading takes
+    /// 100–200 ms: `Clipforge.previewRanker` / `Composer.previewRanker` run it off the caller's thread.
+    #[uniffi::constructor(default(threads = 2))]
+    pub fn new(runtime_lib: String, model: String, threads: i32) -> Result<Arc<Self>, ClipforgeError> {
         catch(|| {
-            let r = core::PreviewRanker::new(Path::new(&runtime_lib), core::ModelSource::Path(Path::new(&model)), threads_of(threads))?;
+            let r = core::PreviewRanker::new(Path::new(&runtime_lib), core::ModelSource::Path(Path::new(&model)), threads_of(threads)?)?;
             Ok(Arc::new(PreviewRanker { inner: Mutex::new(r) }))
         })
     }
 
     /// Like `new`, with the model's bytes (e.g. from an app's assets).
-    #[uniffi::constructor]
-    pub fn from_model_bytes(runtime_lib: String, model: Vec<u8>, threads: u32) -> Result<Arc<Self>, ClipforgeError> {
+    #[uniffi::constructor(default(threads = 2))]
+    pub fn from_model_bytes(runtime_lib: String, model: Vec<u8>, threads: i32) -> Result<Arc<Self>, ClipforgeError> {
         catch(|| {
-            let r = core::PreviewRanker::new(Path::new(&runtime_lib), core::ModelSource::Bytes(&model), threads_of(threads))?;
+            let r = core::PreviewRanker::new(Path::new(&runtime_lib), core::ModelSource::Bytes(&model), threads_of(threads)?)?;
             Ok(Arc::new(PreviewRanker { inner: Mutex::new(r) }))
         })
     }
 
     /// Poster frame and preview loop of `clip` for `profile`, written into the existing folder
     /// `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
+    #[uniffi::method(default(options = None))]
     pub fn preview(
         &self,
         clip: String,
@@ -293,7 +300,7 @@ impl PreviewRanker {
         options: Option<PreviewOptions>,
     ) -> Result<PreviewResult, ClipforgeError> {
         catch(|| {
-            let opts: core::PreviewOptions = options.unwrap_or_default().into();
+            let opts: core::PreviewOptions = options.unwrap_or_default().try_into()?;
             let p = profile.snapshot();
             let res = lock(&self.inner).preview(Path::new(&clip), &p, Path::new(&out_dir), &opts)?;
             Ok(res.into())
@@ -310,7 +317,8 @@ impl PreviewRanker {
         })
     }
 
-    /// Records in `profile` that the viewer liked `clip`.
+    /// Records in `profile` that the viewer liked `clip` (samples and embeds it: 200–300 ms; the
+    /// idiomatic layers run it off the caller's thread).
     pub fn like_clip(&self, profile: Arc<TasteProfile>, clip: String) -> Result<(), ClipforgeError> {
         catch(|| {
             let mut ranker = lock(&self.inner);
@@ -349,7 +357,7 @@ mod tests {
         let back = TasteProfile::from_json(json.clone()).unwrap();
         assert_eq!(back.to_json().unwrap(), json);
         let e = TasteProfile::from_json("{ not json".into()).unwrap_err();
-        assert!(matches!(e, ClipforgeError::InvalidRecipe { .. }), "{e:?}");
+        assert!(matches!(e, ClipforgeError::InvalidProfile { .. }), "{e:?}");
     }
 
     #[test]
@@ -361,7 +369,9 @@ mod tests {
 
     #[test]
     fn options_default_to_the_core() {
-        let o: core::PreviewOptions = PreviewOptions::default().into();
+        let o: core::PreviewOptions = PreviewOptions::default().try_into().unwrap();
         assert_eq!(o, core::PreviewOptions::default());
+        let bad = PreviewOptions { max_candidates: Some(-1), ..Default::default() };
+        assert!(matches!(core::PreviewOptions::try_from(bad), Err(ClipforgeError::InvalidRecipe { .. })));
     }
 }

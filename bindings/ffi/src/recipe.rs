@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 
 use crate::captions::{Caption, SubtitlesSpec};
+use crate::convert::{opt_u32, opt_u64, opt_u8};
+use crate::error::ClipforgeError;
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Recipe {
@@ -15,8 +17,8 @@ pub struct Recipe {
     pub source: String,
     #[uniffi(default)]
     pub trim: Option<Trim>,
-    /// The recipe JSON's `loop` block (`loop` is a keyword in Rust).
-    #[uniffi(default)]
+    /// The recipe JSON's `loop` block (named `loop` in Kotlin and Swift; a keyword in Rust).
+    #[uniffi(default, name = "loop")]
     pub looping: Option<LoopSpec>,
     #[uniffi(default)]
     pub audio: Option<AudioSpec>,
@@ -30,7 +32,17 @@ pub struct Recipe {
     /// Peak memory to aim for, in MB: outputs that would not fit together are encoded in further
     /// decode passes. Unset: every output comes from one decode pass (fastest, most memory).
     #[uniffi(default)]
-    pub max_memory_mb: Option<u32>,
+    pub max_memory_mb: Option<i32>,
+    /// `true`: captions with characters no registered font has fail with `MissingGlyphs` instead
+    /// of exporting empty boxes (listed in `OutputReport.missing_glyphs` either way).
+    #[uniffi(default)]
+    pub strict_fonts: Option<bool>,
+    /// Sign every output with a C2PA manifest (`provenance.rs`).
+    #[uniffi(default)]
+    pub provenance: Option<crate::provenance::Provenance>,
+    /// Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
+    #[uniffi(default)]
+    pub upload_plan: Option<crate::upload::UploadPlanOptions>,
     /// Folder that relative `source`, output, subtitle and font paths resolve against.
     #[uniffi(default)]
     pub base_dir: Option<String>,
@@ -62,7 +74,7 @@ pub struct LoopSpec {
     #[uniffi(default)]
     pub duration: Option<f64>,
     #[uniffi(default)]
-    pub count: Option<u32>,
+    pub count: Option<i32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
@@ -88,9 +100,9 @@ pub struct OutputSpec {
     /// "W:H", e.g. "9:16", "1:1", "4:5", "16:9".
     pub aspect: String,
     #[uniffi(default)]
-    pub height: Option<u32>,
+    pub height: Option<i32>,
     #[uniffi(default)]
-    pub width: Option<u32>,
+    pub width: Option<i32>,
     /// Default `Crop`.
     #[uniffi(default)]
     pub fit: Option<Fit>,
@@ -102,10 +114,10 @@ pub struct OutputSpec {
     pub fps: Option<f64>,
     /// x264 constant rate factor (0–51); default 23 unless `bitrate` is set.
     #[uniffi(default)]
-    pub crf: Option<u8>,
+    pub crf: Option<i32>,
     /// Target video bits per second (alternative to `crf`).
     #[uniffi(default)]
-    pub bitrate: Option<u64>,
+    pub bitrate: Option<i64>,
     /// x264 preset name; default "veryfast".
     #[uniffi(default)]
     pub preset: Option<String>,
@@ -114,9 +126,24 @@ pub struct OutputSpec {
     pub encoder: Option<String>,
 }
 
-impl From<Recipe> for clipforge::Recipe {
-    fn from(r: Recipe) -> Self {
-        clipforge::Recipe {
+impl TryFrom<Recipe> for clipforge::Recipe {
+    type Error = ClipforgeError;
+
+    fn try_from(r: Recipe) -> Result<Self, ClipforgeError> {
+        let looping = match r.looping {
+            None => None,
+            Some(l) => Some(clipforge::LoopSpec {
+                mode: match l.mode {
+                    LoopMode::None => clipforge::LoopMode::None,
+                    LoopMode::Repeat => clipforge::LoopMode::Repeat,
+                    LoopMode::Boomerang => clipforge::LoopMode::Boomerang,
+                },
+                duration: l.duration,
+                count: opt_u32(l.count, "loop.count")?,
+            }),
+        };
+        let outputs = r.outputs.into_iter().enumerate().map(|(i, o)| output(o, i)).collect::<Result<_, _>>()?;
+        Ok(clipforge::Recipe {
             version: 1,
             source: Some(PathBuf::from(r.source)),
             clips: None,
@@ -124,45 +151,39 @@ impl From<Recipe> for clipforge::Recipe {
             music: None,
             loudness: None,
             trim: r.trim.map(|t| clipforge::Trim { start: t.start, end: t.end }),
-            looping: r.looping.map(|l| clipforge::LoopSpec {
-                mode: match l.mode {
-                    LoopMode::None => clipforge::LoopMode::None,
-                    LoopMode::Repeat => clipforge::LoopMode::Repeat,
-                    LoopMode::Boomerang => clipforge::LoopMode::Boomerang,
-                },
-                duration: l.duration,
-                count: l.count,
-            }),
+            looping,
             audio: r.audio.map(|a| clipforge::recipe::AudioSpec { mute: a.mute }),
-            outputs: r.outputs.into_iter().map(Into::into).collect(),
+            outputs,
             captions: r.captions.map(|c| c.into_iter().map(Into::into).collect()),
             subtitles: r.subtitles.map(Into::into),
-            max_memory_mb: r.max_memory_mb,
+            max_memory_mb: opt_u32(r.max_memory_mb, "max_memory_mb")?,
+            strict_fonts: r.strict_fonts,
+            provenance: r.provenance.map(Into::into),
+            upload_plan: r.upload_plan.map(TryInto::try_into).transpose()?,
             base_dir: r.base_dir.map(PathBuf::from),
             recipe_file: None,
             // A new core field makes this literal stop compiling on purpose: mirror it above.
-        }
+        })
     }
 }
 
-impl From<OutputSpec> for clipforge::OutputSpec {
-    fn from(o: OutputSpec) -> Self {
-        clipforge::OutputSpec {
-            path: PathBuf::from(o.path),
-            aspect: o.aspect,
-            height: o.height,
-            width: o.width,
-            fit: match o.fit.unwrap_or(Fit::Crop) {
-                Fit::Crop => clipforge::Fit::Crop,
-                Fit::Pad => clipforge::Fit::Pad,
-                Fit::Blur => clipforge::Fit::Blur,
-            },
-            background: o.background,
-            fps: o.fps,
-            crf: o.crf,
-            bitrate: o.bitrate,
-            preset: o.preset,
-            encoder: o.encoder,
-        }
-    }
+fn output(o: OutputSpec, i: usize) -> Result<clipforge::OutputSpec, ClipforgeError> {
+    let field = |name: &str| format!("outputs[{i}].{name}");
+    Ok(clipforge::OutputSpec {
+        path: PathBuf::from(o.path),
+        aspect: o.aspect,
+        height: opt_u32(o.height, &field("height"))?,
+        width: opt_u32(o.width, &field("width"))?,
+        fit: match o.fit.unwrap_or(Fit::Crop) {
+            Fit::Crop => clipforge::Fit::Crop,
+            Fit::Pad => clipforge::Fit::Pad,
+            Fit::Blur => clipforge::Fit::Blur,
+        },
+        background: o.background,
+        fps: o.fps,
+        crf: opt_u8(o.crf, &field("crf"))?,
+        bitrate: opt_u64(o.bitrate, &field("bitrate"))?,
+        preset: o.preset,
+        encoder: o.encoder,
+    })
 }

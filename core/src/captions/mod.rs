@@ -73,6 +73,8 @@ pub struct State {
 pub struct CaptionPlan {
     pub items: Vec<Item>,
     pub fonts: Fonts,
+    /// Characters of the captions that no font has (drawn as empty boxes), each once.
+    pub missing_glyphs: Vec<String>,
 }
 
 impl CaptionPlan {
@@ -183,7 +185,12 @@ impl CaptionPlan {
                 text::MAX_ON_SCREEN
             )));
         }
-        Ok(Some(CaptionPlan { items, fonts }))
+        let texts: Vec<(&str, &str, bool)> = items.iter().map(|i| (i.text.as_str(), i.family.as_str(), i.style.bold)).collect();
+        let missing_glyphs = fonts::missing_glyphs(&fonts, &texts);
+        if recipe.strict_fonts == Some(true) && !missing_glyphs.is_empty() {
+            return Err(Error::new(crate::error::ErrorKind::MissingGlyphs, missing_message(&missing_glyphs)));
+        }
+        Ok(Some(CaptionPlan { items, fonts, missing_glyphs }))
     }
 
     /// Item `i` on an output frame at `out_t` (output seconds) showing composed time `comp_t`.
@@ -228,6 +235,21 @@ impl CaptionPlan {
             })
         })
     }
+}
+
+/// "no registered font has 'क' (U+0915), '日' (U+65E5)…"
+fn missing_message(missing: &[String]) -> String {
+    let shown: Vec<String> = missing
+        .iter()
+        .take(12)
+        .map(|c| format!("'{c}' ({})", c.chars().map(|ch| format!("U+{:04X}", u32::from(ch))).collect::<Vec<_>>().join(" ")))
+        .collect();
+    let more = if missing.len() > 12 { format!(" and {} more", missing.len() - 12) } else { String::new() };
+    format!(
+        "the captions need characters no registered font has: {}{more}; register fonts that cover them \
+         (register_font_path / register_font_bytes) or leave strict_fonts off to export them as empty boxes",
+        shown.join(", ")
+    )
 }
 
 fn fade(v: Option<f64>, what: &str) -> Result<f64> {

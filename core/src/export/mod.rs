@@ -51,6 +51,10 @@ pub struct OutputReport {
     /// True peak of the audio track (dBTP); absent without audio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub true_peak_db: Option<f64>,
+    /// Caption characters no registered font has: exported as empty boxes (`strict_fonts`
+    /// turns this into a `MissingGlyphs` error). Empty when every character has a glyph.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_glyphs: Vec<String>,
 }
 
 /// Runs `recipe`: every output or none is written. `progress` gets 0..1, never decreasing.
@@ -152,6 +156,8 @@ fn export_inner(
             let part = PartFile::create(&out.path)?;
             let track = audio.get(&audio_key(out));
             write_mp4(part.path(), video, &out.video_timeline(), track.map(|t| &t.0), &|| cancel.is_cancelled())?;
+            // Signed manifest and upload plan (when asked), still uncommitted: all or nothing.
+            parts.extend(crate::deliver::finish_part(&plan, out, &part)?);
             progress.add(units / 10 / plan.outputs.len() as u64);
             reports.push((out_index(&plan, out), report(out, part.path(), track.map(|t| t.1))?));
             parts.push(part);
@@ -187,6 +193,7 @@ fn report(out: &crate::plan::OutputPlan, written: &std::path::Path, sound: Optio
         sha256: format!("{:x}", hasher.finalize()),
         loudness_lufs: sound.map(|m| (m.lufs * 100.0).round() / 100.0),
         true_peak_db: sound.map(|m| (m.true_peak_db * 100.0).round() / 100.0),
+        missing_glyphs: out.captions.as_ref().map(|c| c.missing_glyphs.clone()).unwrap_or_default(),
     })
 }
 

@@ -2,6 +2,7 @@
 
 pub mod motion;
 pub mod reframe;
+pub mod rgb;
 pub mod rotate;
 pub mod transition;
 

@@ -38,6 +38,10 @@ pub struct Plan {
     pub skip_deblocking: bool,
     /// The audio track: clips' sound, music bed, loudness; `None` when the outputs have no audio.
     pub sound: Option<SoundPlan>,
+    /// A checked signer when the recipe asks for provenance (validated before any encoding).
+    pub provenance: Option<std::sync::Arc<crate::provenance::Prepared>>,
+    /// Write `<output>.upload.json` beside every output.
+    pub upload_plan: Option<crate::upload::UploadPlanSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,7 +148,11 @@ impl Plan {
             }
         }
         let sound = SoundPlan::new(recipe, &composition)?;
-        Ok(Plan { composition, mode, outputs, decode_passes, skip_deblocking: false, sound })
+        // Last of the checks, as it reads every input once to hash it: a bad chain or key is
+        // refused here, before any encoding starts.
+        let durations: Vec<f64> = assets.iter().map(|a| match a { Asset::Video(info) => info.duration, Asset::Still { .. } => 0.0 }).collect();
+        let provenance = crate::provenance::prepare(recipe, &durations)?;
+        Ok(Plan { composition, mode, outputs, decode_passes, skip_deblocking: false, sound, provenance, upload_plan: recipe.upload_plan })
     }
 }
 

@@ -5,6 +5,7 @@
 
 use ffmpeg_next as ff;
 
+use crate::source::index::Index;
 use crate::source::packets::PacketReader;
 
 use crate::error::{Error, Result};
@@ -50,18 +51,6 @@ pub struct ClipFacts {
     pub height: u32,
     /// Average frame rate (30 when the file does not say).
     pub fps: f64,
-}
-
-/// Packet timing read without decoding.
-#[derive(Clone)]
-struct Index {
-    /// Presentation times of every video frame, sorted.
-    frames: Vec<f64>,
-    /// Presentation times of keyframes, sorted.
-    keys: Vec<f64>,
-    /// Bytes of all frames before `frames[i]` (one more entry than `frames`): decoding cost goes
-    /// with compressed size (a detailed keyframe costs ten P-frames, a flat one two).
-    bytes_before: Vec<u64>,
 }
 
 #[derive(Clone)]
@@ -151,12 +140,12 @@ fn sample_sharing(
     if v.display_width < 2 || v.display_height < 2 {
         return Err(Error::unsupported(format!("{}: the video has no usable size", path.display())));
     }
-    let index = read_index(&mut input)?;
+    let index = Index::read(&mut input)?;
     if index.frames.is_empty() {
         return Err(Error::unsupported(format!("{}: no video frames could be read", path.display())));
     }
     let last = *index.frames.last().expect("not empty");
-    let step = frame_step(&index.frames);
+    let step = index.frame_step();
     let duration = if stream.duration > 0.0 { stream.duration } else { last + step };
     let fps = if v.fps > 0.0 { v.fps } else { 30.0 };
     let facts = ClipFacts { duration, width: v.display_width, height: v.display_height, fps };
@@ -180,62 +169,6 @@ pub(crate) fn work_size(w: u32, h: u32, short: u32) -> (u32, u32) {
     let s = (f64::from(short.max(16)) / f64::from(w.min(h))).min(1.0);
     let even = |x: f64| ((x / 2.0).round() as u32 * 2).max(2);
     (even(f64::from(w) * s), even(f64::from(h) * s))
-}
-
-fn read_index(input: &mut ff::format::context::Input) -> Result<Index> {
-    let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
-    let (vindex, tb) = (stream.index(), f64::from(stream.time_base()));
-    let start = start_pts(&stream);
-    let (mut frames, mut keys) = (Vec::<(f64, u64)>::new(), Vec::new());
-    let mut reader = PacketReader::default();
-    while let Some(packet) = reader.next(input) {
-        if packet.stream() != vindex {
-            continue;
-        }
-        let Some(pts) = packet.pts().or(packet.dts()) else { continue };
-        let t = crate::source::open::seconds_between(start, pts, tb);
-        if !t.is_finite() || t < -1.0 {
-            continue;
-        }
-        frames.push((t, packet.size() as u64));
-        if packet.is_key() {
-            keys.push(t);
-        }
-        if frames.len() > 1_000_000 {
-            return Err(Error::limit("the clip has more than a million video frames"));
-        }
-    }
-    frames.sort_by(|a, b| a.0.total_cmp(&b.0));
-    keys.sort_by(f64::total_cmp);
-    Ok(Index::new(frames, keys))
-}
-
-impl Index {
-    /// From (time, compressed bytes) of every frame in time order, and the keyframe times.
-    fn new(frames: Vec<(f64, u64)>, keys: Vec<f64>) -> Index {
-        let bytes_before = std::iter::once(0)
-            .chain(frames.iter().scan(0u64, |sum, f| {
-                *sum += f.1;
-                Some(*sum)
-            }))
-            .collect();
-        Index { frames: frames.into_iter().map(|f| f.0).collect(), keys, bytes_before }
-    }
-
-    /// Compressed bytes of the frames shown from `from` to `to` (inclusive).
-    fn bytes_between(&self, from: f64, to: f64) -> u64 {
-        let (a, b) = (self.frames.partition_point(|&f| f < from), self.frames.partition_point(|&f| f <= to));
-        self.bytes_before[b.max(a)] - self.bytes_before[a]
-    }
-}
-
-fn frame_step(frames: &[f64]) -> f64 {
-    let mut d: Vec<f64> = frames.windows(2).map(|w| w[1] - w[0]).filter(|d| *d > 1e-4).collect();
-    if d.is_empty() {
-        return 1.0 / 30.0;
-    }
-    d.sort_by(f64::total_cmp);
-    d[d.len() / 2]
 }
 
 /// Keyframes first (thinned evenly when there are too many, scene cuts kept), then in-between
@@ -293,11 +226,11 @@ fn choose_targets(index: &Index, duration: f64, opts: &SampleOptions) -> Vec<Tar
         if targets.iter().any(|c| (c.time - t).abs() < grid / 2.0) {
             continue;
         }
-        let key = index.keys[gop_of(index, t)];
+        let key = index.keys[index.gop_of(t)];
         let t = (t - grid / 4.0).max(key + grid / 2.0).min(t);
         let fi = index.frames.partition_point(|&f| f <= t).saturating_sub(1);
         let ft = index.frames[fi];
-        let gop = gop_of(index, ft);
+        let gop = index.gop_of(ft);
         let cost = index.frames.partition_point(|&f| f <= ft) - index.frames.partition_point(|&f| f <= index.keys[gop]);
         if cost > 0 {
             extra.push((cost, gop, ft));
@@ -326,23 +259,18 @@ fn choose_targets(index: &Index, duration: f64, opts: &SampleOptions) -> Vec<Tar
     targets
 }
 
-/// GOP of a time: the index of the last keyframe at or before it.
-fn gop_of(index: &Index, t: f64) -> usize {
-    index.keys.partition_point(|&k| k <= t + 1e-9).saturating_sub(1)
-}
-
 /// Where to cut `targets` (sorted) into two runs of about equal decoding cost, between GOPs.
 fn split_point(index: &Index, targets: &[Target]) -> usize {
     // The keyframe alone, or every frame from the keyframe to the target (only reference frames
     // are decoded, but B-frames are small), by compressed size.
     let cost = |t: &Target| {
-        let key = index.keys.get(gop_of(index, t.time)).copied().unwrap_or(0.0);
+        let key = index.keys.get(index.gop_of(t.time)).copied().unwrap_or(0.0);
         if t.keyframe { index.bytes_between(t.time, t.time) } else { index.bytes_between(key, t.time) }
     };
     let total: u64 = targets.iter().map(cost).sum();
     let mut spent = 0;
     for (i, t) in targets.iter().enumerate() {
-        if spent * 2 >= total && i > 0 && gop_of(index, targets[i - 1].time) != gop_of(index, t.time) {
+        if spent * 2 >= total && i > 0 && index.gop_of(targets[i - 1].time) != index.gop_of(t.time) {
             return i;
         }
         spent += cost(t);
@@ -365,10 +293,10 @@ fn decode_range(
     // For each GOP (by keyframe index): the time up to which every frame must be decoded.
     let mut full_until = vec![f64::NEG_INFINITY; index.keys.len()];
     for t in targets.iter().filter(|t| !t.keyframe) {
-        let gop = gop_of(index, t.time);
+        let gop = index.gop_of(t.time);
         full_until[gop] = full_until[gop].max(t.time);
     }
-    let begin = index.keys.get(gop_of(index, first.time)).copied().unwrap_or(f64::NEG_INFINITY);
+    let begin = index.keys.get(index.gop_of(first.time)).copied().unwrap_or(f64::NEG_INFINITY);
     let last_target = last.time;
     let (vindex, tb, start) = {
         let stream = input.streams().best(ff::media::Type::Video).ok_or_else(|| Error::unsupported("the source has no video stream"))?;
@@ -420,7 +348,7 @@ fn decode_range(
                     break;
                 }
                 started |= t >= begin - step / 2.0;
-                let gop = gop_of(index, t);
+                let gop = index.gop_of(t);
                 decode_until = full_until.get(gop).copied().unwrap_or(f64::NEG_INFINITY) + late;
                 dec.set_decode(if decode_until.is_finite() { DecodeOnly::References } else { DecodeOnly::Keyframes });
             }

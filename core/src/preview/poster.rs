@@ -87,29 +87,9 @@ pub fn frame_at(clip: &Path, opened: Option<ff::format::context::Input>, time: f
     best.map(|(_, f)| f).ok_or_else(|| Error::unsupported(format!("{}: no frame decodes at {time:.3} s", clip.display())))
 }
 
-/// BT.709 limited-range YUV 4:2:0 → 8-bit sRGB, interleaved.
-pub fn to_rgb(f: &Frame) -> Vec<u8> {
-    let (w, h) = (f.width as usize, f.height as usize);
-    let cw = f.chroma_width() as usize;
-    let mut out = vec![0u8; w * h * 3];
-    use rayon::prelude::*;
-    out.par_chunks_mut(w * 3).enumerate().for_each(|(r, row)| {
-        for c in 0..w {
-            let y = (f32::from(f.y[r * w + c]) - 16.0) * (255.0 / 219.0);
-            let u = (f32::from(f.u[(r / 2) * cw + c / 2]) - 128.0) * (255.0 / 224.0);
-            let v = (f32::from(f.v[(r / 2) * cw + c / 2]) - 128.0) * (255.0 / 224.0);
-            let q = |x: f32| x.round().clamp(0.0, 255.0) as u8;
-            row[c * 3] = q(y + 1.5748 * v);
-            row[c * 3 + 1] = q(y - 0.187_324 * u - 0.468_124 * v);
-            row[c * 3 + 2] = q(y + 1.8556 * u);
-        }
-    });
-    out
-}
-
 /// Writes `frame` to `path` as `format`, through a temporary file beside it.
 pub fn write(frame: &Frame, path: &Path, format: PosterFormat) -> Result<()> {
-    let img = image::RgbImage::from_raw(frame.width, frame.height, to_rgb(frame))
+    let img = image::RgbImage::from_raw(frame.width, frame.height, crate::frame::rgb::to_rgb(frame))
         .ok_or_else(|| Error::internal("poster buffer has the wrong size"))?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io_at(dir, e))?;

@@ -53,6 +53,16 @@ pub struct Recipe {
     /// decode passes (see `plan::decode_passes`); unset, every output comes from one pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_memory_mb: Option<u32>,
+    /// Sign every output with a C2PA manifest (see `provenance`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::provenance::ProvenanceSpec>,
+    /// Write each output's upload plan beside it as `<name>.upload.json` (see `upload`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_plan: Option<crate::upload::UploadPlanSpec>,
+    /// `true`: captions with characters no registered font has fail with `MissingGlyphs` instead
+    /// of being exported with empty boxes (and listed in each report's `missing_glyphs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict_fonts: Option<bool>,
     /// Directory that relative paths are resolved against (the recipe file's folder).
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
@@ -90,6 +100,13 @@ impl LoopMode {
             LoopMode::Repeat => "repeat",
             LoopMode::Boomerang => "boomerang",
         }
+    }
+}
+
+impl std::fmt::Display for LoopMode {
+    /// The recipe's own word for the mode (messages must not show Rust names).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

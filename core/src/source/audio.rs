@@ -58,6 +58,8 @@ pub struct AudioDecoder {
     clip: AudioClip,
     /// Sample frame index (from `range.0`) where the next resampled chunk goes.
     cursor: Option<i64>,
+    /// See [`AudioDecoder::keep_centre_level`].
+    centre_at_full_level: bool,
 }
 
 impl AudioDecoder {
@@ -77,7 +79,14 @@ impl AudioDecoder {
             raw: ff::frame::Audio::empty(),
             clip: AudioClip { start, samples: Vec::new() },
             cursor: None,
+            centre_at_full_level: false,
         })
+    }
+
+    /// A mono track goes to both channels at its own level. swresample mixes it in at −3 dB,
+    /// which keeps playback loudness; a waveform shows sample values instead.
+    pub fn keep_centre_level(&mut self) {
+        self.centre_at_full_level = true;
     }
 
     pub fn send(&mut self, packet: &ff::Packet) -> Result<()> {
@@ -121,7 +130,7 @@ impl AudioDecoder {
         }
         let key = frame_key(&self.raw);
         if self.resampler.as_ref().map(|r| r.key) != Some(key) {
-            self.resampler = Some(Resampler::new(&self.raw, key)?);
+            self.resampler = Some(Resampler::new(&self.raw, key, self.centre_at_full_level)?);
         }
         let chunk = self.resampler.as_mut().expect("resampler set above").convert(&self.raw)?;
         let rate = f64::from(SAMPLE_RATE);
@@ -178,7 +187,7 @@ struct Resampler {
 unsafe impl Send for Resampler {}
 
 impl Resampler {
-    fn new(f: &ff::frame::Audio, key: FrameKey) -> Result<Self> {
+    fn new(f: &ff::frame::Audio, key: FrameKey, centre_at_full_level: bool) -> Result<Self> {
         let err = |what: &str| Error::unsupported(format!("cannot resample this audio: {what}"));
         // SAFETY: reading plain fields of a live AVFrame.
         let in_format = crate::source::formats::sample_format(unsafe { (*f.as_ptr()).format }).ok_or_else(|| err("unknown sample format"))?;
@@ -208,6 +217,11 @@ impl Resampler {
             );
             ffi::av_channel_layout_uninit(&mut in_layout);
             ffi::av_channel_layout_uninit(&mut out_layout);
+            if rc >= 0 && !swr.is_null() && centre_at_full_level && r.ch_layout.nb_channels == 1 {
+                // One input channel into both outputs at 1.0 (swresample hard-codes √½ for mono).
+                let matrix = [1.0f64; CHANNELS];
+                ffi::swr_set_matrix(swr, matrix.as_ptr(), 1);
+            }
             if rc < 0 || swr.is_null() || ffi::swr_init(swr) < 0 {
                 ffi::swr_free(&mut swr);
                 return Err(err("unsupported sample format or layout"));

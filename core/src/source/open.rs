@@ -29,6 +29,18 @@ pub fn init() {
 
 /// Opens `path` as a media file after checking that it is a local, non-empty, non-playlist file.
 pub fn open_input(path: &Path) -> Result<ff::format::context::Input> {
+    open_checked(path, true)
+}
+
+/// [`open_input`] without FFmpeg's stream analysis where the container already says everything a
+/// reader needs (MP4/MOV: sizes, rates and codec setup are in its header). The analysis decodes the
+/// first frames (~16 ms for a 1080p H.264 clip here); the editor's readers do not need what it adds
+/// (the pixel format name, the container's overall duration). Other containers are analysed.
+pub fn open_input_quick(path: &Path) -> Result<ff::format::context::Input> {
+    open_checked(path, false)
+}
+
+fn open_checked(path: &Path, analyse: bool) -> Result<ff::format::context::Input> {
     init();
     let abs = check_local_file(path)?;
     refuse_text_playlists(&abs)?;
@@ -37,17 +49,54 @@ pub fn open_input(path: &Path) -> Result<ff::format::context::Input> {
     opts.set("format_whitelist", ALLOWED_DEMUXERS);
     // The "file:" prefix stops FFmpeg from reading a ':' in a file name as a protocol.
     let url = format!("file:{}", abs.display());
-    let ctx = ff::format::input_with_dictionary(&url, opts).map_err(|e| {
+    let refused = |e: ff::Error| {
         Error::unsupported(format!(
             "{} is not a video clipforge can read (allowed containers: MP4/MOV, MKV/WebM, AVI, MPEG-TS): {e}",
             path.display()
         ))
-    })?;
+    };
+    let ctx = if analyse { ff::format::input_with_dictionary(&url, opts).map_err(refused)? } else { open_header_only(&url, opts).map_err(refused)? };
     let name = ctx.format().name().to_string();
     if !name.split(',').any(|n| ALLOWED_DEMUXERS.split(',').any(|a| a == n)) {
         return Err(Error::unsupported(format!("{}: container '{name}' is not allowed", path.display())));
     }
     Ok(ctx)
+}
+
+/// `avformat_open_input`, then `avformat_find_stream_info` only when the container is not MP4/MOV
+/// or a stream lacks its size or sample rate.
+fn open_header_only(url: &str, opts: ff::Dictionary) -> std::result::Result<ff::format::context::Input, ff::Error> {
+    let url = std::ffi::CString::new(url).map_err(|_| ff::Error::InvalidData)?;
+    // SAFETY: the FFmpeg calls ffmpeg-next's `input_with_dictionary` makes, on a context this
+    // function owns until it is wrapped (or closed on error); the options dictionary is handed
+    // over and taken back around the call; the streams are read only while the context lives.
+    unsafe {
+        let mut ps = std::ptr::null_mut();
+        let mut raw_opts = opts.disown();
+        let res = ff::ffi::avformat_open_input(&mut ps, url.as_ptr(), std::ptr::null_mut(), &mut raw_opts);
+        ff::Dictionary::own(raw_opts);
+        if res < 0 {
+            return Err(ff::Error::from(res));
+        }
+        let ctx = &*ps;
+        let mov = !ctx.iformat.is_null() && std::ffi::CStr::from_ptr((*ctx.iformat).name).to_string_lossy().split(',').any(|n| n == "mp4");
+        let described = (0..ctx.nb_streams as usize).all(|i| {
+            let par = &*(**ctx.streams.add(i)).codecpar;
+            match par.codec_type {
+                ff::ffi::AVMediaType::AVMEDIA_TYPE_VIDEO => par.width > 0 && par.height > 0,
+                ff::ffi::AVMediaType::AVMEDIA_TYPE_AUDIO => par.sample_rate > 0 && par.ch_layout.nb_channels > 0,
+                _ => true,
+            }
+        });
+        if !(mov && described) {
+            let r = ff::ffi::avformat_find_stream_info(ps, std::ptr::null_mut());
+            if r < 0 {
+                ff::ffi::avformat_close_input(&mut ps);
+                return Err(ff::Error::from(r));
+            }
+        }
+        Ok(ff::format::context::Input::wrap(ps))
+    }
 }
 
 /// Resolves `path` to an absolute path of an existing, non-empty regular file.
@@ -141,4 +190,20 @@ pub fn seconds_between(start: i64, ts: i64, tb: f64) -> f64 {
 /// The stream's first timestamp, in its time base (0 when the file does not say).
 pub fn start_pts(stream: &ff::format::stream::Stream) -> i64 {
     if stream.start_time() == ff::ffi::AV_NOPTS_VALUE { 0 } else { stream.start_time() }
+}
+
+/// Tells the demuxer to skip every stream but `index`: readers of one track (the audio for a
+/// waveform) then do not read the other tracks' data at all (MP4/MOV jump over it).
+pub fn read_only_stream(input: &mut ff::format::context::Input, index: usize) {
+    let n = input.nb_streams() as usize;
+    for i in 0..n {
+        if let Some(mut s) = input.stream_mut(i) {
+            // SAFETY: a plain field write on a stream owned by this open input; the demuxer reads
+            // it before each packet.
+            unsafe {
+                (*s.as_mut_ptr()).discard =
+                    if i == index { ff::ffi::AVDiscard::AVDISCARD_DEFAULT } else { ff::ffi::AVDiscard::AVDISCARD_ALL };
+            }
+        }
+    }
 }

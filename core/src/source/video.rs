@@ -52,6 +52,11 @@ struct Scaler {
     out: ff::frame::Video,
 }
 
+// SAFETY: the SwsContext is owned by this value alone and only used through `&mut self`; libswscale
+// keeps no per-thread state, so moving it to another thread (a `FrameReader` used from any thread)
+// is sound. ffmpeg-next only leaves `Send` off because the context is a raw pointer.
+unsafe impl Send for Scaler {}
+
 impl VideoDecoder {
     /// `work_w`/`work_h` are the display (rotated) working size; both even.
     pub fn new(stream: &ff::format::stream::Stream, rotation: u32, work_w: u32, work_h: u32) -> Result<Self> {
@@ -123,6 +128,13 @@ impl VideoDecoder {
     /// Skips the deblocking filter on every frame (for pictures shrunk a lot afterwards).
     pub fn set_skip_deblocking(&mut self) {
         self.decoder.skip_loop_filter(ff::codec::discard::Discard::All);
+    }
+
+    /// Forgets every frame in flight and the references (after a seek): the next packet must be a
+    /// keyframe.
+    pub fn flush(&mut self) {
+        self.decoder.flush();
+        self.last_time = None;
     }
 
     /// Feeds one packet; a damaged packet is skipped (the decoder conceals what it can).

@@ -35,6 +35,7 @@ pub fn diff(a: &Frame, b: &Frame) -> Diff {
 /// Exports `recipe` and the same recipe without `captions`/`subtitles`, decodes both outputs
 /// named `outputs`, and returns (captioned, plain) per output.
 pub fn export_pair(work: &Workdir, recipe: &Value, outputs: &[&str]) -> Vec<(DecodedVideo, DecodedVideo)> {
+    register_fixture_fonts();
     work.export_ok(recipe);
     let mut plain = recipe.clone();
     let obj = plain.as_object_mut().unwrap();

@@ -1,12 +1,14 @@
 //! Fitting a source picture into an output of another size/aspect: crop, pad or
 //! blurred-backdrop pad. Geometry is worked out once per output in
-//! [`Reframer::new`]; [`Reframer::apply`] does only pixel work.
+//! [`Reframer::new`]; [`Reframer::apply`] does only pixel work. `fit: "smart"` is a crop whose
+//! window moves per frame ([`Reframer::apply_window_into`], `window.rs`).
 
 mod backdrop;
 mod geometry;
 mod resize;
 #[cfg(test)]
 mod tests;
+mod window;
 
 use super::{Frame, Yuv};
 use crate::recipe::Fit;
@@ -146,8 +148,13 @@ impl Reframer {
     /// Like [`Reframer::apply`], but draws into `out`, reusing its buffers (the export recycles
     /// encoded pictures this way instead of allocating 3 MB per 1080p frame).
     pub fn apply_into(&mut self, src: &Frame, out: &mut Frame) {
+        self.replan_if_resized(src);
+        self.draw(src, out);
+    }
+
+    /// The stream changed size mid-way: re-plan rather than mis-crop.
+    fn replan_if_resized(&mut self, src: &Frame) {
         if (even(src.width), even(src.height)) != (self.src_w, self.src_h) {
-            // The stream changed size mid-way: re-plan rather than mis-crop.
             *self = Reframer::new(
                 src.width,
                 src.height,
@@ -157,6 +164,10 @@ impl Reframer {
                 self.background,
             );
         }
+    }
+
+    /// Draws `src` into `out` with the current geometry.
+    fn draw(&mut self, src: &Frame, out: &mut Frame) {
         self.prepare_output(out);
         if let Fill::Backdrop {
             crop,

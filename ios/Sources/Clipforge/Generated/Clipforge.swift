@@ -471,15 +471,15 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
-    typealias FfiType = UInt8
-    typealias SwiftType = UInt8
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
         return try lift(readInt(&buf))
     }
 
-    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -487,31 +487,15 @@ fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
         return try lift(readInt(&buf))
     }
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
-    typealias FfiType = UInt64
-    typealias SwiftType = UInt64
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -824,18 +808,21 @@ public func FfiConverterTypeExportJob_lower(_ value: ExportJob) -> UInt64 {
 
 
 /**
- * Implemented by the app. Called on a Rust worker thread: hop to the UI thread yourself.
+ * Implemented by the app. Called on the export's own progress thread (`clipforge-progress`, one
+ * per export, the same for every call): hop to the UI thread yourself.
  */
 public protocol ExportListener: AnyObject, Sendable {
     
     /**
-     * Progress 0..1, never decreasing; 1.0 once every output file is in place.
+     * Progress 0..1, never decreasing; 1.0 once every output file is in place. A slow listener
+     * gets the latest value when it returns (values in between are skipped).
      */
     func onProgress(fraction: Float) 
     
 }
 /**
- * Implemented by the app. Called on a Rust worker thread: hop to the UI thread yourself.
+ * Implemented by the app. Called on the export's own progress thread (`clipforge-progress`, one
+ * per export, the same for every call): hop to the UI thread yourself.
  */
 open class ExportListenerImpl: ExportListener, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -891,7 +878,8 @@ open class ExportListenerImpl: ExportListener, @unchecked Sendable {
 
     
     /**
-     * Progress 0..1, never decreasing; 1.0 once every output file is in place.
+     * Progress 0..1, never decreasing; 1.0 once every output file is in place. A slow listener
+     * gets the latest value when it returns (values in between are skipped).
      */
 open func onProgress(fraction: Float)  {try! rustCall() {
         uniffiCallStatus in
@@ -1034,12 +1022,306 @@ public func FfiConverterTypeExportListener_lower(_ value: ExportListener) -> UIn
 
 
 /**
+ * Exact frames of one clip for scrubbing; the clip stays open between calls. Usable from any
+ * thread, one call at a time (calls wait for each other).
+ */
+public protocol FrameReaderProtocol: AnyObject, Sendable {
+    
+    /**
+     * Seconds from the first frame's start to the last frame's end.
+     */
+    func duration()  -> Double
+    
+    /**
+     * The frame shown at `seconds` (the first before the clip, the last after it).
+     */
+    func frameAt(seconds: Double, format: ImageFormat?) throws  -> VideoFrame
+    
+}
+/**
+ * Exact frames of one clip for scrubbing; the clip stays open between calls. Usable from any
+ * thread, one call at a time (calls wait for each other).
+ */
+open class FrameReader: FrameReaderProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clipforge_ffi_fn_clone_framereader(self.handle, $0) }
+    }
+    /**
+     * Opens `clip` for frames `height` pixels high (upright, the clip's aspect, never upscaled).
+     */
+public convenience init(clip: String, height: Int32)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_framereader_new(
+        FfiConverterString.lower(clip),
+        FfiConverterInt32.lower(height),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clipforge_ffi_fn_free_framereader(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Seconds from the first frame's start to the last frame's end.
+     */
+open func duration() -> Double  {
+    return try!  FfiConverterDouble.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_framereader_duration(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The frame shown at `seconds` (the first before the clip, the last after it).
+     */
+open func frameAt(seconds: Double, format: ImageFormat? = nil)throws  -> VideoFrame  {
+    return try  FfiConverterTypeVideoFrame_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_framereader_frame_at(
+            self.uniffiCloneHandle(),
+        FfiConverterDouble.lower(seconds),
+        FfiConverterOptionTypeImageFormat.lower(format),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrameReader: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = FrameReader
+
+    public static func lift(_ handle: UInt64) throws -> FrameReader {
+        return FrameReader(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: FrameReader) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FrameReader {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: FrameReader, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameReader_lift(_ handle: UInt64) throws -> FrameReader {
+    return try FfiConverterTypeFrameReader.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameReader_lower(_ value: FrameReader) -> UInt64 {
+    return FfiConverterTypeFrameReader.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The bytes of one part, read in pieces.
+ */
+public protocol PartStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     */
+    func read(max: Int32) throws  -> Data
+    
+}
+/**
+ * The bytes of one part, read in pieces.
+ */
+open class PartStream: PartStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clipforge_ffi_fn_clone_partstream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clipforge_ffi_fn_free_partstream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     */
+open func read(max: Int32)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_partstream_read(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(max),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePartStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PartStream
+
+    public static func lift(_ handle: UInt64) throws -> PartStream {
+        return PartStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PartStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PartStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PartStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePartStream_lift(_ handle: UInt64) throws -> PartStream {
+    return try FfiConverterTypePartStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePartStream_lower(_ value: PartStream) -> UInt64 {
+    return FfiConverterTypePartStream.lower(value)
+}
+
+
+
+
+
+
+/**
  * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
  */
 public protocol PreviewRankerProtocol: AnyObject, Sendable {
     
     /**
-     * Records in `profile` that the viewer liked `clip`.
+     * Records in `profile` that the viewer liked `clip` (samples and embeds it: 200–300 ms; the
+     * idiomatic layers run it off the caller's thread).
      */
     func likeClip(profile: TasteProfile, clip: String) throws 
     
@@ -1106,16 +1388,17 @@ open class PreviewRanker: PreviewRankerProtocol, @unchecked Sendable {
      * `runtime_lib`: path of ONNX Runtime's shared library (1.31+, e.g. `libonnxruntime.so`);
      * `model`: the EfficientNet-Lite0 ONNX file; `threads`: intra-op threads (1–2).
      * A missing runtime or model → `Io`; one that cannot be loaded → `UnsupportedInput`.
-     * ONNX Runtime is process-wide: the first runtime library loaded stays loaded.
+     * ONNX Runtime is process-wide: the first runtime library loaded stays loaded. Loading takes
+     * 100–200 ms: `Clipforge.previewRanker` / `Composer.previewRanker` run it off the caller's thread.
      */
-public convenience init(runtimeLib: String, model: String, threads: UInt32)throws  {
+public convenience init(runtimeLib: String, model: String, threads: Int32 = 2)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_constructor_previewranker_new(
         FfiConverterString.lower(runtimeLib),
         FfiConverterString.lower(model),
-        FfiConverterUInt32.lower(threads),uniffiCallStatus
+        FfiConverterInt32.lower(threads),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -1134,13 +1417,13 @@ public convenience init(runtimeLib: String, model: String, threads: UInt32)throw
     /**
      * Like `new`, with the model's bytes (e.g. from an app's assets).
      */
-public static func fromModelBytes(runtimeLib: String, model: Data, threads: UInt32)throws  -> PreviewRanker  {
+public static func fromModelBytes(runtimeLib: String, model: Data, threads: Int32 = 2)throws  -> PreviewRanker  {
     return try  FfiConverterTypePreviewRanker_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_constructor_previewranker_from_model_bytes(
         FfiConverterString.lower(runtimeLib),
         FfiConverterData.lower(model),
-        FfiConverterUInt32.lower(threads),uniffiCallStatus
+        FfiConverterInt32.lower(threads),uniffiCallStatus
     )
 })
 }
@@ -1148,7 +1431,8 @@ public static func fromModelBytes(runtimeLib: String, model: Data, threads: UInt
 
     
     /**
-     * Records in `profile` that the viewer liked `clip`.
+     * Records in `profile` that the viewer liked `clip` (samples and embeds it: 200–300 ms; the
+     * idiomatic layers run it off the caller's thread).
      */
 open func likeClip(profile: TasteProfile, clip: String)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
@@ -1164,7 +1448,7 @@ open func likeClip(profile: TasteProfile, clip: String)throws   {try rustCallWit
      * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
      * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
      */
-open func preview(clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions?)throws  -> PreviewResult  {
+open func preview(clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions? = nil)throws  -> PreviewResult  {
     return try  FfiConverterTypePreviewResult_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_method_previewranker_preview(
@@ -1265,9 +1549,9 @@ public protocol TasteProfileProtocol: AnyObject, Sendable {
      */
     func isCold()  -> Bool
     
-    func likes()  -> UInt32
+    func likes()  -> Int32
     
-    func skips()  -> UInt32
+    func skips()  -> Int32
     
     func toJson() throws  -> String
     
@@ -1339,7 +1623,7 @@ public convenience init() {
 
     
     /**
-     * A profile saved by `toJson` (or the CLI); malformed JSON → `InvalidRecipe`.
+     * A profile saved by `toJson` (or the CLI, or an earlier version); anything else → `InvalidProfile`.
      */
 public static func fromJson(json: String)throws  -> TasteProfile  {
     return try  FfiConverterTypeTasteProfile_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
@@ -1364,8 +1648,8 @@ open func isCold() -> Bool  {
 })
 }
     
-open func likes() -> UInt32  {
-    return try!  FfiConverterUInt32.lift(try! rustCall() {
+open func likes() -> Int32  {
+    return try!  FfiConverterInt32.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_method_tasteprofile_likes(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1373,8 +1657,8 @@ open func likes() -> UInt32  {
 })
 }
     
-open func skips() -> UInt32  {
-    return try!  FfiConverterUInt32.lift(try! rustCall() {
+open func skips() -> Int32  {
+    return try!  FfiConverterInt32.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_method_tasteprofile_skips(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1439,6 +1723,492 @@ public func FfiConverterTypeTasteProfile_lower(_ value: TasteProfile) -> UInt64 
 
 
 
+
+
+/**
+ * Thumbnails as they are decoded. Closing (or dropping) it stops the decoding.
+ */
+public protocol ThumbnailStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stops decoding (after the picture being decoded); `next()` returns null from now on.
+     */
+    func cancel() 
+    
+    /**
+     * The next thumbnail (blocks until it is decoded), or null after the last.
+     */
+    func next() throws  -> Thumbnail?
+    
+    /**
+     * How many thumbnails the strip has.
+     */
+    func total()  -> Int32
+    
+}
+/**
+ * Thumbnails as they are decoded. Closing (or dropping) it stops the decoding.
+ */
+open class ThumbnailStream: ThumbnailStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clipforge_ffi_fn_clone_thumbnailstream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clipforge_ffi_fn_free_thumbnailstream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Stops decoding (after the picture being decoded); `next()` returns null from now on.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_thumbnailstream_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The next thumbnail (blocks until it is decoded), or null after the last.
+     */
+open func next()throws  -> Thumbnail?  {
+    return try  FfiConverterOptionTypeThumbnail.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_thumbnailstream_next(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many thumbnails the strip has.
+     */
+open func total() -> Int32  {
+    return try!  FfiConverterInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_thumbnailstream_total(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeThumbnailStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ThumbnailStream
+
+    public static func lift(_ handle: UInt64) throws -> ThumbnailStream {
+        return ThumbnailStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ThumbnailStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ThumbnailStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ThumbnailStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThumbnailStream_lift(_ handle: UInt64) throws -> ThumbnailStream {
+    return try FfiConverterTypeThumbnailStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThumbnailStream_lower(_ value: ThumbnailStream) -> UInt64 {
+    return FfiConverterTypeThumbnailStream.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ */
+public protocol UploadPlanProtocol: AnyObject, Sendable {
+    
+    /**
+     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     */
+    func checkFile() throws 
+    
+    /**
+     * Records the server's answer for part `index` (S3: its ETag).
+     */
+    func complete(index: Int32, etag: String) throws 
+    
+    func digests()  -> UploadDigests
+    
+    func file()  -> String
+    
+    func isComplete()  -> Bool
+    
+    /**
+     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     */
+    func partBytes(index: Int32) throws  -> Data
+    
+    /**
+     * Part `index` as a stream (for parts too large for one array); checked as it is read.
+     */
+    func partStream(index: Int32) throws  -> PartStream
+    
+    func parts()  -> [UploadPart]
+    
+    /**
+     * Indices of the parts not yet completed.
+     */
+    func pending()  -> [Int32]
+    
+    /**
+     * Writes the JSON state atomically: a kill while saving leaves the previous state.
+     */
+    func save(path: String) throws 
+    
+    /**
+     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
+     */
+    func session()  -> String?
+    
+    func setSession(session: String?) 
+    
+    func toJson()  -> String
+    
+}
+/**
+ * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ */
+open class UploadPlan: UploadPlanProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clipforge_ffi_fn_clone_uploadplan(self.handle, $0) }
+    }
+    /**
+     * Reads the file once (streaming) and plans parts of `part_size` bytes (default 8 MiB; S3 rules).
+     */
+public convenience init(path: String, partSize: Int64? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_uploadplan_new(
+        FfiConverterString.lower(path),
+        FfiConverterOptionInt64.lower(partSize),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clipforge_ffi_fn_free_uploadplan(handle, $0) }
+    }
+
+    
+    /**
+     * A plan saved with `to_json` (or written by an export beside its output).
+     */
+public static func fromJson(json: String)throws  -> UploadPlan  {
+    return try  FfiConverterTypeUploadPlan_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     */
+open func checkFile()throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_check_file(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Records the server's answer for part `index` (S3: its ETag).
+     */
+open func complete(index: Int32, etag: String)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_complete(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(index),
+        FfiConverterString.lower(etag),uniffiCallStatus
+    )
+}
+}
+    
+open func digests() -> UploadDigests  {
+    return try!  FfiConverterTypeUploadDigests_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_digests(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func file() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_file(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func isComplete() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     */
+open func partBytes(index: Int32)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(index),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Part `index` as a stream (for parts too large for one array); checked as it is read.
+     */
+open func partStream(index: Int32)throws  -> PartStream  {
+    return try  FfiConverterTypePartStream_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(index),uniffiCallStatus
+    )
+})
+}
+    
+open func parts() -> [UploadPart]  {
+    return try!  FfiConverterSequenceTypeUploadPart.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_parts(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Indices of the parts not yet completed.
+     */
+open func pending() -> [Int32]  {
+    return try!  FfiConverterSequenceInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_pending(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Writes the JSON state atomically: a kill while saving leaves the previous state.
+     */
+open func save(path: String)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_save(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
+     */
+open func session() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_session(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func setSession(session: String?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_set_session(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(session),uniffiCallStatus
+    )
+}
+}
+    
+open func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_uploadplan_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadPlan: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = UploadPlan
+
+    public static func lift(_ handle: UInt64) throws -> UploadPlan {
+        return UploadPlan(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: UploadPlan) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadPlan {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: UploadPlan, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPlan_lift(_ handle: UInt64) throws -> UploadPlan {
+    return try FfiConverterTypeUploadPlan.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPlan_lower(_ value: UploadPlan) -> UInt64 {
+    return FfiConverterTypeUploadPlan.lower(value)
+}
+
+
+
+
 public struct AudioSpec: Equatable, Hashable {
     /**
      * `true` drops the audio track. Default: muted for boomerang, kept otherwise.
@@ -1496,13 +2266,13 @@ public func FfiConverterTypeAudioSpec_lower(_ value: AudioSpec) -> RustBuffer {
 
 
 public struct AudioStreamInfo: Equatable, Hashable {
-    public var sampleRate: UInt32
-    public var channels: UInt32
+    public var sampleRate: Int32
+    public var channels: Int32
     public var sampleFormat: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(sampleRate: UInt32, channels: UInt32, sampleFormat: String) {
+    public init(sampleRate: Int32, channels: Int32, sampleFormat: String) {
         self.sampleRate = sampleRate
         self.channels = channels
         self.sampleFormat = sampleFormat
@@ -1524,15 +2294,15 @@ public struct FfiConverterTypeAudioStreamInfo: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AudioStreamInfo {
         return
             try AudioStreamInfo(
-                sampleRate: FfiConverterUInt32.read(from: &buf), 
-                channels: FfiConverterUInt32.read(from: &buf), 
+                sampleRate: FfiConverterInt32.read(from: &buf), 
+                channels: FfiConverterInt32.read(from: &buf), 
                 sampleFormat: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: AudioStreamInfo, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.sampleRate, into: &buf)
-        FfiConverterUInt32.write(value.channels, into: &buf)
+        FfiConverterInt32.write(value.sampleRate, into: &buf)
+        FfiConverterInt32.write(value.channels, into: &buf)
         FfiConverterString.write(value.sampleFormat, into: &buf)
     }
 }
@@ -1561,7 +2331,7 @@ public struct Caption: Equatable, Hashable {
     public var start: Double
     public var end: Double
     /**
-     * Default `CaptionStyle.BoldOutline`.
+     * Default `CaptionStyle()` (bold outline).
      */
     public var style: CaptionStyle?
     /**
@@ -1586,7 +2356,7 @@ public struct Caption: Equatable, Hashable {
     // declare one manually.
     public init(text: String, start: Double, end: Double, 
         /**
-         * Default `CaptionStyle.BoldOutline`.
+         * Default `CaptionStyle()` (bold outline).
          */style: CaptionStyle? = nil, 
         /**
          * Default `CaptionPosition.Bottom`.
@@ -1669,6 +2439,186 @@ public func FfiConverterTypeCaption_lower(_ value: Caption) -> RustBuffer {
 
 
 /**
+ * A caption style: `preset` (default `BOLD_OUTLINE`) and fields that change it. "em" lengths are
+ * relative to the font size; `size` is relative to the output height, `max_width` to its width.
+ */
+public struct CaptionStyle: Equatable, Hashable {
+    public var preset: StylePreset?
+    /**
+     * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the registered fonts
+     * (the built-in Noto Sans Bold for Latin, Greek and Cyrillic).
+     */
+    public var font: String?
+    public var size: Float?
+    public var bold: Bool?
+    /**
+     * "#RRGGBB" or "#RRGGBBAA".
+     */
+    public var color: String?
+    /**
+     * Colour of the current word when word timings exist.
+     */
+    public var highlightColor: String?
+    /**
+     * em.
+     */
+    public var strokeWidth: Float?
+    public var strokeColor: String?
+    public var shadowColor: String?
+    public var shadowOffset: ShadowOffset?
+    /**
+     * em.
+     */
+    public var shadowBlur: Float?
+    /**
+     * Box behind each line; "#RRGGBBAA" for transparency.
+     */
+    public var background: String?
+    /**
+     * em.
+     */
+    public var padding: Float?
+    /**
+     * em.
+     */
+    public var cornerRadius: Float?
+    public var align: TextAlign?
+    /**
+     * Fraction of the output width (further limited by the safe area).
+     */
+    public var maxWidth: Float?
+    /**
+     * Line height as a multiple of the font size.
+     */
+    public var lineSpacing: Float?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(preset: StylePreset? = nil, 
+        /**
+         * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the registered fonts
+         * (the built-in Noto Sans Bold for Latin, Greek and Cyrillic).
+         */font: String? = nil, size: Float? = nil, bold: Bool? = nil, 
+        /**
+         * "#RRGGBB" or "#RRGGBBAA".
+         */color: String? = nil, 
+        /**
+         * Colour of the current word when word timings exist.
+         */highlightColor: String? = nil, 
+        /**
+         * em.
+         */strokeWidth: Float? = nil, strokeColor: String? = nil, shadowColor: String? = nil, shadowOffset: ShadowOffset? = nil, 
+        /**
+         * em.
+         */shadowBlur: Float? = nil, 
+        /**
+         * Box behind each line; "#RRGGBBAA" for transparency.
+         */background: String? = nil, 
+        /**
+         * em.
+         */padding: Float? = nil, 
+        /**
+         * em.
+         */cornerRadius: Float? = nil, align: TextAlign? = nil, 
+        /**
+         * Fraction of the output width (further limited by the safe area).
+         */maxWidth: Float? = nil, 
+        /**
+         * Line height as a multiple of the font size.
+         */lineSpacing: Float? = nil) {
+        self.preset = preset
+        self.font = font
+        self.size = size
+        self.bold = bold
+        self.color = color
+        self.highlightColor = highlightColor
+        self.strokeWidth = strokeWidth
+        self.strokeColor = strokeColor
+        self.shadowColor = shadowColor
+        self.shadowOffset = shadowOffset
+        self.shadowBlur = shadowBlur
+        self.background = background
+        self.padding = padding
+        self.cornerRadius = cornerRadius
+        self.align = align
+        self.maxWidth = maxWidth
+        self.lineSpacing = lineSpacing
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CaptionStyle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCaptionStyle: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CaptionStyle {
+        return
+            try CaptionStyle(
+                preset: FfiConverterOptionTypeStylePreset.read(from: &buf), 
+                font: FfiConverterOptionString.read(from: &buf), 
+                size: FfiConverterOptionFloat.read(from: &buf), 
+                bold: FfiConverterOptionBool.read(from: &buf), 
+                color: FfiConverterOptionString.read(from: &buf), 
+                highlightColor: FfiConverterOptionString.read(from: &buf), 
+                strokeWidth: FfiConverterOptionFloat.read(from: &buf), 
+                strokeColor: FfiConverterOptionString.read(from: &buf), 
+                shadowColor: FfiConverterOptionString.read(from: &buf), 
+                shadowOffset: FfiConverterOptionTypeShadowOffset.read(from: &buf), 
+                shadowBlur: FfiConverterOptionFloat.read(from: &buf), 
+                background: FfiConverterOptionString.read(from: &buf), 
+                padding: FfiConverterOptionFloat.read(from: &buf), 
+                cornerRadius: FfiConverterOptionFloat.read(from: &buf), 
+                align: FfiConverterOptionTypeTextAlign.read(from: &buf), 
+                maxWidth: FfiConverterOptionFloat.read(from: &buf), 
+                lineSpacing: FfiConverterOptionFloat.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CaptionStyle, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeStylePreset.write(value.preset, into: &buf)
+        FfiConverterOptionString.write(value.font, into: &buf)
+        FfiConverterOptionFloat.write(value.size, into: &buf)
+        FfiConverterOptionBool.write(value.bold, into: &buf)
+        FfiConverterOptionString.write(value.color, into: &buf)
+        FfiConverterOptionString.write(value.highlightColor, into: &buf)
+        FfiConverterOptionFloat.write(value.strokeWidth, into: &buf)
+        FfiConverterOptionString.write(value.strokeColor, into: &buf)
+        FfiConverterOptionString.write(value.shadowColor, into: &buf)
+        FfiConverterOptionTypeShadowOffset.write(value.shadowOffset, into: &buf)
+        FfiConverterOptionFloat.write(value.shadowBlur, into: &buf)
+        FfiConverterOptionString.write(value.background, into: &buf)
+        FfiConverterOptionFloat.write(value.padding, into: &buf)
+        FfiConverterOptionFloat.write(value.cornerRadius, into: &buf)
+        FfiConverterOptionTypeTextAlign.write(value.align, into: &buf)
+        FfiConverterOptionFloat.write(value.maxWidth, into: &buf)
+        FfiConverterOptionFloat.write(value.lineSpacing, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaptionStyle_lift(_ buf: RustBuffer) throws -> CaptionStyle {
+    return try FfiConverterTypeCaptionStyle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaptionStyle_lower(_ value: CaptionStyle) -> RustBuffer {
+    return FfiConverterTypeCaptionStyle.lower(value)
+}
+
+
+/**
  * A clip's place in a prefetch order (an unreadable clip scores −10 and comes last).
  */
 public struct ClipRank: Equatable, Hashable {
@@ -1725,17 +2675,287 @@ public func FfiConverterTypeClipRank_lower(_ value: ClipRank) -> RustBuffer {
 }
 
 
+public struct Creator: Equatable, Hashable {
+    public var name: String
+    /**
+     * A URL or handle that identifies the creator.
+     */
+    public var identifier: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, 
+        /**
+         * A URL or handle that identifies the creator.
+         */identifier: String? = nil) {
+        self.name = name
+        self.identifier = identifier
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Creator: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreator: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Creator {
+        return
+            try Creator(
+                name: FfiConverterString.read(from: &buf), 
+                identifier: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Creator, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.identifier, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreator_lift(_ buf: RustBuffer) throws -> Creator {
+    return try FfiConverterTypeCreator.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreator_lower(_ value: Creator) -> RustBuffer {
+    return FfiConverterTypeCreator.lower(value)
+}
+
+
+/**
+ * One candidate loop window.
+ */
+public struct LoopPoint: Equatable, Hashable {
+    /**
+     * First frame's time, seconds.
+     */
+    public var start: Double
+    /**
+     * End of the window (exclusive), seconds.
+     */
+    public var end: Double
+    /**
+     * Ranking value in (0, 1], higher is better.
+     */
+    public var score: Double
+    /**
+     * The seam's cost against the clip's typical frame-to-frame change (≈ 1 or less: invisible).
+     */
+    public var seam: Double
+    /**
+     * Whether the seam should not show once crossfaded.
+     */
+    public var seamless: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First frame's time, seconds.
+         */start: Double, 
+        /**
+         * End of the window (exclusive), seconds.
+         */end: Double, 
+        /**
+         * Ranking value in (0, 1], higher is better.
+         */score: Double, 
+        /**
+         * The seam's cost against the clip's typical frame-to-frame change (≈ 1 or less: invisible).
+         */seam: Double, 
+        /**
+         * Whether the seam should not show once crossfaded.
+         */seamless: Bool) {
+        self.start = start
+        self.end = end
+        self.score = score
+        self.seam = seam
+        self.seamless = seamless
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LoopPoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoopPoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoopPoint {
+        return
+            try LoopPoint(
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf), 
+                score: FfiConverterDouble.read(from: &buf), 
+                seam: FfiConverterDouble.read(from: &buf), 
+                seamless: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LoopPoint, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+        FfiConverterDouble.write(value.score, into: &buf)
+        FfiConverterDouble.write(value.seam, into: &buf)
+        FfiConverterBool.write(value.seamless, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopPoint_lift(_ buf: RustBuffer) throws -> LoopPoint {
+    return try FfiConverterTypeLoopPoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopPoint_lower(_ value: LoopPoint) -> RustBuffer {
+    return FfiConverterTypeLoopPoint.lower(value)
+}
+
+
+/**
+ * Where and what to search. Every field is optional; `null` takes the core's default.
+ */
+public struct LoopSearch: Equatable, Hashable {
+    /**
+     * Start of the range searched, seconds (default 0).
+     */
+    public var start: Double?
+    /**
+     * End of the range searched, seconds (default: the clip's end).
+     */
+    public var end: Double?
+    /**
+     * Shortest loop, seconds (default 2).
+     */
+    public var min: Double?
+    /**
+     * Longest loop, seconds (default 6).
+     */
+    public var max: Double?
+    /**
+     * Candidates returned, best first, 1–100 (default 5).
+     */
+    public var count: Int32?
+    /**
+     * Seam crossfade the loop will get, seconds (default 0.3): each window keeps that much
+     * video before its start.
+     */
+    public var crossfade: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start of the range searched, seconds (default 0).
+         */start: Double? = nil, 
+        /**
+         * End of the range searched, seconds (default: the clip's end).
+         */end: Double? = nil, 
+        /**
+         * Shortest loop, seconds (default 2).
+         */min: Double? = nil, 
+        /**
+         * Longest loop, seconds (default 6).
+         */max: Double? = nil, 
+        /**
+         * Candidates returned, best first, 1–100 (default 5).
+         */count: Int32? = nil, 
+        /**
+         * Seam crossfade the loop will get, seconds (default 0.3): each window keeps that much
+         * video before its start.
+         */crossfade: Double? = nil) {
+        self.start = start
+        self.end = end
+        self.min = min
+        self.max = max
+        self.count = count
+        self.crossfade = crossfade
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LoopSearch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoopSearch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoopSearch {
+        return
+            try LoopSearch(
+                start: FfiConverterOptionDouble.read(from: &buf), 
+                end: FfiConverterOptionDouble.read(from: &buf), 
+                min: FfiConverterOptionDouble.read(from: &buf), 
+                max: FfiConverterOptionDouble.read(from: &buf), 
+                count: FfiConverterOptionInt32.read(from: &buf), 
+                crossfade: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LoopSearch, into buf: inout [UInt8]) {
+        FfiConverterOptionDouble.write(value.start, into: &buf)
+        FfiConverterOptionDouble.write(value.end, into: &buf)
+        FfiConverterOptionDouble.write(value.min, into: &buf)
+        FfiConverterOptionDouble.write(value.max, into: &buf)
+        FfiConverterOptionInt32.write(value.count, into: &buf)
+        FfiConverterOptionDouble.write(value.crossfade, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopSearch_lift(_ buf: RustBuffer) throws -> LoopSearch {
+    return try FfiConverterTypeLoopSearch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopSearch_lower(_ value: LoopSearch) -> RustBuffer {
+    return FfiConverterTypeLoopSearch.lower(value)
+}
+
+
 /**
  * Target length (`duration` seconds) or number of passes (`count`): one of them.
  */
 public struct LoopSpec: Equatable, Hashable {
     public var mode: LoopMode
     public var duration: Double?
-    public var count: UInt32?
+    public var count: Int32?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(mode: LoopMode, duration: Double? = nil, count: UInt32? = nil) {
+    public init(mode: LoopMode, duration: Double? = nil, count: Int32? = nil) {
         self.mode = mode
         self.duration = duration
         self.count = count
@@ -1759,14 +2979,14 @@ public struct FfiConverterTypeLoopSpec: FfiConverterRustBuffer {
             try LoopSpec(
                 mode: FfiConverterTypeLoopMode.read(from: &buf), 
                 duration: FfiConverterOptionDouble.read(from: &buf), 
-                count: FfiConverterOptionUInt32.read(from: &buf)
+                count: FfiConverterOptionInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: LoopSpec, into buf: inout [UInt8]) {
         FfiConverterTypeLoopMode.write(value.mode, into: &buf)
         FfiConverterOptionDouble.write(value.duration, into: &buf)
-        FfiConverterOptionUInt32.write(value.count, into: &buf)
+        FfiConverterOptionInt32.write(value.count, into: &buf)
     }
 }
 
@@ -1795,7 +3015,7 @@ public struct MediaInfo: Equatable, Hashable {
      * Seconds; 0 when the container does not say.
      */
     public var duration: Double
-    public var sizeBytes: UInt64
+    public var sizeBytes: Int64
     public var streams: [StreamInfo]
 
     // Default memberwise initializers are never public by default, so we
@@ -1806,7 +3026,7 @@ public struct MediaInfo: Equatable, Hashable {
          */container: String, 
         /**
          * Seconds; 0 when the container does not say.
-         */duration: Double, sizeBytes: UInt64, streams: [StreamInfo]) {
+         */duration: Double, sizeBytes: Int64, streams: [StreamInfo]) {
         self.container = container
         self.duration = duration
         self.sizeBytes = sizeBytes
@@ -1831,7 +3051,7 @@ public struct FfiConverterTypeMediaInfo: FfiConverterRustBuffer {
             try MediaInfo(
                 container: FfiConverterString.read(from: &buf), 
                 duration: FfiConverterDouble.read(from: &buf), 
-                sizeBytes: FfiConverterUInt64.read(from: &buf), 
+                sizeBytes: FfiConverterInt64.read(from: &buf), 
                 streams: FfiConverterSequenceTypeStreamInfo.read(from: &buf)
         )
     }
@@ -1839,7 +3059,7 @@ public struct FfiConverterTypeMediaInfo: FfiConverterRustBuffer {
     public static func write(_ value: MediaInfo, into buf: inout [UInt8]) {
         FfiConverterString.write(value.container, into: &buf)
         FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterUInt64.write(value.sizeBytes, into: &buf)
+        FfiConverterInt64.write(value.sizeBytes, into: &buf)
         FfiConverterSequenceTypeStreamInfo.write(value.streams, into: &buf)
     }
 }
@@ -1865,28 +3085,37 @@ public func FfiConverterTypeMediaInfo_lower(_ value: MediaInfo) -> RustBuffer {
  */
 public struct OutputReport: Equatable, Hashable {
     public var path: String
-    public var width: UInt32
-    public var height: UInt32
+    public var width: Int32
+    public var height: Int32
     /**
      * Seconds.
      */
     public var duration: Double
-    public var frames: UInt32
-    public var bytes: UInt64
+    public var frames: Int32
+    public var bytes: Int64
     /**
      * Hex SHA-256 of the file.
      */
     public var sha256: String
+    /**
+     * Caption characters no registered font has: drawn as empty boxes (register fonts that cover
+     * them, or set the recipe's `strict_fonts` to make this an error). Empty when all are covered.
+     */
+    public var missingGlyphs: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(path: String, width: UInt32, height: UInt32, 
+    public init(path: String, width: Int32, height: Int32, 
         /**
          * Seconds.
-         */duration: Double, frames: UInt32, bytes: UInt64, 
+         */duration: Double, frames: Int32, bytes: Int64, 
         /**
          * Hex SHA-256 of the file.
-         */sha256: String) {
+         */sha256: String, 
+        /**
+         * Caption characters no registered font has: drawn as empty boxes (register fonts that cover
+         * them, or set the recipe's `strict_fonts` to make this an error). Empty when all are covered.
+         */missingGlyphs: [String]) {
         self.path = path
         self.width = width
         self.height = height
@@ -1894,6 +3123,7 @@ public struct OutputReport: Equatable, Hashable {
         self.frames = frames
         self.bytes = bytes
         self.sha256 = sha256
+        self.missingGlyphs = missingGlyphs
     }
 
     
@@ -1913,23 +3143,25 @@ public struct FfiConverterTypeOutputReport: FfiConverterRustBuffer {
         return
             try OutputReport(
                 path: FfiConverterString.read(from: &buf), 
-                width: FfiConverterUInt32.read(from: &buf), 
-                height: FfiConverterUInt32.read(from: &buf), 
+                width: FfiConverterInt32.read(from: &buf), 
+                height: FfiConverterInt32.read(from: &buf), 
                 duration: FfiConverterDouble.read(from: &buf), 
-                frames: FfiConverterUInt32.read(from: &buf), 
-                bytes: FfiConverterUInt64.read(from: &buf), 
-                sha256: FfiConverterString.read(from: &buf)
+                frames: FfiConverterInt32.read(from: &buf), 
+                bytes: FfiConverterInt64.read(from: &buf), 
+                sha256: FfiConverterString.read(from: &buf), 
+                missingGlyphs: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
     public static func write(_ value: OutputReport, into buf: inout [UInt8]) {
         FfiConverterString.write(value.path, into: &buf)
-        FfiConverterUInt32.write(value.width, into: &buf)
-        FfiConverterUInt32.write(value.height, into: &buf)
+        FfiConverterInt32.write(value.width, into: &buf)
+        FfiConverterInt32.write(value.height, into: &buf)
         FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterUInt32.write(value.frames, into: &buf)
-        FfiConverterUInt64.write(value.bytes, into: &buf)
+        FfiConverterInt32.write(value.frames, into: &buf)
+        FfiConverterInt64.write(value.bytes, into: &buf)
         FfiConverterString.write(value.sha256, into: &buf)
+        FfiConverterSequenceString.write(value.missingGlyphs, into: &buf)
     }
 }
 
@@ -1955,8 +3187,8 @@ public struct OutputSpec: Equatable, Hashable {
      * "W:H", e.g. "9:16", "1:1", "4:5", "16:9".
      */
     public var aspect: String
-    public var height: UInt32?
-    public var width: UInt32?
+    public var height: Int32?
+    public var width: Int32?
     /**
      * Default `Crop`.
      */
@@ -1972,11 +3204,11 @@ public struct OutputSpec: Equatable, Hashable {
     /**
      * x264 constant rate factor (0–51); default 23 unless `bitrate` is set.
      */
-    public var crf: UInt8?
+    public var crf: Int32?
     /**
      * Target video bits per second (alternative to `crf`).
      */
-    public var bitrate: UInt64?
+    public var bitrate: Int64?
     /**
      * x264 preset name; default "veryfast".
      */
@@ -1991,7 +3223,7 @@ public struct OutputSpec: Equatable, Hashable {
     public init(path: String, 
         /**
          * "W:H", e.g. "9:16", "1:1", "4:5", "16:9".
-         */aspect: String, height: UInt32? = nil, width: UInt32? = nil, 
+         */aspect: String, height: Int32? = nil, width: Int32? = nil, 
         /**
          * Default `Crop`.
          */fit: Fit? = nil, 
@@ -2003,10 +3235,10 @@ public struct OutputSpec: Equatable, Hashable {
          */fps: Double? = nil, 
         /**
          * x264 constant rate factor (0–51); default 23 unless `bitrate` is set.
-         */crf: UInt8? = nil, 
+         */crf: Int32? = nil, 
         /**
          * Target video bits per second (alternative to `crf`).
-         */bitrate: UInt64? = nil, 
+         */bitrate: Int64? = nil, 
         /**
          * x264 preset name; default "veryfast".
          */preset: String? = nil, 
@@ -2044,13 +3276,13 @@ public struct FfiConverterTypeOutputSpec: FfiConverterRustBuffer {
             try OutputSpec(
                 path: FfiConverterString.read(from: &buf), 
                 aspect: FfiConverterString.read(from: &buf), 
-                height: FfiConverterOptionUInt32.read(from: &buf), 
-                width: FfiConverterOptionUInt32.read(from: &buf), 
+                height: FfiConverterOptionInt32.read(from: &buf), 
+                width: FfiConverterOptionInt32.read(from: &buf), 
                 fit: FfiConverterOptionTypeFit.read(from: &buf), 
                 background: FfiConverterOptionString.read(from: &buf), 
                 fps: FfiConverterOptionDouble.read(from: &buf), 
-                crf: FfiConverterOptionUInt8.read(from: &buf), 
-                bitrate: FfiConverterOptionUInt64.read(from: &buf), 
+                crf: FfiConverterOptionInt32.read(from: &buf), 
+                bitrate: FfiConverterOptionInt64.read(from: &buf), 
                 preset: FfiConverterOptionString.read(from: &buf), 
                 encoder: FfiConverterOptionString.read(from: &buf)
         )
@@ -2059,13 +3291,13 @@ public struct FfiConverterTypeOutputSpec: FfiConverterRustBuffer {
     public static func write(_ value: OutputSpec, into buf: inout [UInt8]) {
         FfiConverterString.write(value.path, into: &buf)
         FfiConverterString.write(value.aspect, into: &buf)
-        FfiConverterOptionUInt32.write(value.height, into: &buf)
-        FfiConverterOptionUInt32.write(value.width, into: &buf)
+        FfiConverterOptionInt32.write(value.height, into: &buf)
+        FfiConverterOptionInt32.write(value.width, into: &buf)
         FfiConverterOptionTypeFit.write(value.fit, into: &buf)
         FfiConverterOptionString.write(value.background, into: &buf)
         FfiConverterOptionDouble.write(value.fps, into: &buf)
-        FfiConverterOptionUInt8.write(value.crf, into: &buf)
-        FfiConverterOptionUInt64.write(value.bitrate, into: &buf)
+        FfiConverterOptionInt32.write(value.crf, into: &buf)
+        FfiConverterOptionInt64.write(value.bitrate, into: &buf)
         FfiConverterOptionString.write(value.preset, into: &buf)
         FfiConverterOptionString.write(value.encoder, into: &buf)
     }
@@ -2088,6 +3320,128 @@ public func FfiConverterTypeOutputSpec_lower(_ value: OutputSpec) -> RustBuffer 
 
 
 /**
+ * Min and max sample of one stretch of the clip, in -1..1.
+ */
+public struct Peak: Equatable, Hashable {
+    public var min: Float
+    public var max: Float
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(min: Float, max: Float) {
+        self.min = min
+        self.max = max
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Peak: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePeak: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Peak {
+        return
+            try Peak(
+                min: FfiConverterFloat.read(from: &buf), 
+                max: FfiConverterFloat.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Peak, into buf: inout [UInt8]) {
+        FfiConverterFloat.write(value.min, into: &buf)
+        FfiConverterFloat.write(value.max, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePeak_lift(_ buf: RustBuffer) throws -> Peak {
+    return try FfiConverterTypePeak.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePeak_lower(_ value: Peak) -> RustBuffer {
+    return FfiConverterTypePeak.lower(value)
+}
+
+
+/**
+ * A picture to show: `data` is RGBA pixels or an encoded PNG / JPEG, as `format` says.
+ */
+public struct Picture: Equatable, Hashable {
+    public var width: Int32
+    public var height: Int32
+    public var format: ImageFormat
+    public var data: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(width: Int32, height: Int32, format: ImageFormat, data: Data) {
+        self.width = width
+        self.height = height
+        self.format = format
+        self.data = data
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Picture: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePicture: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Picture {
+        return
+            try Picture(
+                width: FfiConverterInt32.read(from: &buf), 
+                height: FfiConverterInt32.read(from: &buf), 
+                format: FfiConverterTypeImageFormat.read(from: &buf), 
+                data: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Picture, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.width, into: &buf)
+        FfiConverterInt32.write(value.height, into: &buf)
+        FfiConverterTypeImageFormat.write(value.format, into: &buf)
+        FfiConverterData.write(value.data, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePicture_lift(_ buf: RustBuffer) throws -> Picture {
+    return try FfiConverterTypePicture.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePicture_lower(_ value: Picture) -> RustBuffer {
+    return FfiConverterTypePicture.lower(value)
+}
+
+
+/**
  * The chosen poster frame, written as a picture file.
  */
 public struct Poster: Equatable, Hashable {
@@ -2096,15 +3450,15 @@ public struct Poster: Equatable, Hashable {
      */
     public var time: Double
     public var path: String
-    public var width: UInt32
-    public var height: UInt32
+    public var width: Int32
+    public var height: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Seconds into the clip.
-         */time: Double, path: String, width: UInt32, height: UInt32) {
+         */time: Double, path: String, width: Int32, height: Int32) {
         self.time = time
         self.path = path
         self.width = width
@@ -2129,16 +3483,16 @@ public struct FfiConverterTypePoster: FfiConverterRustBuffer {
             try Poster(
                 time: FfiConverterDouble.read(from: &buf), 
                 path: FfiConverterString.read(from: &buf), 
-                width: FfiConverterUInt32.read(from: &buf), 
-                height: FfiConverterUInt32.read(from: &buf)
+                width: FfiConverterInt32.read(from: &buf), 
+                height: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: Poster, into buf: inout [UInt8]) {
         FfiConverterDouble.write(value.time, into: &buf)
         FfiConverterString.write(value.path, into: &buf)
-        FfiConverterUInt32.write(value.width, into: &buf)
-        FfiConverterUInt32.write(value.height, into: &buf)
+        FfiConverterInt32.write(value.width, into: &buf)
+        FfiConverterInt32.write(value.height, into: &buf)
     }
 }
 
@@ -2165,11 +3519,11 @@ public struct PreviewLoop: Equatable, Hashable {
     public var start: Double
     public var end: Double
     public var path: String
-    public var bytes: UInt64
+    public var bytes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(start: Double, end: Double, path: String, bytes: UInt64) {
+    public init(start: Double, end: Double, path: String, bytes: Int64) {
         self.start = start
         self.end = end
         self.path = path
@@ -2195,7 +3549,7 @@ public struct FfiConverterTypePreviewLoop: FfiConverterRustBuffer {
                 start: FfiConverterDouble.read(from: &buf), 
                 end: FfiConverterDouble.read(from: &buf), 
                 path: FfiConverterString.read(from: &buf), 
-                bytes: FfiConverterUInt64.read(from: &buf)
+                bytes: FfiConverterInt64.read(from: &buf)
         )
     }
 
@@ -2203,7 +3557,7 @@ public struct FfiConverterTypePreviewLoop: FfiConverterRustBuffer {
         FfiConverterDouble.write(value.start, into: &buf)
         FfiConverterDouble.write(value.end, into: &buf)
         FfiConverterString.write(value.path, into: &buf)
-        FfiConverterUInt64.write(value.bytes, into: &buf)
+        FfiConverterInt64.write(value.bytes, into: &buf)
     }
 }
 
@@ -2234,7 +3588,7 @@ public struct PreviewOptions: Equatable, Hashable {
     /**
      * At most this many candidate frames (default 32).
      */
-    public var maxCandidates: UInt32?
+    public var maxCandidates: Int32?
     /**
      * Default `PosterFormat.JPEG`.
      */
@@ -2242,7 +3596,7 @@ public struct PreviewOptions: Equatable, Hashable {
     /**
      * Short side of the poster picture in pixels (default 480; never upscaled).
      */
-    public var posterShortSide: UInt32?
+    public var posterShortSide: Int32?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2252,13 +3606,13 @@ public struct PreviewOptions: Equatable, Hashable {
          */window: Double? = nil, 
         /**
          * At most this many candidate frames (default 32).
-         */maxCandidates: UInt32? = nil, 
+         */maxCandidates: Int32? = nil, 
         /**
          * Default `PosterFormat.JPEG`.
          */posterFormat: PosterFormat? = nil, 
         /**
          * Short side of the poster picture in pixels (default 480; never upscaled).
-         */posterShortSide: UInt32? = nil) {
+         */posterShortSide: Int32? = nil) {
         self.window = window
         self.maxCandidates = maxCandidates
         self.posterFormat = posterFormat
@@ -2282,17 +3636,17 @@ public struct FfiConverterTypePreviewOptions: FfiConverterRustBuffer {
         return
             try PreviewOptions(
                 window: FfiConverterOptionDouble.read(from: &buf), 
-                maxCandidates: FfiConverterOptionUInt32.read(from: &buf), 
+                maxCandidates: FfiConverterOptionInt32.read(from: &buf), 
                 posterFormat: FfiConverterOptionTypePosterFormat.read(from: &buf), 
-                posterShortSide: FfiConverterOptionUInt32.read(from: &buf)
+                posterShortSide: FfiConverterOptionInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: PreviewOptions, into buf: inout [UInt8]) {
         FfiConverterOptionDouble.write(value.window, into: &buf)
-        FfiConverterOptionUInt32.write(value.maxCandidates, into: &buf)
+        FfiConverterOptionInt32.write(value.maxCandidates, into: &buf)
         FfiConverterOptionTypePosterFormat.write(value.posterFormat, into: &buf)
-        FfiConverterOptionUInt32.write(value.posterShortSide, into: &buf)
+        FfiConverterOptionInt32.write(value.posterShortSide, into: &buf)
     }
 }
 
@@ -2314,7 +3668,10 @@ public func FfiConverterTypePreviewOptions_lower(_ value: PreviewOptions) -> Rus
 
 public struct PreviewResult: Equatable, Hashable {
     public var poster: Poster
-    public var previewLoop: PreviewLoop
+    /**
+     * `loop` in Kotlin and Swift, as in the CLI's JSON (a keyword in Rust).
+     */
+    public var loop: PreviewLoop
     /**
      * Every candidate in time order with its score.
      */
@@ -2323,12 +3680,15 @@ public struct PreviewResult: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(poster: Poster, previewLoop: PreviewLoop, 
+    public init(poster: Poster, 
+        /**
+         * `loop` in Kotlin and Swift, as in the CLI's JSON (a keyword in Rust).
+         */loop: PreviewLoop, 
         /**
          * Every candidate in time order with its score.
          */candidates: [ScoredCandidate], timings: PreviewTimings) {
         self.poster = poster
-        self.previewLoop = previewLoop
+        self.loop = loop
         self.candidates = candidates
         self.timings = timings
     }
@@ -2350,7 +3710,7 @@ public struct FfiConverterTypePreviewResult: FfiConverterRustBuffer {
         return
             try PreviewResult(
                 poster: FfiConverterTypePoster.read(from: &buf), 
-                previewLoop: FfiConverterTypePreviewLoop.read(from: &buf), 
+                loop: FfiConverterTypePreviewLoop.read(from: &buf), 
                 candidates: FfiConverterSequenceTypeScoredCandidate.read(from: &buf), 
                 timings: FfiConverterTypePreviewTimings.read(from: &buf)
         )
@@ -2358,7 +3718,7 @@ public struct FfiConverterTypePreviewResult: FfiConverterRustBuffer {
 
     public static func write(_ value: PreviewResult, into buf: inout [UInt8]) {
         FfiConverterTypePoster.write(value.poster, into: &buf)
-        FfiConverterTypePreviewLoop.write(value.previewLoop, into: &buf)
+        FfiConverterTypePreviewLoop.write(value.loop, into: &buf)
         FfiConverterSequenceTypeScoredCandidate.write(value.candidates, into: &buf)
         FfiConverterTypePreviewTimings.write(value.timings, into: &buf)
     }
@@ -2389,7 +3749,7 @@ public struct PreviewTimings: Equatable, Hashable {
     /**
      * Frames that went through the model.
      */
-    public var embedded: UInt32
+    public var embedded: Int32
     public var posterMs: Double
     public var loopMs: Double
     public var totalMs: Double
@@ -2399,7 +3759,7 @@ public struct PreviewTimings: Equatable, Hashable {
     public init(sampleMs: Double, embedMs: Double, 
         /**
          * Frames that went through the model.
-         */embedded: UInt32, posterMs: Double, loopMs: Double, totalMs: Double) {
+         */embedded: Int32, posterMs: Double, loopMs: Double, totalMs: Double) {
         self.sampleMs = sampleMs
         self.embedMs = embedMs
         self.embedded = embedded
@@ -2426,7 +3786,7 @@ public struct FfiConverterTypePreviewTimings: FfiConverterRustBuffer {
             try PreviewTimings(
                 sampleMs: FfiConverterDouble.read(from: &buf), 
                 embedMs: FfiConverterDouble.read(from: &buf), 
-                embedded: FfiConverterUInt32.read(from: &buf), 
+                embedded: FfiConverterInt32.read(from: &buf), 
                 posterMs: FfiConverterDouble.read(from: &buf), 
                 loopMs: FfiConverterDouble.read(from: &buf), 
                 totalMs: FfiConverterDouble.read(from: &buf)
@@ -2436,7 +3796,7 @@ public struct FfiConverterTypePreviewTimings: FfiConverterRustBuffer {
     public static func write(_ value: PreviewTimings, into buf: inout [UInt8]) {
         FfiConverterDouble.write(value.sampleMs, into: &buf)
         FfiConverterDouble.write(value.embedMs, into: &buf)
-        FfiConverterUInt32.write(value.embedded, into: &buf)
+        FfiConverterInt32.write(value.embedded, into: &buf)
         FfiConverterDouble.write(value.posterMs, into: &buf)
         FfiConverterDouble.write(value.loopMs, into: &buf)
         FfiConverterDouble.write(value.totalMs, into: &buf)
@@ -2459,6 +3819,72 @@ public func FfiConverterTypePreviewTimings_lower(_ value: PreviewTimings) -> Rus
 }
 
 
+/**
+ * Sign every output with a C2PA manifest: `certificate_chain_pem` + `private_key_pem` (PEM: the
+ * end-entity certificate then its CA; a PKCS#8 ES256/ES384/Ed25519 key), or `ephemeral` (tests).
+ */
+public struct Provenance: Equatable, Hashable {
+    public var certificateChainPem: Data?
+    public var privateKeyPem: Data?
+    public var ephemeral: Bool
+    public var creator: Creator?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(certificateChainPem: Data? = nil, privateKeyPem: Data? = nil, ephemeral: Bool = false, creator: Creator? = nil) {
+        self.certificateChainPem = certificateChainPem
+        self.privateKeyPem = privateKeyPem
+        self.ephemeral = ephemeral
+        self.creator = creator
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Provenance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProvenance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Provenance {
+        return
+            try Provenance(
+                certificateChainPem: FfiConverterOptionData.read(from: &buf), 
+                privateKeyPem: FfiConverterOptionData.read(from: &buf), 
+                ephemeral: FfiConverterBool.read(from: &buf), 
+                creator: FfiConverterOptionTypeCreator.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Provenance, into buf: inout [UInt8]) {
+        FfiConverterOptionData.write(value.certificateChainPem, into: &buf)
+        FfiConverterOptionData.write(value.privateKeyPem, into: &buf)
+        FfiConverterBool.write(value.ephemeral, into: &buf)
+        FfiConverterOptionTypeCreator.write(value.creator, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvenance_lift(_ buf: RustBuffer) throws -> Provenance {
+    return try FfiConverterTypeProvenance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvenance_lower(_ value: Provenance) -> RustBuffer {
+    return FfiConverterTypeProvenance.lower(value)
+}
+
+
 public struct Recipe: Equatable, Hashable {
     /**
      * Source media; relative paths resolve against `base_dir`.
@@ -2466,9 +3892,9 @@ public struct Recipe: Equatable, Hashable {
     public var source: String
     public var trim: Trim?
     /**
-     * The recipe JSON's `loop` block (`loop` is a keyword in Rust).
+     * The recipe JSON's `loop` block (named `loop` in Kotlin and Swift; a keyword in Rust).
      */
-    public var looping: LoopSpec?
+    public var loop: LoopSpec?
     public var audio: AudioSpec?
     public var outputs: [OutputSpec]
     /**
@@ -2483,7 +3909,20 @@ public struct Recipe: Equatable, Hashable {
      * Peak memory to aim for, in MB: outputs that would not fit together are encoded in further
      * decode passes. Unset: every output comes from one decode pass (fastest, most memory).
      */
-    public var maxMemoryMb: UInt32?
+    public var maxMemoryMb: Int32?
+    /**
+     * `true`: captions with characters no registered font has fail with `MissingGlyphs` instead
+     * of exporting empty boxes (listed in `OutputReport.missing_glyphs` either way).
+     */
+    public var strictFonts: Bool?
+    /**
+     * Sign every output with a C2PA manifest (`provenance.rs`).
+     */
+    public var provenance: Provenance?
+    /**
+     * Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
+     */
+    public var uploadPlan: UploadPlanOptions?
     /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
@@ -2496,8 +3935,8 @@ public struct Recipe: Equatable, Hashable {
          * Source media; relative paths resolve against `base_dir`.
          */source: String, trim: Trim? = nil, 
         /**
-         * The recipe JSON's `loop` block (`loop` is a keyword in Rust).
-         */looping: LoopSpec? = nil, audio: AudioSpec? = nil, outputs: [OutputSpec], 
+         * The recipe JSON's `loop` block (named `loop` in Kotlin and Swift; a keyword in Rust).
+         */loop: LoopSpec? = nil, audio: AudioSpec? = nil, outputs: [OutputSpec], 
         /**
          * Captions in OUTPUT time (seconds of the finished clip).
          */captions: [Caption]? = nil, 
@@ -2507,18 +3946,31 @@ public struct Recipe: Equatable, Hashable {
         /**
          * Peak memory to aim for, in MB: outputs that would not fit together are encoded in further
          * decode passes. Unset: every output comes from one decode pass (fastest, most memory).
-         */maxMemoryMb: UInt32? = nil, 
+         */maxMemoryMb: Int32? = nil, 
+        /**
+         * `true`: captions with characters no registered font has fail with `MissingGlyphs` instead
+         * of exporting empty boxes (listed in `OutputReport.missing_glyphs` either way).
+         */strictFonts: Bool? = nil, 
+        /**
+         * Sign every output with a C2PA manifest (`provenance.rs`).
+         */provenance: Provenance? = nil, 
+        /**
+         * Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
+         */uploadPlan: UploadPlanOptions? = nil, 
         /**
          * Folder that relative `source`, output, subtitle and font paths resolve against.
          */baseDir: String? = nil) {
         self.source = source
         self.trim = trim
-        self.looping = looping
+        self.loop = loop
         self.audio = audio
         self.outputs = outputs
         self.captions = captions
         self.subtitles = subtitles
         self.maxMemoryMb = maxMemoryMb
+        self.strictFonts = strictFonts
+        self.provenance = provenance
+        self.uploadPlan = uploadPlan
         self.baseDir = baseDir
     }
 
@@ -2540,12 +3992,15 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
             try Recipe(
                 source: FfiConverterString.read(from: &buf), 
                 trim: FfiConverterOptionTypeTrim.read(from: &buf), 
-                looping: FfiConverterOptionTypeLoopSpec.read(from: &buf), 
+                loop: FfiConverterOptionTypeLoopSpec.read(from: &buf), 
                 audio: FfiConverterOptionTypeAudioSpec.read(from: &buf), 
                 outputs: FfiConverterSequenceTypeOutputSpec.read(from: &buf), 
                 captions: FfiConverterOptionSequenceTypeCaption.read(from: &buf), 
                 subtitles: FfiConverterOptionTypeSubtitlesSpec.read(from: &buf), 
-                maxMemoryMb: FfiConverterOptionUInt32.read(from: &buf), 
+                maxMemoryMb: FfiConverterOptionInt32.read(from: &buf), 
+                strictFonts: FfiConverterOptionBool.read(from: &buf), 
+                provenance: FfiConverterOptionTypeProvenance.read(from: &buf), 
+                uploadPlan: FfiConverterOptionTypeUploadPlanOptions.read(from: &buf), 
                 baseDir: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -2553,12 +4008,15 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
     public static func write(_ value: Recipe, into buf: inout [UInt8]) {
         FfiConverterString.write(value.source, into: &buf)
         FfiConverterOptionTypeTrim.write(value.trim, into: &buf)
-        FfiConverterOptionTypeLoopSpec.write(value.looping, into: &buf)
+        FfiConverterOptionTypeLoopSpec.write(value.loop, into: &buf)
         FfiConverterOptionTypeAudioSpec.write(value.audio, into: &buf)
         FfiConverterSequenceTypeOutputSpec.write(value.outputs, into: &buf)
         FfiConverterOptionSequenceTypeCaption.write(value.captions, into: &buf)
         FfiConverterOptionTypeSubtitlesSpec.write(value.subtitles, into: &buf)
-        FfiConverterOptionUInt32.write(value.maxMemoryMb, into: &buf)
+        FfiConverterOptionInt32.write(value.maxMemoryMb, into: &buf)
+        FfiConverterOptionBool.write(value.strictFonts, into: &buf)
+        FfiConverterOptionTypeProvenance.write(value.provenance, into: &buf)
+        FfiConverterOptionTypeUploadPlanOptions.write(value.uploadPlan, into: &buf)
         FfiConverterOptionString.write(value.baseDir, into: &buf)
     }
 }
@@ -2726,7 +4184,7 @@ public func FfiConverterTypeShadowOffset_lower(_ value: ShadowOffset) -> RustBuf
 
 
 public struct StreamInfo: Equatable, Hashable {
-    public var index: UInt32
+    public var index: Int32
     /**
      * "video", "audio", "subtitle", "data" or "other".
      */
@@ -2741,7 +4199,7 @@ public struct StreamInfo: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(index: UInt32, 
+    public init(index: Int32, 
         /**
          * "video", "audio", "subtitle", "data" or "other".
          */kind: String, codec: String, 
@@ -2772,7 +4230,7 @@ public struct FfiConverterTypeStreamInfo: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StreamInfo {
         return
             try StreamInfo(
-                index: FfiConverterUInt32.read(from: &buf), 
+                index: FfiConverterInt32.read(from: &buf), 
                 kind: FfiConverterString.read(from: &buf), 
                 codec: FfiConverterString.read(from: &buf), 
                 duration: FfiConverterDouble.read(from: &buf), 
@@ -2782,7 +4240,7 @@ public struct FfiConverterTypeStreamInfo: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: StreamInfo, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.index, into: &buf)
+        FfiConverterInt32.write(value.index, into: &buf)
         FfiConverterString.write(value.kind, into: &buf)
         FfiConverterString.write(value.codec, into: &buf)
         FfiConverterDouble.write(value.duration, into: &buf)
@@ -2804,190 +4262,6 @@ public func FfiConverterTypeStreamInfo_lift(_ buf: RustBuffer) throws -> StreamI
 #endif
 public func FfiConverterTypeStreamInfo_lower(_ value: StreamInfo) -> RustBuffer {
     return FfiConverterTypeStreamInfo.lower(value)
-}
-
-
-/**
- * Explicit style fields; anything left out comes from `preset`. "em" lengths are relative to the font
- * size; `size` is relative to the output height, `max_width` to its width.
- */
-public struct StyleFields: Equatable, Hashable {
-    /**
-     * Default `BoldOutline`.
-     */
-    public var preset: StylePreset?
-    /**
-     * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the bundled Noto Sans.
-     */
-    public var font: String?
-    public var size: Float?
-    public var bold: Bool?
-    /**
-     * "#RRGGBB" or "#RRGGBBAA".
-     */
-    public var color: String?
-    /**
-     * Colour of the current word when word timings exist.
-     */
-    public var highlightColor: String?
-    /**
-     * em.
-     */
-    public var strokeWidth: Float?
-    public var strokeColor: String?
-    public var shadowColor: String?
-    public var shadowOffset: ShadowOffset?
-    /**
-     * em.
-     */
-    public var shadowBlur: Float?
-    /**
-     * Box behind each line; "#RRGGBBAA" for transparency.
-     */
-    public var background: String?
-    /**
-     * em.
-     */
-    public var padding: Float?
-    /**
-     * em.
-     */
-    public var cornerRadius: Float?
-    public var align: TextAlign?
-    /**
-     * Fraction of the output width (further limited by the safe area).
-     */
-    public var maxWidth: Float?
-    /**
-     * Line height as a multiple of the font size.
-     */
-    public var lineSpacing: Float?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Default `BoldOutline`.
-         */preset: StylePreset? = nil, 
-        /**
-         * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the bundled Noto Sans.
-         */font: String? = nil, size: Float? = nil, bold: Bool? = nil, 
-        /**
-         * "#RRGGBB" or "#RRGGBBAA".
-         */color: String? = nil, 
-        /**
-         * Colour of the current word when word timings exist.
-         */highlightColor: String? = nil, 
-        /**
-         * em.
-         */strokeWidth: Float? = nil, strokeColor: String? = nil, shadowColor: String? = nil, shadowOffset: ShadowOffset? = nil, 
-        /**
-         * em.
-         */shadowBlur: Float? = nil, 
-        /**
-         * Box behind each line; "#RRGGBBAA" for transparency.
-         */background: String? = nil, 
-        /**
-         * em.
-         */padding: Float? = nil, 
-        /**
-         * em.
-         */cornerRadius: Float? = nil, align: TextAlign? = nil, 
-        /**
-         * Fraction of the output width (further limited by the safe area).
-         */maxWidth: Float? = nil, 
-        /**
-         * Line height as a multiple of the font size.
-         */lineSpacing: Float? = nil) {
-        self.preset = preset
-        self.font = font
-        self.size = size
-        self.bold = bold
-        self.color = color
-        self.highlightColor = highlightColor
-        self.strokeWidth = strokeWidth
-        self.strokeColor = strokeColor
-        self.shadowColor = shadowColor
-        self.shadowOffset = shadowOffset
-        self.shadowBlur = shadowBlur
-        self.background = background
-        self.padding = padding
-        self.cornerRadius = cornerRadius
-        self.align = align
-        self.maxWidth = maxWidth
-        self.lineSpacing = lineSpacing
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension StyleFields: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStyleFields: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StyleFields {
-        return
-            try StyleFields(
-                preset: FfiConverterOptionTypeStylePreset.read(from: &buf), 
-                font: FfiConverterOptionString.read(from: &buf), 
-                size: FfiConverterOptionFloat.read(from: &buf), 
-                bold: FfiConverterOptionBool.read(from: &buf), 
-                color: FfiConverterOptionString.read(from: &buf), 
-                highlightColor: FfiConverterOptionString.read(from: &buf), 
-                strokeWidth: FfiConverterOptionFloat.read(from: &buf), 
-                strokeColor: FfiConverterOptionString.read(from: &buf), 
-                shadowColor: FfiConverterOptionString.read(from: &buf), 
-                shadowOffset: FfiConverterOptionTypeShadowOffset.read(from: &buf), 
-                shadowBlur: FfiConverterOptionFloat.read(from: &buf), 
-                background: FfiConverterOptionString.read(from: &buf), 
-                padding: FfiConverterOptionFloat.read(from: &buf), 
-                cornerRadius: FfiConverterOptionFloat.read(from: &buf), 
-                align: FfiConverterOptionTypeTextAlign.read(from: &buf), 
-                maxWidth: FfiConverterOptionFloat.read(from: &buf), 
-                lineSpacing: FfiConverterOptionFloat.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: StyleFields, into buf: inout [UInt8]) {
-        FfiConverterOptionTypeStylePreset.write(value.preset, into: &buf)
-        FfiConverterOptionString.write(value.font, into: &buf)
-        FfiConverterOptionFloat.write(value.size, into: &buf)
-        FfiConverterOptionBool.write(value.bold, into: &buf)
-        FfiConverterOptionString.write(value.color, into: &buf)
-        FfiConverterOptionString.write(value.highlightColor, into: &buf)
-        FfiConverterOptionFloat.write(value.strokeWidth, into: &buf)
-        FfiConverterOptionString.write(value.strokeColor, into: &buf)
-        FfiConverterOptionString.write(value.shadowColor, into: &buf)
-        FfiConverterOptionTypeShadowOffset.write(value.shadowOffset, into: &buf)
-        FfiConverterOptionFloat.write(value.shadowBlur, into: &buf)
-        FfiConverterOptionString.write(value.background, into: &buf)
-        FfiConverterOptionFloat.write(value.padding, into: &buf)
-        FfiConverterOptionFloat.write(value.cornerRadius, into: &buf)
-        FfiConverterOptionTypeTextAlign.write(value.align, into: &buf)
-        FfiConverterOptionFloat.write(value.maxWidth, into: &buf)
-        FfiConverterOptionFloat.write(value.lineSpacing, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStyleFields_lift(_ buf: RustBuffer) throws -> StyleFields {
-    return try FfiConverterTypeStyleFields.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStyleFields_lower(_ value: StyleFields) -> RustBuffer {
-    return FfiConverterTypeStyleFields.lower(value)
 }
 
 
@@ -3067,6 +4341,89 @@ public func FfiConverterTypeSubtitlesSpec_lower(_ value: SubtitlesSpec) -> RustB
 
 
 /**
+ * One filmstrip picture.
+ */
+public struct Thumbnail: Equatable, Hashable {
+    /**
+     * Position in the strip, 0-based (pictures may arrive out of order only after damage).
+     */
+    public var index: Int32
+    /**
+     * Seconds into the clip of the frame shown.
+     */
+    public var time: Double
+    /**
+     * A keyframe of the clip rather than the frame at the slot's middle.
+     */
+    public var keyframe: Bool
+    public var picture: Picture
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Position in the strip, 0-based (pictures may arrive out of order only after damage).
+         */index: Int32, 
+        /**
+         * Seconds into the clip of the frame shown.
+         */time: Double, 
+        /**
+         * A keyframe of the clip rather than the frame at the slot's middle.
+         */keyframe: Bool, picture: Picture) {
+        self.index = index
+        self.time = time
+        self.keyframe = keyframe
+        self.picture = picture
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Thumbnail: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeThumbnail: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Thumbnail {
+        return
+            try Thumbnail(
+                index: FfiConverterInt32.read(from: &buf), 
+                time: FfiConverterDouble.read(from: &buf), 
+                keyframe: FfiConverterBool.read(from: &buf), 
+                picture: FfiConverterTypePicture.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Thumbnail, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.index, into: &buf)
+        FfiConverterDouble.write(value.time, into: &buf)
+        FfiConverterBool.write(value.keyframe, into: &buf)
+        FfiConverterTypePicture.write(value.picture, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThumbnail_lift(_ buf: RustBuffer) throws -> Thumbnail {
+    return try FfiConverterTypeThumbnail.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThumbnail_lower(_ value: Thumbnail) -> RustBuffer {
+    return FfiConverterTypeThumbnail.lower(value)
+}
+
+
+/**
  * Segment of the source in seconds of source time; `end` defaults to the source's end.
  */
 public struct Trim: Equatable, Hashable {
@@ -3123,21 +4480,324 @@ public func FfiConverterTypeTrim_lower(_ value: Trim) -> RustBuffer {
 }
 
 
+/**
+ * The whole file's digests.
+ */
+public struct UploadDigests: Equatable, Hashable {
+    public var size: Int64
+    public var partSize: Int64
+    public var sha256Hex: String
+    public var sha256Base64: String
+    public var crc64nvmeHex: String
+    public var crc64nvmeBase64: String
+    /**
+     * `base64(sha256(d1‖…‖dN))-N`: what S3 reports for a COMPOSITE SHA-256 multipart object.
+     */
+    public var s3CompositeSha256: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(size: Int64, partSize: Int64, sha256Hex: String, sha256Base64: String, crc64nvmeHex: String, crc64nvmeBase64: String, 
+        /**
+         * `base64(sha256(d1‖…‖dN))-N`: what S3 reports for a COMPOSITE SHA-256 multipart object.
+         */s3CompositeSha256: String) {
+        self.size = size
+        self.partSize = partSize
+        self.sha256Hex = sha256Hex
+        self.sha256Base64 = sha256Base64
+        self.crc64nvmeHex = crc64nvmeHex
+        self.crc64nvmeBase64 = crc64nvmeBase64
+        self.s3CompositeSha256 = s3CompositeSha256
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadDigests: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadDigests: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadDigests {
+        return
+            try UploadDigests(
+                size: FfiConverterInt64.read(from: &buf), 
+                partSize: FfiConverterInt64.read(from: &buf), 
+                sha256Hex: FfiConverterString.read(from: &buf), 
+                sha256Base64: FfiConverterString.read(from: &buf), 
+                crc64nvmeHex: FfiConverterString.read(from: &buf), 
+                crc64nvmeBase64: FfiConverterString.read(from: &buf), 
+                s3CompositeSha256: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadDigests, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.size, into: &buf)
+        FfiConverterInt64.write(value.partSize, into: &buf)
+        FfiConverterString.write(value.sha256Hex, into: &buf)
+        FfiConverterString.write(value.sha256Base64, into: &buf)
+        FfiConverterString.write(value.crc64nvmeHex, into: &buf)
+        FfiConverterString.write(value.crc64nvmeBase64, into: &buf)
+        FfiConverterString.write(value.s3CompositeSha256, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadDigests_lift(_ buf: RustBuffer) throws -> UploadDigests {
+    return try FfiConverterTypeUploadDigests.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadDigests_lower(_ value: UploadDigests) -> RustBuffer {
+    return FfiConverterTypeUploadDigests.lower(value)
+}
+
+
+/**
+ * One part: where it lies in the file and its digests in hex and base64 (`x-amz-checksum-sha256`
+ * takes `sha256_base64`; tus' `Upload-Checksum` takes `sha256 <sha256_base64>`).
+ */
+public struct UploadPart: Equatable, Hashable {
+    /**
+     * 0-based; what `part_bytes`, `part_stream` and `complete` take.
+     */
+    public var index: Int32
+    /**
+     * S3's 1-based part number.
+     */
+    public var number: Int32
+    public var offset: Int64
+    public var length: Int64
+    public var sha256Hex: String
+    public var sha256Base64: String
+    public var crc64nvmeHex: String
+    public var crc64nvmeBase64: String
+    /**
+     * The server's acknowledgement (S3: the ETag); set means uploaded.
+     */
+    public var etag: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 0-based; what `part_bytes`, `part_stream` and `complete` take.
+         */index: Int32, 
+        /**
+         * S3's 1-based part number.
+         */number: Int32, offset: Int64, length: Int64, sha256Hex: String, sha256Base64: String, crc64nvmeHex: String, crc64nvmeBase64: String, 
+        /**
+         * The server's acknowledgement (S3: the ETag); set means uploaded.
+         */etag: String?) {
+        self.index = index
+        self.number = number
+        self.offset = offset
+        self.length = length
+        self.sha256Hex = sha256Hex
+        self.sha256Base64 = sha256Base64
+        self.crc64nvmeHex = crc64nvmeHex
+        self.crc64nvmeBase64 = crc64nvmeBase64
+        self.etag = etag
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadPart: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadPart: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadPart {
+        return
+            try UploadPart(
+                index: FfiConverterInt32.read(from: &buf), 
+                number: FfiConverterInt32.read(from: &buf), 
+                offset: FfiConverterInt64.read(from: &buf), 
+                length: FfiConverterInt64.read(from: &buf), 
+                sha256Hex: FfiConverterString.read(from: &buf), 
+                sha256Base64: FfiConverterString.read(from: &buf), 
+                crc64nvmeHex: FfiConverterString.read(from: &buf), 
+                crc64nvmeBase64: FfiConverterString.read(from: &buf), 
+                etag: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadPart, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.index, into: &buf)
+        FfiConverterInt32.write(value.number, into: &buf)
+        FfiConverterInt64.write(value.offset, into: &buf)
+        FfiConverterInt64.write(value.length, into: &buf)
+        FfiConverterString.write(value.sha256Hex, into: &buf)
+        FfiConverterString.write(value.sha256Base64, into: &buf)
+        FfiConverterString.write(value.crc64nvmeHex, into: &buf)
+        FfiConverterString.write(value.crc64nvmeBase64, into: &buf)
+        FfiConverterOptionString.write(value.etag, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPart_lift(_ buf: RustBuffer) throws -> UploadPart {
+    return try FfiConverterTypeUploadPart.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPart_lower(_ value: UploadPart) -> RustBuffer {
+    return FfiConverterTypeUploadPart.lower(value)
+}
+
+
+/**
+ * The recipe's `upload_plan`: write `<output>.upload.json` beside each output.
+ */
+public struct UploadPlanOptions: Equatable, Hashable {
+    public var partSize: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(partSize: Int64? = nil) {
+        self.partSize = partSize
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadPlanOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadPlanOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadPlanOptions {
+        return
+            try UploadPlanOptions(
+                partSize: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadPlanOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.partSize, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPlanOptions_lift(_ buf: RustBuffer) throws -> UploadPlanOptions {
+    return try FfiConverterTypeUploadPlanOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadPlanOptions_lower(_ value: UploadPlanOptions) -> RustBuffer {
+    return FfiConverterTypeUploadPlanOptions.lower(value)
+}
+
+
+/**
+ * A frame for scrubbing: its time and picture.
+ */
+public struct VideoFrame: Equatable, Hashable {
+    /**
+     * Seconds into the clip of the frame shown.
+     */
+    public var time: Double
+    public var picture: Picture
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Seconds into the clip of the frame shown.
+         */time: Double, picture: Picture) {
+        self.time = time
+        self.picture = picture
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VideoFrame: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVideoFrame: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VideoFrame {
+        return
+            try VideoFrame(
+                time: FfiConverterDouble.read(from: &buf), 
+                picture: FfiConverterTypePicture.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VideoFrame, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.time, into: &buf)
+        FfiConverterTypePicture.write(value.picture, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVideoFrame_lift(_ buf: RustBuffer) throws -> VideoFrame {
+    return try FfiConverterTypeVideoFrame.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVideoFrame_lower(_ value: VideoFrame) -> RustBuffer {
+    return FfiConverterTypeVideoFrame.lower(value)
+}
+
+
 public struct VideoStreamInfo: Equatable, Hashable {
     /**
      * Stored (coded) size.
      */
-    public var width: UInt32
-    public var height: UInt32
+    public var width: Int32
+    public var height: Int32
     /**
      * Clockwise rotation a player applies (0, 90, 180, 270).
      */
-    public var rotation: UInt32
+    public var rotation: Int32
     /**
      * Size as shown, after rotation.
      */
-    public var displayWidth: UInt32
-    public var displayHeight: UInt32
+    public var displayWidth: Int32
+    public var displayHeight: Int32
     /**
      * Average frame rate; 0 when unknown.
      */
@@ -3149,13 +4809,13 @@ public struct VideoStreamInfo: Equatable, Hashable {
     public init(
         /**
          * Stored (coded) size.
-         */width: UInt32, height: UInt32, 
+         */width: Int32, height: Int32, 
         /**
          * Clockwise rotation a player applies (0, 90, 180, 270).
-         */rotation: UInt32, 
+         */rotation: Int32, 
         /**
          * Size as shown, after rotation.
-         */displayWidth: UInt32, displayHeight: UInt32, 
+         */displayWidth: Int32, displayHeight: Int32, 
         /**
          * Average frame rate; 0 when unknown.
          */fps: Double, pixelFormat: String) {
@@ -3184,22 +4844,22 @@ public struct FfiConverterTypeVideoStreamInfo: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VideoStreamInfo {
         return
             try VideoStreamInfo(
-                width: FfiConverterUInt32.read(from: &buf), 
-                height: FfiConverterUInt32.read(from: &buf), 
-                rotation: FfiConverterUInt32.read(from: &buf), 
-                displayWidth: FfiConverterUInt32.read(from: &buf), 
-                displayHeight: FfiConverterUInt32.read(from: &buf), 
+                width: FfiConverterInt32.read(from: &buf), 
+                height: FfiConverterInt32.read(from: &buf), 
+                rotation: FfiConverterInt32.read(from: &buf), 
+                displayWidth: FfiConverterInt32.read(from: &buf), 
+                displayHeight: FfiConverterInt32.read(from: &buf), 
                 fps: FfiConverterDouble.read(from: &buf), 
                 pixelFormat: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: VideoStreamInfo, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.width, into: &buf)
-        FfiConverterUInt32.write(value.height, into: &buf)
-        FfiConverterUInt32.write(value.rotation, into: &buf)
-        FfiConverterUInt32.write(value.displayWidth, into: &buf)
-        FfiConverterUInt32.write(value.displayHeight, into: &buf)
+        FfiConverterInt32.write(value.width, into: &buf)
+        FfiConverterInt32.write(value.height, into: &buf)
+        FfiConverterInt32.write(value.rotation, into: &buf)
+        FfiConverterInt32.write(value.displayWidth, into: &buf)
+        FfiConverterInt32.write(value.displayHeight, into: &buf)
         FfiConverterDouble.write(value.fps, into: &buf)
         FfiConverterString.write(value.pixelFormat, into: &buf)
     }
@@ -3218,6 +4878,82 @@ public func FfiConverterTypeVideoStreamInfo_lift(_ buf: RustBuffer) throws -> Vi
 #endif
 public func FfiConverterTypeVideoStreamInfo_lower(_ value: VideoStreamInfo) -> RustBuffer {
     return FfiConverterTypeVideoStreamInfo.lower(value)
+}
+
+
+public struct Waveform: Equatable, Hashable {
+    /**
+     * Seconds the peaks cover.
+     */
+    public var duration: Double
+    /**
+     * False for a clip without audio: every peak is then 0.
+     */
+    public var hasAudio: Bool
+    /**
+     * One per bucket, in time order.
+     */
+    public var peaks: [Peak]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Seconds the peaks cover.
+         */duration: Double, 
+        /**
+         * False for a clip without audio: every peak is then 0.
+         */hasAudio: Bool, 
+        /**
+         * One per bucket, in time order.
+         */peaks: [Peak]) {
+        self.duration = duration
+        self.hasAudio = hasAudio
+        self.peaks = peaks
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Waveform: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWaveform: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Waveform {
+        return
+            try Waveform(
+                duration: FfiConverterDouble.read(from: &buf), 
+                hasAudio: FfiConverterBool.read(from: &buf), 
+                peaks: FfiConverterSequenceTypePeak.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Waveform, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.duration, into: &buf)
+        FfiConverterBool.write(value.hasAudio, into: &buf)
+        FfiConverterSequenceTypePeak.write(value.peaks, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWaveform_lift(_ buf: RustBuffer) throws -> Waveform {
+    return try FfiConverterTypeWaveform.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWaveform_lower(_ value: Waveform) -> RustBuffer {
+    return FfiConverterTypeWaveform.lower(value)
 }
 
 
@@ -3365,111 +5101,6 @@ public func FfiConverterTypeCaptionPosition_lower(_ value: CaptionPosition) -> R
 
 
 
-/**
- * A preset, or explicit fields over a preset.
- */
-
-public enum CaptionStyle: Equatable, Hashable {
-    
-    /**
-     * White bold text with a black outline: readable on anything.
-     */
-    case boldOutline
-    /**
-     * White text on rounded, semi-opaque dark boxes behind each line.
-     */
-    case box
-    /**
-     * White text with a soft drop shadow.
-     */
-    case shadow
-    /**
-     * Text only.
-     */
-    case plain
-    case custom(fields: StyleFields
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension CaptionStyle: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCaptionStyle: FfiConverterRustBuffer {
-    typealias SwiftType = CaptionStyle
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CaptionStyle {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .boldOutline
-        
-        case 2: return .box
-        
-        case 3: return .shadow
-        
-        case 4: return .plain
-        
-        case 5: return .custom(fields: try FfiConverterTypeStyleFields.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: CaptionStyle, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .boldOutline:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .box:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .shadow:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .plain:
-            writeInt(&buf, Int32(4))
-        
-        
-        case let .custom(fields):
-            writeInt(&buf, Int32(5))
-            FfiConverterTypeStyleFields.write(fields, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCaptionStyle_lift(_ buf: RustBuffer) throws -> CaptionStyle {
-    return try FfiConverterTypeCaptionStyle.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCaptionStyle_lower(_ value: CaptionStyle) -> RustBuffer {
-    return FfiConverterTypeCaptionStyle.lower(value)
-}
-
-
-
 public 
 enum ClipforgeError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
 
@@ -3504,6 +5135,22 @@ enum ClipforgeError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError
      * A bug or an unexpected failure, including a caught panic or a listener that threw.
      */
     case Internal(message: String)
+    
+    /**
+     * Bytes or a file given as a font hold no font (TTF, OTF or TTC).
+     */
+    case InvalidFont(message: String)
+    
+    /**
+     * Caption characters no registered font has, with the recipe's `strictFonts` on (otherwise
+     * they are listed in `OutputReport.missingGlyphs`).
+     */
+    case MissingGlyphs(message: String)
+    
+    /**
+     * A taste profile that is not one (damaged JSON, another version, wrong vector sizes).
+     */
+    case InvalidProfile(message: String)
     
 
     
@@ -3558,6 +5205,18 @@ public struct FfiConverterTypeClipforgeError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 7: return .InvalidFont(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 8: return .MissingGlyphs(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 9: return .InvalidProfile(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3581,6 +5240,12 @@ public struct FfiConverterTypeClipforgeError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(5))
         case .Internal(_ /* message is ignored*/):
             writeInt(&buf, Int32(6))
+        case .InvalidFont(_ /* message is ignored*/):
+            writeInt(&buf, Int32(7))
+        case .MissingGlyphs(_ /* message is ignored*/):
+            writeInt(&buf, Int32(8))
+        case .InvalidProfile(_ /* message is ignored*/):
+            writeInt(&buf, Int32(9))
 
         
         }
@@ -3768,6 +5433,89 @@ public func FfiConverterTypeFrameReject_lower(_ value: FrameReject) -> RustBuffe
 
 
 
+/**
+ * How a picture's bytes are laid out.
+ */
+
+public enum ImageFormat: Equatable, Hashable {
+    
+    /**
+     * Straight RGBA, 4 bytes a pixel, rows top to bottom: Android's
+     * `Bitmap.copyPixelsFromBuffer` (ARGB_8888) and Core Graphics take it as it is.
+     */
+    case rgba
+    case png
+    /**
+     * Quality 85.
+     */
+    case jpeg
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImageFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImageFormat: FfiConverterRustBuffer {
+    typealias SwiftType = ImageFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImageFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .rgba
+        
+        case 2: return .png
+        
+        case 3: return .jpeg
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImageFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .rgba:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .png:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .jpeg:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImageFormat_lift(_ buf: RustBuffer) throws -> ImageFormat {
+    return try FfiConverterTypeImageFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImageFormat_lower(_ value: ImageFormat) -> RustBuffer {
+    return FfiConverterTypeImageFormat.lower(value)
+}
+
+
+
 
 public enum LoopMode: Equatable, Hashable {
     
@@ -3929,12 +5677,28 @@ public func FfiConverterTypePosterFormat_lower(_ value: PosterFormat) -> RustBuf
 
 
 
+/**
+ * The look of a caption's text: a preset, and any field to change from it. `CaptionStyle()` is
+ * the default bold-outline look.
+ */
 
 public enum StylePreset: Equatable, Hashable {
     
+    /**
+     * White bold text with a black outline: readable on anything.
+     */
     case boldOutline
+    /**
+     * White text on rounded, semi-opaque dark boxes behind each line.
+     */
     case box
+    /**
+     * White text with a soft drop shadow.
+     */
     case shadow
+    /**
+     * Text only.
+     */
     case plain
 
 
@@ -4084,8 +5848,8 @@ public func FfiConverterTypeTextAlign_lower(_ value: TextAlign) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
-    typealias SwiftType = UInt8?
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -4093,13 +5857,13 @@ fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt8.write(value, into: &buf)
+        FfiConverterInt32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt8.read(from: &buf)
+        case 1: return try FfiConverterInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4108,8 +5872,8 @@ fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -4117,37 +5881,13 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
+        FfiConverterInt64.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = UInt64?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt64.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt64.read(from: &buf)
+        case 1: return try FfiConverterInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4252,6 +5992,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeExportListener: FfiConverterRustBuffer {
     typealias SwiftType = ExportListener?
 
@@ -4324,6 +6088,78 @@ fileprivate struct FfiConverterOptionTypeAudioStreamInfo: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCaptionStyle: FfiConverterRustBuffer {
+    typealias SwiftType = CaptionStyle?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCaptionStyle.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCaptionStyle.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCreator: FfiConverterRustBuffer {
+    typealias SwiftType = Creator?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCreator.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCreator.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLoopSearch: FfiConverterRustBuffer {
+    typealias SwiftType = LoopSearch?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLoopSearch.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLoopSearch.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLoopSpec: FfiConverterRustBuffer {
     typealias SwiftType = LoopSpec?
 
@@ -4364,6 +6200,30 @@ fileprivate struct FfiConverterOptionTypePreviewOptions: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypePreviewOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProvenance: FfiConverterRustBuffer {
+    typealias SwiftType = Provenance?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProvenance.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProvenance.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4420,6 +6280,30 @@ fileprivate struct FfiConverterOptionTypeSubtitlesSpec: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeThumbnail: FfiConverterRustBuffer {
+    typealias SwiftType = Thumbnail?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeThumbnail.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeThumbnail.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTrim: FfiConverterRustBuffer {
     typealias SwiftType = Trim?
 
@@ -4436,6 +6320,30 @@ fileprivate struct FfiConverterOptionTypeTrim: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeTrim.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeUploadPlanOptions: FfiConverterRustBuffer {
+    typealias SwiftType = UploadPlanOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUploadPlanOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUploadPlanOptions.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4492,30 +6400,6 @@ fileprivate struct FfiConverterOptionTypeCaptionPosition: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeCaptionStyle: FfiConverterRustBuffer {
-    typealias SwiftType = CaptionStyle?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeCaptionStyle.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeCaptionStyle.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeFit: FfiConverterRustBuffer {
     typealias SwiftType = Fit?
 
@@ -4556,6 +6440,30 @@ fileprivate struct FfiConverterOptionTypeFrameReject: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeFrameReject.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeImageFormat: FfiConverterRustBuffer {
+    typealias SwiftType = ImageFormat?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeImageFormat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeImageFormat.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4684,6 +6592,31 @@ fileprivate struct FfiConverterOptionSequenceTypeWordTime: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [Int32]
+
+    public static func write(_ value: [Int32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt32.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -4759,6 +6692,31 @@ fileprivate struct FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLoopPoint: FfiConverterRustBuffer {
+    typealias SwiftType = [LoopPoint]
+
+    public static func write(_ value: [LoopPoint], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLoopPoint.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LoopPoint] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LoopPoint]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLoopPoint.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeOutputReport: FfiConverterRustBuffer {
     typealias SwiftType = [OutputReport]
 
@@ -4809,6 +6767,31 @@ fileprivate struct FfiConverterSequenceTypeOutputSpec: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypePeak: FfiConverterRustBuffer {
+    typealias SwiftType = [Peak]
+
+    public static func write(_ value: [Peak], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePeak.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Peak] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Peak]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePeak.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeScoredCandidate: FfiConverterRustBuffer {
     typealias SwiftType = [ScoredCandidate]
 
@@ -4851,6 +6834,31 @@ fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStreamInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeUploadPart: FfiConverterRustBuffer {
+    typealias SwiftType = [UploadPart]
+
+    public static func write(_ value: [UploadPart], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeUploadPart.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UploadPart] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UploadPart]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeUploadPart.read(from: &buf))
         }
         return seq
     }
@@ -4939,8 +6947,21 @@ public func clipforgeVersion() -> String  {
 })
 }
 /**
+ * The best loop windows of `clip`, best first. Blocking (about a second for 15 s of 1080p): call
+ * it off the main thread. A clip with no good loop still gets its best window, `seamless` false.
+ */
+public func loopPoints(clip: String, search: LoopSearch?)throws  -> [LoopPoint]  {
+    return try  FfiConverterSequenceTypeLoopPoint.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_loop_points(
+        FfiConverterString.lower(clip),
+        FfiConverterOptionTypeLoopSearch.lower(search),uniffiCallStatus
+    )
+})
+}
+/**
  * Adds a font from its bytes (e.g. read from app assets) for every later export of this process.
- * Bytes that are not a font are `InvalidRecipe`.
+ * Bytes that are not a font are `InvalidFont`.
  */
 public func registerFontBytes(data: Data)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
@@ -4951,8 +6972,8 @@ public func registerFontBytes(data: Data)throws   {try rustCallWithError(FfiConv
 }
 /**
  * Adds a font file (TTF/OTF/TTC), or every font in a folder, for every later export of this process:
- * apps ship their fonts and register them at start-up. A file that is not a font is `InvalidRecipe`,
- * a missing path `Io`.
+ * apps ship their fonts and register them at start-up (reads files: call it off the main thread,
+ * e.g. `Clipforge.registerFontPath`). A file that is not a font is `InvalidFont`, a missing path `Io`.
  */
 public func registerFontPath(path: String)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
@@ -4962,9 +6983,36 @@ public func registerFontPath(path: String)throws   {try rustCallWithError(FfiCon
 }
 }
 /**
- * Starts exporting a typed recipe on a new thread.
+ * `count` pictures evenly spread over `clip`, `height` pixels high, decoded on a worker thread
+ * while the app takes them with `next()`. A missing or unreadable clip fails here.
  */
-public func startExport(recipe: Recipe, listener: ExportListener?)throws  -> ExportJob  {
+public func thumbnails(clip: String, count: Int32, height: Int32, format: ImageFormat? = nil)throws  -> ThumbnailStream  {
+    return try  FfiConverterTypeThumbnailStream_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_thumbnails(
+        FfiConverterString.lower(clip),
+        FfiConverterInt32.lower(count),
+        FfiConverterInt32.lower(height),
+        FfiConverterOptionTypeImageFormat.lower(format),uniffiCallStatus
+    )
+})
+}
+/**
+ * Min/max peaks of `clip`'s audio in `buckets` equal stretches (a mono track at its own level).
+ */
+public func waveform(clip: String, buckets: Int32)throws  -> Waveform  {
+    return try  FfiConverterTypeWaveform_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_waveform(
+        FfiConverterString.lower(clip),
+        FfiConverterInt32.lower(buckets),uniffiCallStatus
+    )
+})
+}
+/**
+ * Starts exporting a typed recipe on a new thread. A negative number in the recipe fails here.
+ */
+public func startExport(recipe: Recipe, listener: ExportListener? = nil)throws  -> ExportJob  {
     return try  FfiConverterTypeExportJob_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_func_start_export(
@@ -4977,7 +7025,7 @@ public func startExport(recipe: Recipe, listener: ExportListener?)throws  -> Exp
  * Starts exporting recipe JSON (the README's format, any field the core reads). Relative paths resolve
  * against `base_dir`. A malformed recipe fails here, before any thread starts.
  */
-public func startExportJson(recipeJson: String, baseDir: String?, listener: ExportListener?)throws  -> ExportJob  {
+public func startExportJson(recipeJson: String, baseDir: String? = nil, listener: ExportListener? = nil)throws  -> ExportJob  {
     return try  FfiConverterTypeExportJob_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_func_start_export_json(
@@ -4988,7 +7036,8 @@ public func startExportJson(recipeJson: String, baseDir: String?, listener: Expo
 })
 }
 /**
- * Container and stream facts of a local media file.
+ * Container and stream facts of a local media file (reads the file: `Clipforge.probe` runs it off
+ * the caller's thread).
  */
 public func probe(path: String)throws  -> MediaInfo  {
     return try  FfiConverterTypeMediaInfo_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
@@ -5017,19 +7066,43 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clipforge_ffi_checksum_func_clipforge_version() != 31696) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_func_register_font_bytes() != 44387) {
+    if (uniffi_clipforge_ffi_checksum_func_loop_points() != 10354) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_func_register_font_path() != 28230) {
+    if (uniffi_clipforge_ffi_checksum_func_register_font_bytes() != 40076) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_func_start_export() != 40508) {
+    if (uniffi_clipforge_ffi_checksum_func_register_font_path() != 58200) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_func_start_export_json() != 59484) {
+    if (uniffi_clipforge_ffi_checksum_func_thumbnails() != 49199) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_func_probe() != 44505) {
+    if (uniffi_clipforge_ffi_checksum_func_waveform() != 1946) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_start_export() != 57771) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_start_export_json() != 7097) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_probe() != 3951) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_framereader_duration() != 20186) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_framereader_frame_at() != 40015) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_thumbnailstream_cancel() != 24331) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_thumbnailstream_next() != 30051) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_thumbnailstream_total() != 21177) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_exportjob_cancel() != 60862) {
@@ -5044,13 +7117,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clipforge_ffi_checksum_method_exportjob_outcome() != 26453) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress() != 50418) {
+    if (uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress() != 50912) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_method_previewranker_like_clip() != 1725) {
+    if (uniffi_clipforge_ffi_checksum_method_previewranker_like_clip() != 52368) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_method_previewranker_preview() != 56102) {
+    if (uniffi_clipforge_ffi_checksum_method_previewranker_preview() != 57470) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_previewranker_rank_clips() != 5288) {
@@ -5062,25 +7135,76 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clipforge_ffi_checksum_method_tasteprofile_is_cold() != 31955) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_method_tasteprofile_likes() != 29215) {
+    if (uniffi_clipforge_ffi_checksum_method_tasteprofile_likes() != 12925) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_method_tasteprofile_skips() != 54769) {
+    if (uniffi_clipforge_ffi_checksum_method_tasteprofile_skips() != 7447) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json() != 7172) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes() != 20522) {
+    if (uniffi_clipforge_ffi_checksum_method_partstream_read() != 57426) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_constructor_previewranker_new() != 29515) {
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_check_file() != 22332) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json() != 5274) {
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_complete() != 7385) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_digests() != 50103) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_file() != 34103) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete() != 45887) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes() != 6344) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream() != 46554) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_parts() != 46496) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_pending() != 29298) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_save() != 56047) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_session() != 44443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_set_session() != 40136) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_uploadplan_to_json() != 10133) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_framereader_new() != 22711) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes() != 54352) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_previewranker_new() != 6196) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json() != 23179) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new() != 56995) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json() != 23539) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_uploadplan_new() != 58308) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -3,7 +3,7 @@
 
 @file:Suppress("NAME_SHADOWING")
 
-package dev.clipforge.ffi
+package dev.clipforge
 
 // Common helper code.
 //
@@ -706,15 +706,31 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_clipforge_ffi_checksum_func_clipforge_version(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_loop_points(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_func_register_font_bytes(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_register_font_path(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_thumbnails(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_waveform(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_start_export(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_start_export_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_probe(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_framereader_duration(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_framereader_frame_at(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_thumbnailstream_cancel(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_thumbnailstream_next(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_thumbnailstream_total(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_exportjob_cancel(
     ): Int
@@ -742,6 +758,36 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_partstream_read(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_check_file(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_complete(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_digests(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_file(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_parts(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_pending(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_save(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_session(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_set_session(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_uploadplan_to_json(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_framereader_new(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_previewranker_new(
@@ -749,6 +795,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_uploadplan_new(
     ): Int
     external fun ffi_clipforge_ffi_uniffi_contract_version(
     ): Int
@@ -771,6 +821,26 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_clipforge_ffi_fn_clone_framereader(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_framereader(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_constructor_framereader_new(`clip`: RustBuffer.ByValue,`height`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_framereader_duration(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Double
+    external fun uniffi_clipforge_ffi_fn_method_framereader_frame_at(`ptr`: Long,`seconds`: Double,`format`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_clone_thumbnailstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_thumbnailstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_thumbnailstream_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_thumbnailstream_next(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_thumbnailstream_total(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
     external fun uniffi_clipforge_ffi_fn_clone_exportjob(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clipforge_ffi_fn_free_exportjob(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -823,12 +893,58 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_clone_partstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_partstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_partstream_read(`ptr`: Long,`max`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_clone_uploadplan(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_uploadplan(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_constructor_uploadplan_new(`path`: RustBuffer.ByValue,`partSize`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_check_file(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_complete(`ptr`: Long,`index`: Int,`etag`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_digests(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_file(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(`ptr`: Long,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_parts(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_pending(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_save(`ptr`: Long,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_session(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_set_session(`ptr`: Long,`session`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_uploadplan_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_clipforge_version(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_func_loop_points(`clip`: RustBuffer.ByValue,`search`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_register_font_bytes(`data`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_clipforge_ffi_fn_func_register_font_path(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_clipforge_ffi_fn_func_thumbnails(`clip`: RustBuffer.ByValue,`count`: Int,`height`: Int,`format`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_func_waveform(`clip`: RustBuffer.ByValue,`buckets`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_start_export(`recipe`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clipforge_ffi_fn_func_start_export_json(`recipeJson`: RustBuffer.ByValue,`baseDir`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -957,19 +1073,43 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_func_clipforge_version() and 0xFFFF) != 31696) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_bytes() and 0xFFFF) != 44387) {
+    if ((lib.uniffi_clipforge_ffi_checksum_func_loop_points() and 0xFFFF) != 10354) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_path() and 0xFFFF) != 28230) {
+    if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_bytes() and 0xFFFF) != 40076) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_func_start_export() and 0xFFFF) != 40508) {
+    if ((lib.uniffi_clipforge_ffi_checksum_func_register_font_path() and 0xFFFF) != 58200) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_func_start_export_json() and 0xFFFF) != 59484) {
+    if ((lib.uniffi_clipforge_ffi_checksum_func_thumbnails() and 0xFFFF) != 49199) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_func_probe() and 0xFFFF) != 44505) {
+    if ((lib.uniffi_clipforge_ffi_checksum_func_waveform() and 0xFFFF) != 1946) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_start_export() and 0xFFFF) != 57771) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_start_export_json() and 0xFFFF) != 7097) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_probe() and 0xFFFF) != 3951) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_framereader_duration() and 0xFFFF) != 20186) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_framereader_frame_at() and 0xFFFF) != 40015) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_thumbnailstream_cancel() and 0xFFFF) != 24331) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_thumbnailstream_next() and 0xFFFF) != 30051) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_thumbnailstream_total() and 0xFFFF) != 21177) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_exportjob_cancel() and 0xFFFF) != 60862) {
@@ -984,13 +1124,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_method_exportjob_outcome() and 0xFFFF) != 26453) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress() and 0xFFFF) != 50418) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress() and 0xFFFF) != 50912) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_like_clip() and 0xFFFF) != 1725) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_like_clip() and 0xFFFF) != 52368) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_preview() and 0xFFFF) != 56102) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_preview() and 0xFFFF) != 57470) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_rank_clips() and 0xFFFF) != 5288) {
@@ -1002,25 +1142,76 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_is_cold() and 0xFFFF) != 31955) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_likes() and 0xFFFF) != 29215) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_likes() and 0xFFFF) != 12925) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_skips() and 0xFFFF) != 54769) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_skips() and 0xFFFF) != 7447) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json() and 0xFFFF) != 7172) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes() and 0xFFFF) != 20522) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_partstream_read() and 0xFFFF) != 57426) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_new() and 0xFFFF) != 29515) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_check_file() and 0xFFFF) != 22332) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json() and 0xFFFF) != 5274) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_complete() and 0xFFFF) != 7385) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_digests() and 0xFFFF) != 50103) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_file() and 0xFFFF) != 34103) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_is_complete() and 0xFFFF) != 45887) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_part_bytes() and 0xFFFF) != 6344) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_part_stream() and 0xFFFF) != 46554) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_parts() and 0xFFFF) != 46496) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_pending() and 0xFFFF) != 29298) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_save() and 0xFFFF) != 56047) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_session() and 0xFFFF) != 44443) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_set_session() and 0xFFFF) != 40136) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_uploadplan_to_json() and 0xFFFF) != 10133) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_framereader_new() and 0xFFFF) != 22711) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_from_model_bytes() and 0xFFFF) != 54352) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_previewranker_new() and 0xFFFF) != 6196) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json() and 0xFFFF) != 23179) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new() and 0xFFFF) != 56995) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json() and 0xFFFF) != 23539) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_uploadplan_new() and 0xFFFF) != 58308) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1254,73 +1445,46 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
-public object FfiConverterUByte: FfiConverter<UByte, Byte> {
-    override fun lift(value: Byte): UByte {
-        return value.toUByte()
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
     }
 
-    fun lift(value: Int): UByte {
-        return value.toUByte()
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
     }
 
-    override fun read(buf: ByteBuffer): UByte {
-        return lift(buf.get())
+    override fun lower(value: Int): Int {
+        return value
     }
 
-    override fun lower(value: UByte): Byte {
-        return value.toByte()
-    }
+    override fun allocationSize(value: Int) = 4UL
 
-    override fun allocationSize(value: UByte) = 1UL
-
-    override fun write(value: UByte, buf: ByteBuffer) {
-        buf.put(value.toByte())
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
     }
 }
 
 /**
  * @suppress
  */
-public object FfiConverterUInt: FfiConverter<UInt, Int> {
-    override fun lift(value: Int): UInt {
-        return value.toUInt()
+public object FfiConverterLong: FfiConverter<Long, Long> {
+    override fun lift(value: Long): Long {
+        return value
     }
 
-    override fun read(buf: ByteBuffer): UInt {
-        return lift(buf.getInt())
+    override fun read(buf: ByteBuffer): Long {
+        return buf.getLong()
     }
 
-    override fun lower(value: UInt): Int {
-        return value.toInt()
+    override fun lower(value: Long): Long {
+        return value
     }
 
-    override fun allocationSize(value: UInt) = 4UL
+    override fun allocationSize(value: Long) = 8UL
 
-    override fun write(value: UInt, buf: ByteBuffer) {
-        buf.putInt(value.toInt())
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterULong: FfiConverter<ULong, Long> {
-    override fun lift(value: Long): ULong {
-        return value.toULong()
-    }
-
-    override fun read(buf: ByteBuffer): ULong {
-        return lift(buf.getLong())
-    }
-
-    override fun lower(value: ULong): Long {
-        return value.toLong()
-    }
-
-    override fun allocationSize(value: ULong) = 8UL
-
-    override fun write(value: ULong, buf: ByteBuffer) {
-        buf.putLong(value.toLong())
+    override fun write(value: Long, buf: ByteBuffer) {
+        buf.putLong(value)
     }
 }
 
@@ -1902,12 +2066,14 @@ public object FfiConverterTypeExportJob: FfiConverter<ExportJob, Long> {
 
 
 /**
- * Implemented by the app. Called on a Rust worker thread: hop to the UI thread yourself.
+ * Implemented by the app. Called on the export's own progress thread (`clipforge-progress`, one
+ * per export, the same for every call): hop to the UI thread yourself.
  */
 public interface ExportListener {
     
     /**
-     * Progress 0..1, never decreasing; 1.0 once every output file is in place.
+     * Progress 0..1, never decreasing; 1.0 once every output file is in place. A slow listener
+     * gets the latest value when it returns (values in between are skipped).
      */
     fun `onProgress`(`fraction`: kotlin.Float)
     
@@ -1915,7 +2081,8 @@ public interface ExportListener {
 }
 
 /**
- * Implemented by the app. Called on a Rust worker thread: hop to the UI thread yourself.
+ * Implemented by the app. Called on the export's own progress thread (`clipforge-progress`, one
+ * per export, the same for every call): hop to the UI thread yourself.
  */
 open class ExportListenerImpl: Disposable, AutoCloseable, ExportListener
 {
@@ -2020,7 +2187,8 @@ open class ExportListenerImpl: Disposable, AutoCloseable, ExportListener
 
     
     /**
-     * Progress 0..1, never decreasing; 1.0 once every output file is in place.
+     * Progress 0..1, never decreasing; 1.0 once every output file is in place. A slow listener
+     * gets the latest value when it returns (values in between are skipped).
      */override fun `onProgress`(`fraction`: kotlin.Float)
         = 
     callWithHandle {
@@ -2225,12 +2393,588 @@ public object FfiConverterTypeExportListener: FfiConverter<ExportListener, Long>
 
 
 /**
+ * Exact frames of one clip for scrubbing; the clip stays open between calls. Usable from any
+ * thread, one call at a time (calls wait for each other).
+ */
+public interface FrameReaderInterface {
+    
+    /**
+     * Seconds from the first frame's start to the last frame's end.
+     */
+    fun `duration`(): kotlin.Double
+    
+    /**
+     * The frame shown at `seconds` (the first before the clip, the last after it).
+     */
+    fun `frameAt`(`seconds`: kotlin.Double, `format`: ImageFormat? = null): VideoFrame
+    
+    companion object
+}
+
+/**
+ * Exact frames of one clip for scrubbing; the clip stays open between calls. Usable from any
+ * thread, one call at a time (calls wait for each other).
+ */
+open class FrameReader: Disposable, AutoCloseable, FrameReaderInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * Opens `clip` for frames `height` pixels high (upright, the clip's aspect, never upscaled).
+     */
+    constructor(`clip`: kotlin.String, `height`: kotlin.Int) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_framereader_new(
+    
+        
+        FfiConverterString.lower(`clip`),
+        FfiConverterInt.lower(`height`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_framereader(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_framereader(handle, status)
+        }
+    }
+
+    
+    /**
+     * Seconds from the first frame's start to the last frame's end.
+     */override fun `duration`(): kotlin.Double {
+            return FfiConverterDouble.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_framereader_duration(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The frame shown at `seconds` (the first before the clip, the last after it).
+     */
+    @Throws(ClipforgeException::class)override fun `frameAt`(`seconds`: kotlin.Double, `format`: ImageFormat?): VideoFrame {
+            return FfiConverterTypeVideoFrame.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_framereader_frame_at(
+        it,
+        
+        FfiConverterDouble.lower(`seconds`),
+        FfiConverterOptionalTypeImageFormat.lower(`format`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFrameReader: FfiConverter<FrameReader, Long> {
+    override fun lower(value: FrameReader): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): FrameReader {
+        return FrameReader(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): FrameReader {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: FrameReader) = 8UL
+
+    override fun write(value: FrameReader, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The bytes of one part, read in pieces.
+ */
+public interface PartStreamInterface {
+    
+    /**
+     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     */
+    fun `read`(`max`: kotlin.Int): kotlin.ByteArray
+    
+    companion object
+}
+
+/**
+ * The bytes of one part, read in pieces.
+ */
+open class PartStream: Disposable, AutoCloseable, PartStreamInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_partstream(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_partstream(handle, status)
+        }
+    }
+
+    
+    /**
+     * Up to `max` bytes; empty at the end. The last read fails if the part no longer matches.
+     */
+    @Throws(ClipforgeException::class)override fun `read`(`max`: kotlin.Int): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_partstream_read(
+        it,
+        
+        FfiConverterInt.lower(`max`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePartStream: FfiConverter<PartStream, Long> {
+    override fun lower(value: PartStream): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): PartStream {
+        return PartStream(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): PartStream {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: PartStream) = 8UL
+
+    override fun write(value: PartStream, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
  */
 public interface PreviewRankerInterface {
     
     /**
-     * Records in `profile` that the viewer liked `clip`.
+     * Records in `profile` that the viewer liked `clip` (samples and embeds it: 200–300 ms; the
+     * idiomatic layers run it off the caller's thread).
      */
     fun `likeClip`(`profile`: TasteProfile, `clip`: kotlin.String)
     
@@ -2238,7 +2982,7 @@ public interface PreviewRankerInterface {
      * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
      * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
      */
-    fun `preview`(`clip`: kotlin.String, `profile`: TasteProfile, `outDir`: kotlin.String, `options`: PreviewOptions?): PreviewResult
+    fun `preview`(`clip`: kotlin.String, `profile`: TasteProfile, `outDir`: kotlin.String, `options`: PreviewOptions? = null): PreviewResult
     
     /**
      * Orders clips for prefetching, most likely to be opened first.
@@ -2284,9 +3028,10 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
      * `runtime_lib`: path of ONNX Runtime's shared library (1.31+, e.g. `libonnxruntime.so`);
      * `model`: the EfficientNet-Lite0 ONNX file; `threads`: intra-op threads (1–2).
      * A missing runtime or model → `Io`; one that cannot be loaded → `UnsupportedInput`.
-     * ONNX Runtime is process-wide: the first runtime library loaded stays loaded.
+     * ONNX Runtime is process-wide: the first runtime library loaded stays loaded. Loading takes
+     * 100–200 ms: `Clipforge.previewRanker` / `Composer.previewRanker` run it off the caller's thread.
      */
-    constructor(`runtimeLib`: kotlin.String, `model`: kotlin.String, `threads`: kotlin.UInt) :
+    constructor(`runtimeLib`: kotlin.String, `model`: kotlin.String, `threads`: kotlin.Int = 2) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(ClipforgeException) { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_constructor_previewranker_new(
@@ -2294,7 +3039,7 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
         
         FfiConverterString.lower(`runtimeLib`),
         FfiConverterString.lower(`model`),
-        FfiConverterUInt.lower(`threads`),_status)
+        FfiConverterInt.lower(`threads`),_status)
 }
     )
 
@@ -2376,7 +3121,8 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
 
     
     /**
-     * Records in `profile` that the viewer liked `clip`.
+     * Records in `profile` that the viewer liked `clip` (samples and embeds it: 200–300 ms; the
+     * idiomatic layers run it off the caller's thread).
      */
     @Throws(ClipforgeException::class)override fun `likeClip`(`profile`: TasteProfile, `clip`: kotlin.String)
         = 
@@ -2462,7 +3208,7 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
     /**
      * Like `new`, with the model's bytes (e.g. from an app's assets).
      */
-    @Throws(ClipforgeException::class) fun `fromModelBytes`(`runtimeLib`: kotlin.String, `model`: kotlin.ByteArray, `threads`: kotlin.UInt): PreviewRanker {
+    @Throws(ClipforgeException::class) fun `fromModelBytes`(`runtimeLib`: kotlin.String, `model`: kotlin.ByteArray, `threads`: kotlin.Int = 2): PreviewRanker {
             return FfiConverterTypePreviewRanker.lift(
     uniffiRustCallWithError(ClipforgeException) { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_constructor_previewranker_from_model_bytes(
@@ -2470,7 +3216,7 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
         
         FfiConverterString.lower(`runtimeLib`),
         FfiConverterByteArray.lower(`model`),
-        FfiConverterUInt.lower(`threads`),_status)
+        FfiConverterInt.lower(`threads`),_status)
 }
     )
     }
@@ -2612,9 +3358,9 @@ public interface TasteProfileInterface {
      */
     fun `isCold`(): kotlin.Boolean
     
-    fun `likes`(): kotlin.UInt
+    fun `likes`(): kotlin.Int
     
-    fun `skips`(): kotlin.UInt
+    fun `skips`(): kotlin.Int
     
     fun `toJson`(): kotlin.String
     
@@ -2753,8 +3499,8 @@ open class TasteProfile: Disposable, AutoCloseable, TasteProfileInterface
     }
     
 
-    override fun `likes`(): kotlin.UInt {
-            return FfiConverterUInt.lift(
+    override fun `likes`(): kotlin.Int {
+            return FfiConverterInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_method_tasteprofile_likes(
@@ -2766,8 +3512,8 @@ open class TasteProfile: Disposable, AutoCloseable, TasteProfileInterface
     }
     
 
-    override fun `skips`(): kotlin.UInt {
-            return FfiConverterUInt.lift(
+    override fun `skips`(): kotlin.Int {
+            return FfiConverterInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_method_tasteprofile_skips(
@@ -2802,7 +3548,7 @@ open class TasteProfile: Disposable, AutoCloseable, TasteProfileInterface
     companion object {
         
     /**
-     * A profile saved by `toJson` (or the CLI); malformed JSON → `InvalidRecipe`.
+     * A profile saved by `toJson` (or the CLI, or an earlier version); anything else → `InvalidProfile`.
      */
     @Throws(ClipforgeException::class) fun `fromJson`(`json`: kotlin.String): TasteProfile {
             return FfiConverterTypeTasteProfile.lift(
@@ -2846,12 +3592,838 @@ public object FfiConverterTypeTasteProfile: FfiConverter<TasteProfile, Long> {
 }
 
 
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Thumbnails as they are decoded. Closing (or dropping) it stops the decoding.
+ */
+public interface ThumbnailStreamInterface {
+    
+    /**
+     * Stops decoding (after the picture being decoded); `next()` returns null from now on.
+     */
+    fun `cancel`()
+    
+    /**
+     * The next thumbnail (blocks until it is decoded), or null after the last.
+     */
+    fun `next`(): Thumbnail?
+    
+    /**
+     * How many thumbnails the strip has.
+     */
+    fun `total`(): kotlin.Int
+    
+    companion object
+}
+
+/**
+ * Thumbnails as they are decoded. Closing (or dropping) it stops the decoding.
+ */
+open class ThumbnailStream: Disposable, AutoCloseable, ThumbnailStreamInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_thumbnailstream(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_thumbnailstream(handle, status)
+        }
+    }
+
+    
+    /**
+     * Stops decoding (after the picture being decoded); `next()` returns null from now on.
+     */override fun `cancel`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_thumbnailstream_cancel(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The next thumbnail (blocks until it is decoded), or null after the last.
+     */
+    @Throws(ClipforgeException::class)override fun `next`(): Thumbnail? {
+            return FfiConverterOptionalTypeThumbnail.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_thumbnailstream_next(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * How many thumbnails the strip has.
+     */override fun `total`(): kotlin.Int {
+            return FfiConverterInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_thumbnailstream_total(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeThumbnailStream: FfiConverter<ThumbnailStream, Long> {
+    override fun lower(value: ThumbnailStream): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ThumbnailStream {
+        return ThumbnailStream(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ThumbnailStream {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ThumbnailStream) = 8UL
+
+    override fun write(value: ThumbnailStream, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ */
+public interface UploadPlanInterface {
+    
+    /**
+     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     */
+    fun `checkFile`()
+    
+    /**
+     * Records the server's answer for part `index` (S3: its ETag).
+     */
+    fun `complete`(`index`: kotlin.Int, `etag`: kotlin.String)
+    
+    fun `digests`(): UploadDigests
+    
+    fun `file`(): kotlin.String
+    
+    fun `isComplete`(): kotlin.Boolean
+    
+    /**
+     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     */
+    fun `partBytes`(`index`: kotlin.Int): kotlin.ByteArray
+    
+    /**
+     * Part `index` as a stream (for parts too large for one array); checked as it is read.
+     */
+    fun `partStream`(`index`: kotlin.Int): PartStream
+    
+    fun `parts`(): List<UploadPart>
+    
+    /**
+     * Indices of the parts not yet completed.
+     */
+    fun `pending`(): List<kotlin.Int>
+    
+    /**
+     * Writes the JSON state atomically: a kill while saving leaves the previous state.
+     */
+    fun `save`(`path`: kotlin.String)
+    
+    /**
+     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
+     */
+    fun `session`(): kotlin.String?
+    
+    fun `setSession`(`session`: kotlin.String?)
+    
+    fun `toJson`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A file's upload plan and, as parts are completed, its resume state (`to_json` / `from_json`).
+ */
+open class UploadPlan: Disposable, AutoCloseable, UploadPlanInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * Reads the file once (streaming) and plans parts of `part_size` bytes (default 8 MiB; S3 rules).
+     */
+    constructor(`path`: kotlin.String, `partSize`: kotlin.Long? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_uploadplan_new(
+    
+        
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalLong.lower(`partSize`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_uploadplan(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_uploadplan(handle, status)
+        }
+    }
+
+    
+    /**
+     * Refuses (InvalidRecipe) when the file's size or modification time changed since the plan.
+     */
+    @Throws(ClipforgeException::class)override fun `checkFile`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_check_file(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Records the server's answer for part `index` (S3: its ETag).
+     */
+    @Throws(ClipforgeException::class)override fun `complete`(`index`: kotlin.Int, `etag`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_complete(
+        it,
+        
+        FfiConverterInt.lower(`index`),
+        FfiConverterString.lower(`etag`),_status)
+}
+    }
+    
+    
+
+    override fun `digests`(): UploadDigests {
+            return FfiConverterTypeUploadDigests.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_digests(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `file`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_file(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `isComplete`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_is_complete(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Part `index`'s bytes, re-hashed against the plan (a changed file is refused: InvalidRecipe).
+     */
+    @Throws(ClipforgeException::class)override fun `partBytes`(`index`: kotlin.Int): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_part_bytes(
+        it,
+        
+        FfiConverterInt.lower(`index`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Part `index` as a stream (for parts too large for one array); checked as it is read.
+     */
+    @Throws(ClipforgeException::class)override fun `partStream`(`index`: kotlin.Int): PartStream {
+            return FfiConverterTypePartStream.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_part_stream(
+        it,
+        
+        FfiConverterInt.lower(`index`),_status)
+}
+    }
+    )
+    }
+    
+
+    override fun `parts`(): List<UploadPart> {
+            return FfiConverterSequenceTypeUploadPart.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_parts(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Indices of the parts not yet completed.
+     */override fun `pending`(): List<kotlin.Int> {
+            return FfiConverterSequenceInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_pending(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Writes the JSON state atomically: a kill while saving leaves the previous state.
+     */
+    @Throws(ClipforgeException::class)override fun `save`(`path`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_save(
+        it,
+        
+        FfiConverterString.lower(`path`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The app's handle for the upload in progress (S3 upload id, tus URL), kept in the JSON state.
+     */override fun `session`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_session(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `setSession`(`session`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_set_session(
+        it,
+        
+        FfiConverterOptionalString.lower(`session`),_status)
+}
+    }
+    
+    
+
+    override fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_uploadplan_to_json(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    companion object {
+        
+    /**
+     * A plan saved with `to_json` (or written by an export beside its output).
+     */
+    @Throws(ClipforgeException::class) fun `fromJson`(`json`: kotlin.String): UploadPlan {
+            return FfiConverterTypeUploadPlan.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_uploadplan_from_json(
+    
+        
+        FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadPlan: FfiConverter<UploadPlan, Long> {
+    override fun lower(value: UploadPlan): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): UploadPlan {
+        return UploadPlan(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): UploadPlan {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: UploadPlan) = 8UL
+
+    override fun write(value: UploadPlan, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
 
 data class AudioSpec (
     /**
      * `true` drops the audio track. Default: muted for boomerang, kept otherwise.
      */
-    var `mute`: kotlin.Boolean? = null 
+    val `mute`: kotlin.Boolean? = null 
     
 ){
     
@@ -2884,11 +4456,11 @@ public object FfiConverterTypeAudioSpec: FfiConverterRustBuffer<AudioSpec> {
 
 
 data class AudioStreamInfo (
-    var `sampleRate`: kotlin.UInt
+    val `sampleRate`: kotlin.Int
     , 
-    var `channels`: kotlin.UInt
+    val `channels`: kotlin.Int
     , 
-    var `sampleFormat`: kotlin.String
+    val `sampleFormat`: kotlin.String
     
 ){
     
@@ -2905,21 +4477,21 @@ data class AudioStreamInfo (
 public object FfiConverterTypeAudioStreamInfo: FfiConverterRustBuffer<AudioStreamInfo> {
     override fun read(buf: ByteBuffer): AudioStreamInfo {
         return AudioStreamInfo(
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterString.read(buf),
         )
     }
 
     override fun allocationSize(value: AudioStreamInfo) = (
-            FfiConverterUInt.allocationSize(value.`sampleRate`) +
-            FfiConverterUInt.allocationSize(value.`channels`) +
+            FfiConverterInt.allocationSize(value.`sampleRate`) +
+            FfiConverterInt.allocationSize(value.`channels`) +
             FfiConverterString.allocationSize(value.`sampleFormat`)
     )
 
     override fun write(value: AudioStreamInfo, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`sampleRate`, buf)
-            FfiConverterUInt.write(value.`channels`, buf)
+            FfiConverterInt.write(value.`sampleRate`, buf)
+            FfiConverterInt.write(value.`channels`, buf)
             FfiConverterString.write(value.`sampleFormat`, buf)
     }
 }
@@ -2930,38 +4502,38 @@ public object FfiConverterTypeAudioStreamInfo: FfiConverterRustBuffer<AudioStrea
  * One caption in OUTPUT time (seconds of the finished clip), shown on frames with start ≤ t < end.
  */
 data class Caption (
-    var `text`: kotlin.String
+    val `text`: kotlin.String
     , 
-    var `start`: kotlin.Double
+    val `start`: kotlin.Double
     , 
-    var `end`: kotlin.Double
+    val `end`: kotlin.Double
     , 
     /**
-     * Default `CaptionStyle.BoldOutline`.
+     * Default `CaptionStyle()` (bold outline).
      */
-    var `style`: CaptionStyle? = null 
+    val `style`: CaptionStyle? = null 
     , 
     /**
      * Default `CaptionPosition.Bottom`.
      */
-    var `position`: CaptionPosition? = null 
+    val `position`: CaptionPosition? = null 
     , 
     /**
      * Karaoke highlight: one timing per whitespace-separated word of `text`, same clock.
      */
-    var `words`: List<WordTime>? = null 
+    val `words`: List<WordTime>? = null 
     , 
     /**
      * Seconds (default 0).
      */
-    var `fadeIn`: kotlin.Double? = null 
+    val `fadeIn`: kotlin.Double? = null 
     , 
-    var `fadeOut`: kotlin.Double? = null 
+    val `fadeOut`: kotlin.Double? = null 
     , 
     /**
      * `true`: the caption grows from 80 % to full size in its first 0.15 s.
      */
-    var `pop`: kotlin.Boolean? = null 
+    val `pop`: kotlin.Boolean? = null 
     
 ){
     
@@ -3018,12 +4590,160 @@ public object FfiConverterTypeCaption: FfiConverterRustBuffer<Caption> {
 
 
 /**
+ * A caption style: `preset` (default `BOLD_OUTLINE`) and fields that change it. "em" lengths are
+ * relative to the font size; `size` is relative to the output height, `max_width` to its width.
+ */
+data class CaptionStyle (
+    val `preset`: StylePreset? = null 
+    , 
+    /**
+     * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the registered fonts
+     * (the built-in Noto Sans Bold for Latin, Greek and Cyrillic).
+     */
+    val `font`: kotlin.String? = null 
+    , 
+    val `size`: kotlin.Float? = null 
+    , 
+    val `bold`: kotlin.Boolean? = null 
+    , 
+    /**
+     * "#RRGGBB" or "#RRGGBBAA".
+     */
+    val `color`: kotlin.String? = null 
+    , 
+    /**
+     * Colour of the current word when word timings exist.
+     */
+    val `highlightColor`: kotlin.String? = null 
+    , 
+    /**
+     * em.
+     */
+    val `strokeWidth`: kotlin.Float? = null 
+    , 
+    val `strokeColor`: kotlin.String? = null 
+    , 
+    val `shadowColor`: kotlin.String? = null 
+    , 
+    val `shadowOffset`: ShadowOffset? = null 
+    , 
+    /**
+     * em.
+     */
+    val `shadowBlur`: kotlin.Float? = null 
+    , 
+    /**
+     * Box behind each line; "#RRGGBBAA" for transparency.
+     */
+    val `background`: kotlin.String? = null 
+    , 
+    /**
+     * em.
+     */
+    val `padding`: kotlin.Float? = null 
+    , 
+    /**
+     * em.
+     */
+    val `cornerRadius`: kotlin.Float? = null 
+    , 
+    val `align`: TextAlign? = null 
+    , 
+    /**
+     * Fraction of the output width (further limited by the safe area).
+     */
+    val `maxWidth`: kotlin.Float? = null 
+    , 
+    /**
+     * Line height as a multiple of the font size.
+     */
+    val `lineSpacing`: kotlin.Float? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCaptionStyle: FfiConverterRustBuffer<CaptionStyle> {
+    override fun read(buf: ByteBuffer): CaptionStyle {
+        return CaptionStyle(
+            FfiConverterOptionalTypeStylePreset.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeShadowOffset.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalTypeTextAlign.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+            FfiConverterOptionalFloat.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CaptionStyle) = (
+            FfiConverterOptionalTypeStylePreset.allocationSize(value.`preset`) +
+            FfiConverterOptionalString.allocationSize(value.`font`) +
+            FfiConverterOptionalFloat.allocationSize(value.`size`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`bold`) +
+            FfiConverterOptionalString.allocationSize(value.`color`) +
+            FfiConverterOptionalString.allocationSize(value.`highlightColor`) +
+            FfiConverterOptionalFloat.allocationSize(value.`strokeWidth`) +
+            FfiConverterOptionalString.allocationSize(value.`strokeColor`) +
+            FfiConverterOptionalString.allocationSize(value.`shadowColor`) +
+            FfiConverterOptionalTypeShadowOffset.allocationSize(value.`shadowOffset`) +
+            FfiConverterOptionalFloat.allocationSize(value.`shadowBlur`) +
+            FfiConverterOptionalString.allocationSize(value.`background`) +
+            FfiConverterOptionalFloat.allocationSize(value.`padding`) +
+            FfiConverterOptionalFloat.allocationSize(value.`cornerRadius`) +
+            FfiConverterOptionalTypeTextAlign.allocationSize(value.`align`) +
+            FfiConverterOptionalFloat.allocationSize(value.`maxWidth`) +
+            FfiConverterOptionalFloat.allocationSize(value.`lineSpacing`)
+    )
+
+    override fun write(value: CaptionStyle, buf: ByteBuffer) {
+            FfiConverterOptionalTypeStylePreset.write(value.`preset`, buf)
+            FfiConverterOptionalString.write(value.`font`, buf)
+            FfiConverterOptionalFloat.write(value.`size`, buf)
+            FfiConverterOptionalBoolean.write(value.`bold`, buf)
+            FfiConverterOptionalString.write(value.`color`, buf)
+            FfiConverterOptionalString.write(value.`highlightColor`, buf)
+            FfiConverterOptionalFloat.write(value.`strokeWidth`, buf)
+            FfiConverterOptionalString.write(value.`strokeColor`, buf)
+            FfiConverterOptionalString.write(value.`shadowColor`, buf)
+            FfiConverterOptionalTypeShadowOffset.write(value.`shadowOffset`, buf)
+            FfiConverterOptionalFloat.write(value.`shadowBlur`, buf)
+            FfiConverterOptionalString.write(value.`background`, buf)
+            FfiConverterOptionalFloat.write(value.`padding`, buf)
+            FfiConverterOptionalFloat.write(value.`cornerRadius`, buf)
+            FfiConverterOptionalTypeTextAlign.write(value.`align`, buf)
+            FfiConverterOptionalFloat.write(value.`maxWidth`, buf)
+            FfiConverterOptionalFloat.write(value.`lineSpacing`, buf)
+    }
+}
+
+
+
+/**
  * A clip's place in a prefetch order (an unreadable clip scores −10 and comes last).
  */
 data class ClipRank (
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
-    var `score`: kotlin.Float
+    val `score`: kotlin.Float
     
 ){
     
@@ -3058,15 +4778,207 @@ public object FfiConverterTypeClipRank: FfiConverterRustBuffer<ClipRank> {
 
 
 
+data class Creator (
+    val `name`: kotlin.String
+    , 
+    /**
+     * A URL or handle that identifies the creator.
+     */
+    val `identifier`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreator: FfiConverterRustBuffer<Creator> {
+    override fun read(buf: ByteBuffer): Creator {
+        return Creator(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Creator) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`identifier`)
+    )
+
+    override fun write(value: Creator, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`identifier`, buf)
+    }
+}
+
+
+
+/**
+ * One candidate loop window.
+ */
+data class LoopPoint (
+    /**
+     * First frame's time, seconds.
+     */
+    val `start`: kotlin.Double
+    , 
+    /**
+     * End of the window (exclusive), seconds.
+     */
+    val `end`: kotlin.Double
+    , 
+    /**
+     * Ranking value in (0, 1], higher is better.
+     */
+    val `score`: kotlin.Double
+    , 
+    /**
+     * The seam's cost against the clip's typical frame-to-frame change (≈ 1 or less: invisible).
+     */
+    val `seam`: kotlin.Double
+    , 
+    /**
+     * Whether the seam should not show once crossfaded.
+     */
+    val `seamless`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLoopPoint: FfiConverterRustBuffer<LoopPoint> {
+    override fun read(buf: ByteBuffer): LoopPoint {
+        return LoopPoint(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LoopPoint) = (
+            FfiConverterDouble.allocationSize(value.`start`) +
+            FfiConverterDouble.allocationSize(value.`end`) +
+            FfiConverterDouble.allocationSize(value.`score`) +
+            FfiConverterDouble.allocationSize(value.`seam`) +
+            FfiConverterBoolean.allocationSize(value.`seamless`)
+    )
+
+    override fun write(value: LoopPoint, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`start`, buf)
+            FfiConverterDouble.write(value.`end`, buf)
+            FfiConverterDouble.write(value.`score`, buf)
+            FfiConverterDouble.write(value.`seam`, buf)
+            FfiConverterBoolean.write(value.`seamless`, buf)
+    }
+}
+
+
+
+/**
+ * Where and what to search. Every field is optional; `null` takes the core's default.
+ */
+data class LoopSearch (
+    /**
+     * Start of the range searched, seconds (default 0).
+     */
+    val `start`: kotlin.Double? = null 
+    , 
+    /**
+     * End of the range searched, seconds (default: the clip's end).
+     */
+    val `end`: kotlin.Double? = null 
+    , 
+    /**
+     * Shortest loop, seconds (default 2).
+     */
+    val `min`: kotlin.Double? = null 
+    , 
+    /**
+     * Longest loop, seconds (default 6).
+     */
+    val `max`: kotlin.Double? = null 
+    , 
+    /**
+     * Candidates returned, best first, 1–100 (default 5).
+     */
+    val `count`: kotlin.Int? = null 
+    , 
+    /**
+     * Seam crossfade the loop will get, seconds (default 0.3): each window keeps that much
+     * video before its start.
+     */
+    val `crossfade`: kotlin.Double? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLoopSearch: FfiConverterRustBuffer<LoopSearch> {
+    override fun read(buf: ByteBuffer): LoopSearch {
+        return LoopSearch(
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LoopSearch) = (
+            FfiConverterOptionalDouble.allocationSize(value.`start`) +
+            FfiConverterOptionalDouble.allocationSize(value.`end`) +
+            FfiConverterOptionalDouble.allocationSize(value.`min`) +
+            FfiConverterOptionalDouble.allocationSize(value.`max`) +
+            FfiConverterOptionalInt.allocationSize(value.`count`) +
+            FfiConverterOptionalDouble.allocationSize(value.`crossfade`)
+    )
+
+    override fun write(value: LoopSearch, buf: ByteBuffer) {
+            FfiConverterOptionalDouble.write(value.`start`, buf)
+            FfiConverterOptionalDouble.write(value.`end`, buf)
+            FfiConverterOptionalDouble.write(value.`min`, buf)
+            FfiConverterOptionalDouble.write(value.`max`, buf)
+            FfiConverterOptionalInt.write(value.`count`, buf)
+            FfiConverterOptionalDouble.write(value.`crossfade`, buf)
+    }
+}
+
+
+
 /**
  * Target length (`duration` seconds) or number of passes (`count`): one of them.
  */
 data class LoopSpec (
-    var `mode`: LoopMode
+    val `mode`: LoopMode
     , 
-    var `duration`: kotlin.Double? = null 
+    val `duration`: kotlin.Double? = null 
     , 
-    var `count`: kotlin.UInt? = null 
+    val `count`: kotlin.Int? = null 
     
 ){
     
@@ -3085,20 +4997,20 @@ public object FfiConverterTypeLoopSpec: FfiConverterRustBuffer<LoopSpec> {
         return LoopSpec(
             FfiConverterTypeLoopMode.read(buf),
             FfiConverterOptionalDouble.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
         )
     }
 
     override fun allocationSize(value: LoopSpec) = (
             FfiConverterTypeLoopMode.allocationSize(value.`mode`) +
             FfiConverterOptionalDouble.allocationSize(value.`duration`) +
-            FfiConverterOptionalUInt.allocationSize(value.`count`)
+            FfiConverterOptionalInt.allocationSize(value.`count`)
     )
 
     override fun write(value: LoopSpec, buf: ByteBuffer) {
             FfiConverterTypeLoopMode.write(value.`mode`, buf)
             FfiConverterOptionalDouble.write(value.`duration`, buf)
-            FfiConverterOptionalUInt.write(value.`count`, buf)
+            FfiConverterOptionalInt.write(value.`count`, buf)
     }
 }
 
@@ -3108,16 +5020,16 @@ data class MediaInfo (
     /**
      * FFmpeg demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2".
      */
-    var `container`: kotlin.String
+    val `container`: kotlin.String
     , 
     /**
      * Seconds; 0 when the container does not say.
      */
-    var `duration`: kotlin.Double
+    val `duration`: kotlin.Double
     , 
-    var `sizeBytes`: kotlin.ULong
+    val `sizeBytes`: kotlin.Long
     , 
-    var `streams`: List<StreamInfo>
+    val `streams`: List<StreamInfo>
     
 ){
     
@@ -3136,7 +5048,7 @@ public object FfiConverterTypeMediaInfo: FfiConverterRustBuffer<MediaInfo> {
         return MediaInfo(
             FfiConverterString.read(buf),
             FfiConverterDouble.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterSequenceTypeStreamInfo.read(buf),
         )
     }
@@ -3144,14 +5056,14 @@ public object FfiConverterTypeMediaInfo: FfiConverterRustBuffer<MediaInfo> {
     override fun allocationSize(value: MediaInfo) = (
             FfiConverterString.allocationSize(value.`container`) +
             FfiConverterDouble.allocationSize(value.`duration`) +
-            FfiConverterULong.allocationSize(value.`sizeBytes`) +
+            FfiConverterLong.allocationSize(value.`sizeBytes`) +
             FfiConverterSequenceTypeStreamInfo.allocationSize(value.`streams`)
     )
 
     override fun write(value: MediaInfo, buf: ByteBuffer) {
             FfiConverterString.write(value.`container`, buf)
             FfiConverterDouble.write(value.`duration`, buf)
-            FfiConverterULong.write(value.`sizeBytes`, buf)
+            FfiConverterLong.write(value.`sizeBytes`, buf)
             FfiConverterSequenceTypeStreamInfo.write(value.`streams`, buf)
     }
 }
@@ -3162,25 +5074,31 @@ public object FfiConverterTypeMediaInfo: FfiConverterRustBuffer<MediaInfo> {
  * One finished output file.
  */
 data class OutputReport (
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
-    var `width`: kotlin.UInt
+    val `width`: kotlin.Int
     , 
-    var `height`: kotlin.UInt
+    val `height`: kotlin.Int
     , 
     /**
      * Seconds.
      */
-    var `duration`: kotlin.Double
+    val `duration`: kotlin.Double
     , 
-    var `frames`: kotlin.UInt
+    val `frames`: kotlin.Int
     , 
-    var `bytes`: kotlin.ULong
+    val `bytes`: kotlin.Long
     , 
     /**
      * Hex SHA-256 of the file.
      */
-    var `sha256`: kotlin.String
+    val `sha256`: kotlin.String
+    , 
+    /**
+     * Caption characters no registered font has: drawn as empty boxes (register fonts that cover
+     * them, or set the recipe's `strict_fonts` to make this an error). Empty when all are covered.
+     */
+    val `missingGlyphs`: List<kotlin.String>
     
 ){
     
@@ -3198,84 +5116,87 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
     override fun read(buf: ByteBuffer): OutputReport {
         return OutputReport(
             FfiConverterString.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterDouble.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterLong.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
     override fun allocationSize(value: OutputReport) = (
             FfiConverterString.allocationSize(value.`path`) +
-            FfiConverterUInt.allocationSize(value.`width`) +
-            FfiConverterUInt.allocationSize(value.`height`) +
+            FfiConverterInt.allocationSize(value.`width`) +
+            FfiConverterInt.allocationSize(value.`height`) +
             FfiConverterDouble.allocationSize(value.`duration`) +
-            FfiConverterUInt.allocationSize(value.`frames`) +
-            FfiConverterULong.allocationSize(value.`bytes`) +
-            FfiConverterString.allocationSize(value.`sha256`)
+            FfiConverterInt.allocationSize(value.`frames`) +
+            FfiConverterLong.allocationSize(value.`bytes`) +
+            FfiConverterString.allocationSize(value.`sha256`) +
+            FfiConverterSequenceString.allocationSize(value.`missingGlyphs`)
     )
 
     override fun write(value: OutputReport, buf: ByteBuffer) {
             FfiConverterString.write(value.`path`, buf)
-            FfiConverterUInt.write(value.`width`, buf)
-            FfiConverterUInt.write(value.`height`, buf)
+            FfiConverterInt.write(value.`width`, buf)
+            FfiConverterInt.write(value.`height`, buf)
             FfiConverterDouble.write(value.`duration`, buf)
-            FfiConverterUInt.write(value.`frames`, buf)
-            FfiConverterULong.write(value.`bytes`, buf)
+            FfiConverterInt.write(value.`frames`, buf)
+            FfiConverterLong.write(value.`bytes`, buf)
             FfiConverterString.write(value.`sha256`, buf)
+            FfiConverterSequenceString.write(value.`missingGlyphs`, buf)
     }
 }
 
 
 
 data class OutputSpec (
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
     /**
      * "W:H", e.g. "9:16", "1:1", "4:5", "16:9".
      */
-    var `aspect`: kotlin.String
+    val `aspect`: kotlin.String
     , 
-    var `height`: kotlin.UInt? = null 
+    val `height`: kotlin.Int? = null 
     , 
-    var `width`: kotlin.UInt? = null 
+    val `width`: kotlin.Int? = null 
     , 
     /**
      * Default `Crop`.
      */
-    var `fit`: Fit? = null 
+    val `fit`: Fit? = null 
     , 
     /**
      * "#RRGGBB" for `pad` bars; default black.
      */
-    var `background`: kotlin.String? = null 
+    val `background`: kotlin.String? = null 
     , 
     /**
      * Constant output frame rate; default 30.
      */
-    var `fps`: kotlin.Double? = null 
+    val `fps`: kotlin.Double? = null 
     , 
     /**
      * x264 constant rate factor (0–51); default 23 unless `bitrate` is set.
      */
-    var `crf`: kotlin.UByte? = null 
+    val `crf`: kotlin.Int? = null 
     , 
     /**
      * Target video bits per second (alternative to `crf`).
      */
-    var `bitrate`: kotlin.ULong? = null 
+    val `bitrate`: kotlin.Long? = null 
     , 
     /**
      * x264 preset name; default "veryfast".
      */
-    var `preset`: kotlin.String? = null 
+    val `preset`: kotlin.String? = null 
     , 
     /**
      * FFmpeg H.264 encoder name: "libx264" (default), "h264_mediacodec", "h264_videotoolbox".
      */
-    var `encoder`: kotlin.String? = null 
+    val `encoder`: kotlin.String? = null 
     
 ){
     
@@ -3294,13 +5215,13 @@ public object FfiConverterTypeOutputSpec: FfiConverterRustBuffer<OutputSpec> {
         return OutputSpec(
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterOptionalUInt.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalTypeFit.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalDouble.read(buf),
-            FfiConverterOptionalUByte.read(buf),
-            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
         )
@@ -3309,13 +5230,13 @@ public object FfiConverterTypeOutputSpec: FfiConverterRustBuffer<OutputSpec> {
     override fun allocationSize(value: OutputSpec) = (
             FfiConverterString.allocationSize(value.`path`) +
             FfiConverterString.allocationSize(value.`aspect`) +
-            FfiConverterOptionalUInt.allocationSize(value.`height`) +
-            FfiConverterOptionalUInt.allocationSize(value.`width`) +
+            FfiConverterOptionalInt.allocationSize(value.`height`) +
+            FfiConverterOptionalInt.allocationSize(value.`width`) +
             FfiConverterOptionalTypeFit.allocationSize(value.`fit`) +
             FfiConverterOptionalString.allocationSize(value.`background`) +
             FfiConverterOptionalDouble.allocationSize(value.`fps`) +
-            FfiConverterOptionalUByte.allocationSize(value.`crf`) +
-            FfiConverterOptionalULong.allocationSize(value.`bitrate`) +
+            FfiConverterOptionalInt.allocationSize(value.`crf`) +
+            FfiConverterOptionalLong.allocationSize(value.`bitrate`) +
             FfiConverterOptionalString.allocationSize(value.`preset`) +
             FfiConverterOptionalString.allocationSize(value.`encoder`)
     )
@@ -3323,15 +5244,107 @@ public object FfiConverterTypeOutputSpec: FfiConverterRustBuffer<OutputSpec> {
     override fun write(value: OutputSpec, buf: ByteBuffer) {
             FfiConverterString.write(value.`path`, buf)
             FfiConverterString.write(value.`aspect`, buf)
-            FfiConverterOptionalUInt.write(value.`height`, buf)
-            FfiConverterOptionalUInt.write(value.`width`, buf)
+            FfiConverterOptionalInt.write(value.`height`, buf)
+            FfiConverterOptionalInt.write(value.`width`, buf)
             FfiConverterOptionalTypeFit.write(value.`fit`, buf)
             FfiConverterOptionalString.write(value.`background`, buf)
             FfiConverterOptionalDouble.write(value.`fps`, buf)
-            FfiConverterOptionalUByte.write(value.`crf`, buf)
-            FfiConverterOptionalULong.write(value.`bitrate`, buf)
+            FfiConverterOptionalInt.write(value.`crf`, buf)
+            FfiConverterOptionalLong.write(value.`bitrate`, buf)
             FfiConverterOptionalString.write(value.`preset`, buf)
             FfiConverterOptionalString.write(value.`encoder`, buf)
+    }
+}
+
+
+
+/**
+ * Min and max sample of one stretch of the clip, in -1..1.
+ */
+data class Peak (
+    val `min`: kotlin.Float
+    , 
+    val `max`: kotlin.Float
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePeak: FfiConverterRustBuffer<Peak> {
+    override fun read(buf: ByteBuffer): Peak {
+        return Peak(
+            FfiConverterFloat.read(buf),
+            FfiConverterFloat.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Peak) = (
+            FfiConverterFloat.allocationSize(value.`min`) +
+            FfiConverterFloat.allocationSize(value.`max`)
+    )
+
+    override fun write(value: Peak, buf: ByteBuffer) {
+            FfiConverterFloat.write(value.`min`, buf)
+            FfiConverterFloat.write(value.`max`, buf)
+    }
+}
+
+
+
+/**
+ * A picture to show: `data` is RGBA pixels or an encoded PNG / JPEG, as `format` says.
+ */
+data class Picture (
+    val `width`: kotlin.Int
+    , 
+    val `height`: kotlin.Int
+    , 
+    val `format`: ImageFormat
+    , 
+    val `data`: kotlin.ByteArray
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePicture: FfiConverterRustBuffer<Picture> {
+    override fun read(buf: ByteBuffer): Picture {
+        return Picture(
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterTypeImageFormat.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Picture) = (
+            FfiConverterInt.allocationSize(value.`width`) +
+            FfiConverterInt.allocationSize(value.`height`) +
+            FfiConverterTypeImageFormat.allocationSize(value.`format`) +
+            FfiConverterByteArray.allocationSize(value.`data`)
+    )
+
+    override fun write(value: Picture, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`width`, buf)
+            FfiConverterInt.write(value.`height`, buf)
+            FfiConverterTypeImageFormat.write(value.`format`, buf)
+            FfiConverterByteArray.write(value.`data`, buf)
     }
 }
 
@@ -3344,13 +5357,13 @@ data class Poster (
     /**
      * Seconds into the clip.
      */
-    var `time`: kotlin.Double
+    val `time`: kotlin.Double
     , 
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
-    var `width`: kotlin.UInt
+    val `width`: kotlin.Int
     , 
-    var `height`: kotlin.UInt
+    val `height`: kotlin.Int
     
 ){
     
@@ -3369,23 +5382,23 @@ public object FfiConverterTypePoster: FfiConverterRustBuffer<Poster> {
         return Poster(
             FfiConverterDouble.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
         )
     }
 
     override fun allocationSize(value: Poster) = (
             FfiConverterDouble.allocationSize(value.`time`) +
             FfiConverterString.allocationSize(value.`path`) +
-            FfiConverterUInt.allocationSize(value.`width`) +
-            FfiConverterUInt.allocationSize(value.`height`)
+            FfiConverterInt.allocationSize(value.`width`) +
+            FfiConverterInt.allocationSize(value.`height`)
     )
 
     override fun write(value: Poster, buf: ByteBuffer) {
             FfiConverterDouble.write(value.`time`, buf)
             FfiConverterString.write(value.`path`, buf)
-            FfiConverterUInt.write(value.`width`, buf)
-            FfiConverterUInt.write(value.`height`, buf)
+            FfiConverterInt.write(value.`width`, buf)
+            FfiConverterInt.write(value.`height`, buf)
     }
 }
 
@@ -3395,13 +5408,13 @@ public object FfiConverterTypePoster: FfiConverterRustBuffer<Poster> {
  * The chosen preview loop, written as a muted MP4.
  */
 data class PreviewLoop (
-    var `start`: kotlin.Double
+    val `start`: kotlin.Double
     , 
-    var `end`: kotlin.Double
+    val `end`: kotlin.Double
     , 
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
-    var `bytes`: kotlin.ULong
+    val `bytes`: kotlin.Long
     
 ){
     
@@ -3421,7 +5434,7 @@ public object FfiConverterTypePreviewLoop: FfiConverterRustBuffer<PreviewLoop> {
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
         )
     }
 
@@ -3429,14 +5442,14 @@ public object FfiConverterTypePreviewLoop: FfiConverterRustBuffer<PreviewLoop> {
             FfiConverterDouble.allocationSize(value.`start`) +
             FfiConverterDouble.allocationSize(value.`end`) +
             FfiConverterString.allocationSize(value.`path`) +
-            FfiConverterULong.allocationSize(value.`bytes`)
+            FfiConverterLong.allocationSize(value.`bytes`)
     )
 
     override fun write(value: PreviewLoop, buf: ByteBuffer) {
             FfiConverterDouble.write(value.`start`, buf)
             FfiConverterDouble.write(value.`end`, buf)
             FfiConverterString.write(value.`path`, buf)
-            FfiConverterULong.write(value.`bytes`, buf)
+            FfiConverterLong.write(value.`bytes`, buf)
     }
 }
 
@@ -3449,22 +5462,22 @@ data class PreviewOptions (
     /**
      * Preview loop length in seconds, 2–6 (default 3).
      */
-    var `window`: kotlin.Double? = null 
+    val `window`: kotlin.Double? = null 
     , 
     /**
      * At most this many candidate frames (default 32).
      */
-    var `maxCandidates`: kotlin.UInt? = null 
+    val `maxCandidates`: kotlin.Int? = null 
     , 
     /**
      * Default `PosterFormat.JPEG`.
      */
-    var `posterFormat`: PosterFormat? = null 
+    val `posterFormat`: PosterFormat? = null 
     , 
     /**
      * Short side of the poster picture in pixels (default 480; never upscaled).
      */
-    var `posterShortSide`: kotlin.UInt? = null 
+    val `posterShortSide`: kotlin.Int? = null 
     
 ){
     
@@ -3482,40 +5495,43 @@ public object FfiConverterTypePreviewOptions: FfiConverterRustBuffer<PreviewOpti
     override fun read(buf: ByteBuffer): PreviewOptions {
         return PreviewOptions(
             FfiConverterOptionalDouble.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterOptionalTypePosterFormat.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
         )
     }
 
     override fun allocationSize(value: PreviewOptions) = (
             FfiConverterOptionalDouble.allocationSize(value.`window`) +
-            FfiConverterOptionalUInt.allocationSize(value.`maxCandidates`) +
+            FfiConverterOptionalInt.allocationSize(value.`maxCandidates`) +
             FfiConverterOptionalTypePosterFormat.allocationSize(value.`posterFormat`) +
-            FfiConverterOptionalUInt.allocationSize(value.`posterShortSide`)
+            FfiConverterOptionalInt.allocationSize(value.`posterShortSide`)
     )
 
     override fun write(value: PreviewOptions, buf: ByteBuffer) {
             FfiConverterOptionalDouble.write(value.`window`, buf)
-            FfiConverterOptionalUInt.write(value.`maxCandidates`, buf)
+            FfiConverterOptionalInt.write(value.`maxCandidates`, buf)
             FfiConverterOptionalTypePosterFormat.write(value.`posterFormat`, buf)
-            FfiConverterOptionalUInt.write(value.`posterShortSide`, buf)
+            FfiConverterOptionalInt.write(value.`posterShortSide`, buf)
     }
 }
 
 
 
 data class PreviewResult (
-    var `poster`: Poster
+    val `poster`: Poster
     , 
-    var `previewLoop`: PreviewLoop
+    /**
+     * `loop` in Kotlin and Swift, as in the CLI's JSON (a keyword in Rust).
+     */
+    val `loop`: PreviewLoop
     , 
     /**
      * Every candidate in time order with its score.
      */
-    var `candidates`: List<ScoredCandidate>
+    val `candidates`: List<ScoredCandidate>
     , 
-    var `timings`: PreviewTimings
+    val `timings`: PreviewTimings
     
 ){
     
@@ -3541,14 +5557,14 @@ public object FfiConverterTypePreviewResult: FfiConverterRustBuffer<PreviewResul
 
     override fun allocationSize(value: PreviewResult) = (
             FfiConverterTypePoster.allocationSize(value.`poster`) +
-            FfiConverterTypePreviewLoop.allocationSize(value.`previewLoop`) +
+            FfiConverterTypePreviewLoop.allocationSize(value.`loop`) +
             FfiConverterSequenceTypeScoredCandidate.allocationSize(value.`candidates`) +
             FfiConverterTypePreviewTimings.allocationSize(value.`timings`)
     )
 
     override fun write(value: PreviewResult, buf: ByteBuffer) {
             FfiConverterTypePoster.write(value.`poster`, buf)
-            FfiConverterTypePreviewLoop.write(value.`previewLoop`, buf)
+            FfiConverterTypePreviewLoop.write(value.`loop`, buf)
             FfiConverterSequenceTypeScoredCandidate.write(value.`candidates`, buf)
             FfiConverterTypePreviewTimings.write(value.`timings`, buf)
     }
@@ -3560,20 +5576,20 @@ public object FfiConverterTypePreviewResult: FfiConverterRustBuffer<PreviewResul
  * Wall time of each stage, milliseconds.
  */
 data class PreviewTimings (
-    var `sampleMs`: kotlin.Double
+    val `sampleMs`: kotlin.Double
     , 
-    var `embedMs`: kotlin.Double
+    val `embedMs`: kotlin.Double
     , 
     /**
      * Frames that went through the model.
      */
-    var `embedded`: kotlin.UInt
+    val `embedded`: kotlin.Int
     , 
-    var `posterMs`: kotlin.Double
+    val `posterMs`: kotlin.Double
     , 
-    var `loopMs`: kotlin.Double
+    val `loopMs`: kotlin.Double
     , 
-    var `totalMs`: kotlin.Double
+    val `totalMs`: kotlin.Double
     
 ){
     
@@ -3592,7 +5608,7 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
         return PreviewTimings(
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
@@ -3602,7 +5618,7 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
     override fun allocationSize(value: PreviewTimings) = (
             FfiConverterDouble.allocationSize(value.`sampleMs`) +
             FfiConverterDouble.allocationSize(value.`embedMs`) +
-            FfiConverterUInt.allocationSize(value.`embedded`) +
+            FfiConverterInt.allocationSize(value.`embedded`) +
             FfiConverterDouble.allocationSize(value.`posterMs`) +
             FfiConverterDouble.allocationSize(value.`loopMs`) +
             FfiConverterDouble.allocationSize(value.`totalMs`)
@@ -3611,10 +5627,62 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
     override fun write(value: PreviewTimings, buf: ByteBuffer) {
             FfiConverterDouble.write(value.`sampleMs`, buf)
             FfiConverterDouble.write(value.`embedMs`, buf)
-            FfiConverterUInt.write(value.`embedded`, buf)
+            FfiConverterInt.write(value.`embedded`, buf)
             FfiConverterDouble.write(value.`posterMs`, buf)
             FfiConverterDouble.write(value.`loopMs`, buf)
             FfiConverterDouble.write(value.`totalMs`, buf)
+    }
+}
+
+
+
+/**
+ * Sign every output with a C2PA manifest: `certificate_chain_pem` + `private_key_pem` (PEM: the
+ * end-entity certificate then its CA; a PKCS#8 ES256/ES384/Ed25519 key), or `ephemeral` (tests).
+ */
+data class Provenance (
+    val `certificateChainPem`: kotlin.ByteArray? = null 
+    , 
+    val `privateKeyPem`: kotlin.ByteArray? = null 
+    , 
+    val `ephemeral`: kotlin.Boolean = false 
+    , 
+    val `creator`: Creator? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProvenance: FfiConverterRustBuffer<Provenance> {
+    override fun read(buf: ByteBuffer): Provenance {
+        return Provenance(
+            FfiConverterOptionalByteArray.read(buf),
+            FfiConverterOptionalByteArray.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeCreator.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Provenance) = (
+            FfiConverterOptionalByteArray.allocationSize(value.`certificateChainPem`) +
+            FfiConverterOptionalByteArray.allocationSize(value.`privateKeyPem`) +
+            FfiConverterBoolean.allocationSize(value.`ephemeral`) +
+            FfiConverterOptionalTypeCreator.allocationSize(value.`creator`)
+    )
+
+    override fun write(value: Provenance, buf: ByteBuffer) {
+            FfiConverterOptionalByteArray.write(value.`certificateChainPem`, buf)
+            FfiConverterOptionalByteArray.write(value.`privateKeyPem`, buf)
+            FfiConverterBoolean.write(value.`ephemeral`, buf)
+            FfiConverterOptionalTypeCreator.write(value.`creator`, buf)
     }
 }
 
@@ -3624,39 +5692,55 @@ data class Recipe (
     /**
      * Source media; relative paths resolve against `base_dir`.
      */
-    var `source`: kotlin.String
+    val `source`: kotlin.String
     , 
-    var `trim`: Trim? = null 
+    val `trim`: Trim? = null 
     , 
     /**
-     * The recipe JSON's `loop` block (`loop` is a keyword in Rust).
+     * The recipe JSON's `loop` block (named `loop` in Kotlin and Swift; a keyword in Rust).
      */
-    var `looping`: LoopSpec? = null 
+    val `loop`: LoopSpec? = null 
     , 
-    var `audio`: AudioSpec? = null 
+    val `audio`: AudioSpec? = null 
     , 
-    var `outputs`: List<OutputSpec>
+    val `outputs`: List<OutputSpec>
     , 
     /**
      * Captions in OUTPUT time (seconds of the finished clip).
      */
-    var `captions`: List<Caption>? = null 
+    val `captions`: List<Caption>? = null 
     , 
     /**
      * An SRT / WebVTT file whose cues are in SOURCE time.
      */
-    var `subtitles`: SubtitlesSpec? = null 
+    val `subtitles`: SubtitlesSpec? = null 
     , 
     /**
      * Peak memory to aim for, in MB: outputs that would not fit together are encoded in further
      * decode passes. Unset: every output comes from one decode pass (fastest, most memory).
      */
-    var `maxMemoryMb`: kotlin.UInt? = null 
+    val `maxMemoryMb`: kotlin.Int? = null 
+    , 
+    /**
+     * `true`: captions with characters no registered font has fail with `MissingGlyphs` instead
+     * of exporting empty boxes (listed in `OutputReport.missing_glyphs` either way).
+     */
+    val `strictFonts`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Sign every output with a C2PA manifest (`provenance.rs`).
+     */
+    val `provenance`: Provenance? = null 
+    , 
+    /**
+     * Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
+     */
+    val `uploadPlan`: UploadPlanOptions? = null 
     , 
     /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
-    var `baseDir`: kotlin.String? = null 
+    val `baseDir`: kotlin.String? = null 
     
 ){
     
@@ -3680,7 +5764,10 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterSequenceTypeOutputSpec.read(buf),
             FfiConverterOptionalSequenceTypeCaption.read(buf),
             FfiConverterOptionalTypeSubtitlesSpec.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeProvenance.read(buf),
+            FfiConverterOptionalTypeUploadPlanOptions.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -3688,24 +5775,30 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
     override fun allocationSize(value: Recipe) = (
             FfiConverterString.allocationSize(value.`source`) +
             FfiConverterOptionalTypeTrim.allocationSize(value.`trim`) +
-            FfiConverterOptionalTypeLoopSpec.allocationSize(value.`looping`) +
+            FfiConverterOptionalTypeLoopSpec.allocationSize(value.`loop`) +
             FfiConverterOptionalTypeAudioSpec.allocationSize(value.`audio`) +
             FfiConverterSequenceTypeOutputSpec.allocationSize(value.`outputs`) +
             FfiConverterOptionalSequenceTypeCaption.allocationSize(value.`captions`) +
             FfiConverterOptionalTypeSubtitlesSpec.allocationSize(value.`subtitles`) +
-            FfiConverterOptionalUInt.allocationSize(value.`maxMemoryMb`) +
+            FfiConverterOptionalInt.allocationSize(value.`maxMemoryMb`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`strictFonts`) +
+            FfiConverterOptionalTypeProvenance.allocationSize(value.`provenance`) +
+            FfiConverterOptionalTypeUploadPlanOptions.allocationSize(value.`uploadPlan`) +
             FfiConverterOptionalString.allocationSize(value.`baseDir`)
     )
 
     override fun write(value: Recipe, buf: ByteBuffer) {
             FfiConverterString.write(value.`source`, buf)
             FfiConverterOptionalTypeTrim.write(value.`trim`, buf)
-            FfiConverterOptionalTypeLoopSpec.write(value.`looping`, buf)
+            FfiConverterOptionalTypeLoopSpec.write(value.`loop`, buf)
             FfiConverterOptionalTypeAudioSpec.write(value.`audio`, buf)
             FfiConverterSequenceTypeOutputSpec.write(value.`outputs`, buf)
             FfiConverterOptionalSequenceTypeCaption.write(value.`captions`, buf)
             FfiConverterOptionalTypeSubtitlesSpec.write(value.`subtitles`, buf)
-            FfiConverterOptionalUInt.write(value.`maxMemoryMb`, buf)
+            FfiConverterOptionalInt.write(value.`maxMemoryMb`, buf)
+            FfiConverterOptionalBoolean.write(value.`strictFonts`, buf)
+            FfiConverterOptionalTypeProvenance.write(value.`provenance`, buf)
+            FfiConverterOptionalTypeUploadPlanOptions.write(value.`uploadPlan`, buf)
             FfiConverterOptionalString.write(value.`baseDir`, buf)
     }
 }
@@ -3716,25 +5809,25 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
  * One candidate frame with its score.
  */
 data class ScoredCandidate (
-    var `time`: kotlin.Double
+    val `time`: kotlin.Double
     , 
-    var `score`: kotlin.Float
+    val `score`: kotlin.Float
     , 
     /**
      * Picture-quality prior, 0–1.
      */
-    var `quality`: kotlin.Float
+    val `quality`: kotlin.Float
     , 
     /**
      * Taste similarity (absent on a cold profile or for a rejected frame).
      */
-    var `similarity`: kotlin.Float?
+    val `similarity`: kotlin.Float?
     , 
-    var `rejected`: FrameReject?
+    val `rejected`: FrameReject?
     , 
-    var `keyframe`: kotlin.Boolean
+    val `keyframe`: kotlin.Boolean
     , 
-    var `sceneChange`: kotlin.Boolean
+    val `sceneChange`: kotlin.Boolean
     
 ){
     
@@ -3788,9 +5881,9 @@ public object FfiConverterTypeScoredCandidate: FfiConverterRustBuffer<ScoredCand
  * Drop-shadow offset in em.
  */
 data class ShadowOffset (
-    var `x`: kotlin.Float
+    val `x`: kotlin.Float
     , 
-    var `y`: kotlin.Float
+    val `y`: kotlin.Float
     
 ){
     
@@ -3826,23 +5919,23 @@ public object FfiConverterTypeShadowOffset: FfiConverterRustBuffer<ShadowOffset>
 
 
 data class StreamInfo (
-    var `index`: kotlin.UInt
+    val `index`: kotlin.Int
     , 
     /**
      * "video", "audio", "subtitle", "data" or "other".
      */
-    var `kind`: kotlin.String
+    val `kind`: kotlin.String
     , 
-    var `codec`: kotlin.String
+    val `codec`: kotlin.String
     , 
     /**
      * Seconds; 0 when unknown.
      */
-    var `duration`: kotlin.Double
+    val `duration`: kotlin.Double
     , 
-    var `video`: VideoStreamInfo?
+    val `video`: VideoStreamInfo?
     , 
-    var `audio`: AudioStreamInfo?
+    val `audio`: AudioStreamInfo?
     
 ){
     
@@ -3859,7 +5952,7 @@ data class StreamInfo (
 public object FfiConverterTypeStreamInfo: FfiConverterRustBuffer<StreamInfo> {
     override fun read(buf: ByteBuffer): StreamInfo {
         return StreamInfo(
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterDouble.read(buf),
@@ -3869,7 +5962,7 @@ public object FfiConverterTypeStreamInfo: FfiConverterRustBuffer<StreamInfo> {
     }
 
     override fun allocationSize(value: StreamInfo) = (
-            FfiConverterUInt.allocationSize(value.`index`) +
+            FfiConverterInt.allocationSize(value.`index`) +
             FfiConverterString.allocationSize(value.`kind`) +
             FfiConverterString.allocationSize(value.`codec`) +
             FfiConverterDouble.allocationSize(value.`duration`) +
@@ -3878,162 +5971,12 @@ public object FfiConverterTypeStreamInfo: FfiConverterRustBuffer<StreamInfo> {
     )
 
     override fun write(value: StreamInfo, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`index`, buf)
+            FfiConverterInt.write(value.`index`, buf)
             FfiConverterString.write(value.`kind`, buf)
             FfiConverterString.write(value.`codec`, buf)
             FfiConverterDouble.write(value.`duration`, buf)
             FfiConverterOptionalTypeVideoStreamInfo.write(value.`video`, buf)
             FfiConverterOptionalTypeAudioStreamInfo.write(value.`audio`, buf)
-    }
-}
-
-
-
-/**
- * Explicit style fields; anything left out comes from `preset`. "em" lengths are relative to the font
- * size; `size` is relative to the output height, `max_width` to its width.
- */
-data class StyleFields (
-    /**
-     * Default `BoldOutline`.
-     */
-    var `preset`: StylePreset? = null 
-    , 
-    /**
-     * A font file (TTF/OTF/TTC), relative to the recipe's `base_dir`. Default: the bundled Noto Sans.
-     */
-    var `font`: kotlin.String? = null 
-    , 
-    var `size`: kotlin.Float? = null 
-    , 
-    var `bold`: kotlin.Boolean? = null 
-    , 
-    /**
-     * "#RRGGBB" or "#RRGGBBAA".
-     */
-    var `color`: kotlin.String? = null 
-    , 
-    /**
-     * Colour of the current word when word timings exist.
-     */
-    var `highlightColor`: kotlin.String? = null 
-    , 
-    /**
-     * em.
-     */
-    var `strokeWidth`: kotlin.Float? = null 
-    , 
-    var `strokeColor`: kotlin.String? = null 
-    , 
-    var `shadowColor`: kotlin.String? = null 
-    , 
-    var `shadowOffset`: ShadowOffset? = null 
-    , 
-    /**
-     * em.
-     */
-    var `shadowBlur`: kotlin.Float? = null 
-    , 
-    /**
-     * Box behind each line; "#RRGGBBAA" for transparency.
-     */
-    var `background`: kotlin.String? = null 
-    , 
-    /**
-     * em.
-     */
-    var `padding`: kotlin.Float? = null 
-    , 
-    /**
-     * em.
-     */
-    var `cornerRadius`: kotlin.Float? = null 
-    , 
-    var `align`: TextAlign? = null 
-    , 
-    /**
-     * Fraction of the output width (further limited by the safe area).
-     */
-    var `maxWidth`: kotlin.Float? = null 
-    , 
-    /**
-     * Line height as a multiple of the font size.
-     */
-    var `lineSpacing`: kotlin.Float? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeStyleFields: FfiConverterRustBuffer<StyleFields> {
-    override fun read(buf: ByteBuffer): StyleFields {
-        return StyleFields(
-            FfiConverterOptionalTypeStylePreset.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalBoolean.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalTypeShadowOffset.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalTypeTextAlign.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-            FfiConverterOptionalFloat.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: StyleFields) = (
-            FfiConverterOptionalTypeStylePreset.allocationSize(value.`preset`) +
-            FfiConverterOptionalString.allocationSize(value.`font`) +
-            FfiConverterOptionalFloat.allocationSize(value.`size`) +
-            FfiConverterOptionalBoolean.allocationSize(value.`bold`) +
-            FfiConverterOptionalString.allocationSize(value.`color`) +
-            FfiConverterOptionalString.allocationSize(value.`highlightColor`) +
-            FfiConverterOptionalFloat.allocationSize(value.`strokeWidth`) +
-            FfiConverterOptionalString.allocationSize(value.`strokeColor`) +
-            FfiConverterOptionalString.allocationSize(value.`shadowColor`) +
-            FfiConverterOptionalTypeShadowOffset.allocationSize(value.`shadowOffset`) +
-            FfiConverterOptionalFloat.allocationSize(value.`shadowBlur`) +
-            FfiConverterOptionalString.allocationSize(value.`background`) +
-            FfiConverterOptionalFloat.allocationSize(value.`padding`) +
-            FfiConverterOptionalFloat.allocationSize(value.`cornerRadius`) +
-            FfiConverterOptionalTypeTextAlign.allocationSize(value.`align`) +
-            FfiConverterOptionalFloat.allocationSize(value.`maxWidth`) +
-            FfiConverterOptionalFloat.allocationSize(value.`lineSpacing`)
-    )
-
-    override fun write(value: StyleFields, buf: ByteBuffer) {
-            FfiConverterOptionalTypeStylePreset.write(value.`preset`, buf)
-            FfiConverterOptionalString.write(value.`font`, buf)
-            FfiConverterOptionalFloat.write(value.`size`, buf)
-            FfiConverterOptionalBoolean.write(value.`bold`, buf)
-            FfiConverterOptionalString.write(value.`color`, buf)
-            FfiConverterOptionalString.write(value.`highlightColor`, buf)
-            FfiConverterOptionalFloat.write(value.`strokeWidth`, buf)
-            FfiConverterOptionalString.write(value.`strokeColor`, buf)
-            FfiConverterOptionalString.write(value.`shadowColor`, buf)
-            FfiConverterOptionalTypeShadowOffset.write(value.`shadowOffset`, buf)
-            FfiConverterOptionalFloat.write(value.`shadowBlur`, buf)
-            FfiConverterOptionalString.write(value.`background`, buf)
-            FfiConverterOptionalFloat.write(value.`padding`, buf)
-            FfiConverterOptionalFloat.write(value.`cornerRadius`, buf)
-            FfiConverterOptionalTypeTextAlign.write(value.`align`, buf)
-            FfiConverterOptionalFloat.write(value.`maxWidth`, buf)
-            FfiConverterOptionalFloat.write(value.`lineSpacing`, buf)
     }
 }
 
@@ -4046,15 +5989,15 @@ data class SubtitlesSpec (
     /**
      * Relative paths resolve against the recipe's `base_dir`.
      */
-    var `path`: kotlin.String
+    val `path`: kotlin.String
     , 
-    var `style`: CaptionStyle? = null 
+    val `style`: CaptionStyle? = null 
     , 
-    var `position`: CaptionPosition? = null 
+    val `position`: CaptionPosition? = null 
     , 
-    var `fadeIn`: kotlin.Double? = null 
+    val `fadeIn`: kotlin.Double? = null 
     , 
-    var `fadeOut`: kotlin.Double? = null 
+    val `fadeOut`: kotlin.Double? = null 
     
 ){
     
@@ -4099,12 +6042,72 @@ public object FfiConverterTypeSubtitlesSpec: FfiConverterRustBuffer<SubtitlesSpe
 
 
 /**
+ * One filmstrip picture.
+ */
+data class Thumbnail (
+    /**
+     * Position in the strip, 0-based (pictures may arrive out of order only after damage).
+     */
+    val `index`: kotlin.Int
+    , 
+    /**
+     * Seconds into the clip of the frame shown.
+     */
+    val `time`: kotlin.Double
+    , 
+    /**
+     * A keyframe of the clip rather than the frame at the slot's middle.
+     */
+    val `keyframe`: kotlin.Boolean
+    , 
+    val `picture`: Picture
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeThumbnail: FfiConverterRustBuffer<Thumbnail> {
+    override fun read(buf: ByteBuffer): Thumbnail {
+        return Thumbnail(
+            FfiConverterInt.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypePicture.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Thumbnail) = (
+            FfiConverterInt.allocationSize(value.`index`) +
+            FfiConverterDouble.allocationSize(value.`time`) +
+            FfiConverterBoolean.allocationSize(value.`keyframe`) +
+            FfiConverterTypePicture.allocationSize(value.`picture`)
+    )
+
+    override fun write(value: Thumbnail, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`index`, buf)
+            FfiConverterDouble.write(value.`time`, buf)
+            FfiConverterBoolean.write(value.`keyframe`, buf)
+            FfiConverterTypePicture.write(value.`picture`, buf)
+    }
+}
+
+
+
+/**
  * Segment of the source in seconds of source time; `end` defaults to the source's end.
  */
 data class Trim (
-    var `start`: kotlin.Double = 0.0 
+    val `start`: kotlin.Double = 0.0 
     , 
-    var `end`: kotlin.Double? = null 
+    val `end`: kotlin.Double? = null 
     
 ){
     
@@ -4139,32 +6142,267 @@ public object FfiConverterTypeTrim: FfiConverterRustBuffer<Trim> {
 
 
 
+/**
+ * The whole file's digests.
+ */
+data class UploadDigests (
+    val `size`: kotlin.Long
+    , 
+    val `partSize`: kotlin.Long
+    , 
+    val `sha256Hex`: kotlin.String
+    , 
+    val `sha256Base64`: kotlin.String
+    , 
+    val `crc64nvmeHex`: kotlin.String
+    , 
+    val `crc64nvmeBase64`: kotlin.String
+    , 
+    /**
+     * `base64(sha256(d1‖…‖dN))-N`: what S3 reports for a COMPOSITE SHA-256 multipart object.
+     */
+    val `s3CompositeSha256`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadDigests: FfiConverterRustBuffer<UploadDigests> {
+    override fun read(buf: ByteBuffer): UploadDigests {
+        return UploadDigests(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadDigests) = (
+            FfiConverterLong.allocationSize(value.`size`) +
+            FfiConverterLong.allocationSize(value.`partSize`) +
+            FfiConverterString.allocationSize(value.`sha256Hex`) +
+            FfiConverterString.allocationSize(value.`sha256Base64`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeHex`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeBase64`) +
+            FfiConverterString.allocationSize(value.`s3CompositeSha256`)
+    )
+
+    override fun write(value: UploadDigests, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`size`, buf)
+            FfiConverterLong.write(value.`partSize`, buf)
+            FfiConverterString.write(value.`sha256Hex`, buf)
+            FfiConverterString.write(value.`sha256Base64`, buf)
+            FfiConverterString.write(value.`crc64nvmeHex`, buf)
+            FfiConverterString.write(value.`crc64nvmeBase64`, buf)
+            FfiConverterString.write(value.`s3CompositeSha256`, buf)
+    }
+}
+
+
+
+/**
+ * One part: where it lies in the file and its digests in hex and base64 (`x-amz-checksum-sha256`
+ * takes `sha256_base64`; tus' `Upload-Checksum` takes `sha256 <sha256_base64>`).
+ */
+data class UploadPart (
+    /**
+     * 0-based; what `part_bytes`, `part_stream` and `complete` take.
+     */
+    val `index`: kotlin.Int
+    , 
+    /**
+     * S3's 1-based part number.
+     */
+    val `number`: kotlin.Int
+    , 
+    val `offset`: kotlin.Long
+    , 
+    val `length`: kotlin.Long
+    , 
+    val `sha256Hex`: kotlin.String
+    , 
+    val `sha256Base64`: kotlin.String
+    , 
+    val `crc64nvmeHex`: kotlin.String
+    , 
+    val `crc64nvmeBase64`: kotlin.String
+    , 
+    /**
+     * The server's acknowledgement (S3: the ETag); set means uploaded.
+     */
+    val `etag`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadPart: FfiConverterRustBuffer<UploadPart> {
+    override fun read(buf: ByteBuffer): UploadPart {
+        return UploadPart(
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadPart) = (
+            FfiConverterInt.allocationSize(value.`index`) +
+            FfiConverterInt.allocationSize(value.`number`) +
+            FfiConverterLong.allocationSize(value.`offset`) +
+            FfiConverterLong.allocationSize(value.`length`) +
+            FfiConverterString.allocationSize(value.`sha256Hex`) +
+            FfiConverterString.allocationSize(value.`sha256Base64`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeHex`) +
+            FfiConverterString.allocationSize(value.`crc64nvmeBase64`) +
+            FfiConverterOptionalString.allocationSize(value.`etag`)
+    )
+
+    override fun write(value: UploadPart, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`index`, buf)
+            FfiConverterInt.write(value.`number`, buf)
+            FfiConverterLong.write(value.`offset`, buf)
+            FfiConverterLong.write(value.`length`, buf)
+            FfiConverterString.write(value.`sha256Hex`, buf)
+            FfiConverterString.write(value.`sha256Base64`, buf)
+            FfiConverterString.write(value.`crc64nvmeHex`, buf)
+            FfiConverterString.write(value.`crc64nvmeBase64`, buf)
+            FfiConverterOptionalString.write(value.`etag`, buf)
+    }
+}
+
+
+
+/**
+ * The recipe's `upload_plan`: write `<output>.upload.json` beside each output.
+ */
+data class UploadPlanOptions (
+    val `partSize`: kotlin.Long? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadPlanOptions: FfiConverterRustBuffer<UploadPlanOptions> {
+    override fun read(buf: ByteBuffer): UploadPlanOptions {
+        return UploadPlanOptions(
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadPlanOptions) = (
+            FfiConverterOptionalLong.allocationSize(value.`partSize`)
+    )
+
+    override fun write(value: UploadPlanOptions, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`partSize`, buf)
+    }
+}
+
+
+
+/**
+ * A frame for scrubbing: its time and picture.
+ */
+data class VideoFrame (
+    /**
+     * Seconds into the clip of the frame shown.
+     */
+    val `time`: kotlin.Double
+    , 
+    val `picture`: Picture
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVideoFrame: FfiConverterRustBuffer<VideoFrame> {
+    override fun read(buf: ByteBuffer): VideoFrame {
+        return VideoFrame(
+            FfiConverterDouble.read(buf),
+            FfiConverterTypePicture.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VideoFrame) = (
+            FfiConverterDouble.allocationSize(value.`time`) +
+            FfiConverterTypePicture.allocationSize(value.`picture`)
+    )
+
+    override fun write(value: VideoFrame, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`time`, buf)
+            FfiConverterTypePicture.write(value.`picture`, buf)
+    }
+}
+
+
+
 data class VideoStreamInfo (
     /**
      * Stored (coded) size.
      */
-    var `width`: kotlin.UInt
+    val `width`: kotlin.Int
     , 
-    var `height`: kotlin.UInt
+    val `height`: kotlin.Int
     , 
     /**
      * Clockwise rotation a player applies (0, 90, 180, 270).
      */
-    var `rotation`: kotlin.UInt
+    val `rotation`: kotlin.Int
     , 
     /**
      * Size as shown, after rotation.
      */
-    var `displayWidth`: kotlin.UInt
+    val `displayWidth`: kotlin.Int
     , 
-    var `displayHeight`: kotlin.UInt
+    val `displayHeight`: kotlin.Int
     , 
     /**
      * Average frame rate; 0 when unknown.
      */
-    var `fps`: kotlin.Double
+    val `fps`: kotlin.Double
     , 
-    var `pixelFormat`: kotlin.String
+    val `pixelFormat`: kotlin.String
     
 ){
     
@@ -4181,32 +6419,32 @@ data class VideoStreamInfo (
 public object FfiConverterTypeVideoStreamInfo: FfiConverterRustBuffer<VideoStreamInfo> {
     override fun read(buf: ByteBuffer): VideoStreamInfo {
         return VideoStreamInfo(
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterString.read(buf),
         )
     }
 
     override fun allocationSize(value: VideoStreamInfo) = (
-            FfiConverterUInt.allocationSize(value.`width`) +
-            FfiConverterUInt.allocationSize(value.`height`) +
-            FfiConverterUInt.allocationSize(value.`rotation`) +
-            FfiConverterUInt.allocationSize(value.`displayWidth`) +
-            FfiConverterUInt.allocationSize(value.`displayHeight`) +
+            FfiConverterInt.allocationSize(value.`width`) +
+            FfiConverterInt.allocationSize(value.`height`) +
+            FfiConverterInt.allocationSize(value.`rotation`) +
+            FfiConverterInt.allocationSize(value.`displayWidth`) +
+            FfiConverterInt.allocationSize(value.`displayHeight`) +
             FfiConverterDouble.allocationSize(value.`fps`) +
             FfiConverterString.allocationSize(value.`pixelFormat`)
     )
 
     override fun write(value: VideoStreamInfo, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`width`, buf)
-            FfiConverterUInt.write(value.`height`, buf)
-            FfiConverterUInt.write(value.`rotation`, buf)
-            FfiConverterUInt.write(value.`displayWidth`, buf)
-            FfiConverterUInt.write(value.`displayHeight`, buf)
+            FfiConverterInt.write(value.`width`, buf)
+            FfiConverterInt.write(value.`height`, buf)
+            FfiConverterInt.write(value.`rotation`, buf)
+            FfiConverterInt.write(value.`displayWidth`, buf)
+            FfiConverterInt.write(value.`displayHeight`, buf)
             FfiConverterDouble.write(value.`fps`, buf)
             FfiConverterString.write(value.`pixelFormat`, buf)
     }
@@ -4214,10 +6452,62 @@ public object FfiConverterTypeVideoStreamInfo: FfiConverterRustBuffer<VideoStrea
 
 
 
-data class WordTime (
-    var `start`: kotlin.Double
+data class Waveform (
+    /**
+     * Seconds the peaks cover.
+     */
+    val `duration`: kotlin.Double
     , 
-    var `end`: kotlin.Double
+    /**
+     * False for a clip without audio: every peak is then 0.
+     */
+    val `hasAudio`: kotlin.Boolean
+    , 
+    /**
+     * One per bucket, in time order.
+     */
+    val `peaks`: List<Peak>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWaveform: FfiConverterRustBuffer<Waveform> {
+    override fun read(buf: ByteBuffer): Waveform {
+        return Waveform(
+            FfiConverterDouble.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypePeak.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Waveform) = (
+            FfiConverterDouble.allocationSize(value.`duration`) +
+            FfiConverterBoolean.allocationSize(value.`hasAudio`) +
+            FfiConverterSequenceTypePeak.allocationSize(value.`peaks`)
+    )
+
+    override fun write(value: Waveform, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`duration`, buf)
+            FfiConverterBoolean.write(value.`hasAudio`, buf)
+            FfiConverterSequenceTypePeak.write(value.`peaks`, buf)
+    }
+}
+
+
+
+data class WordTime (
+    val `start`: kotlin.Double
+    , 
+    val `end`: kotlin.Double
     
 ){
     
@@ -4363,136 +6653,6 @@ public object FfiConverterTypeCaptionPosition : FfiConverterRustBuffer<CaptionPo
 
 
 
-/**
- * A preset, or explicit fields over a preset.
- */
-sealed class CaptionStyle {
-    
-    /**
-     * White bold text with a black outline: readable on anything.
-     */
-    object BoldOutline : CaptionStyle()
-    
-    
-    /**
-     * White text on rounded, semi-opaque dark boxes behind each line.
-     */
-    object Box : CaptionStyle()
-    
-    
-    /**
-     * White text with a soft drop shadow.
-     */
-    object Shadow : CaptionStyle()
-    
-    
-    /**
-     * Text only.
-     */
-    object Plain : CaptionStyle()
-    
-    
-    data class Custom(
-        val `fields`: dev.clipforge.ffi.StyleFields) : CaptionStyle()
-        
-    {
-        
-
-        companion object
-    }
-    
-
-    
-
-    
-    
-
-
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCaptionStyle : FfiConverterRustBuffer<CaptionStyle>{
-    override fun read(buf: ByteBuffer): CaptionStyle {
-        return when(buf.getInt()) {
-            1 -> CaptionStyle.BoldOutline
-            2 -> CaptionStyle.Box
-            3 -> CaptionStyle.Shadow
-            4 -> CaptionStyle.Plain
-            5 -> CaptionStyle.Custom(
-                FfiConverterTypeStyleFields.read(buf),
-                )
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: CaptionStyle): ULong = when(value) {
-        is CaptionStyle.BoldOutline -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CaptionStyle.Box -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CaptionStyle.Shadow -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CaptionStyle.Plain -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is CaptionStyle.Custom -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterTypeStyleFields.allocationSize(value.`fields`)
-            )
-        }
-    }
-
-    override fun write(value: CaptionStyle, buf: ByteBuffer) {
-        when(value) {
-            is CaptionStyle.BoldOutline -> {
-                buf.putInt(1)
-                Unit
-            }
-            is CaptionStyle.Box -> {
-                buf.putInt(2)
-                Unit
-            }
-            is CaptionStyle.Shadow -> {
-                buf.putInt(3)
-                Unit
-            }
-            is CaptionStyle.Plain -> {
-                buf.putInt(4)
-                Unit
-            }
-            is CaptionStyle.Custom -> {
-                buf.putInt(5)
-                FfiConverterTypeStyleFields.write(value.`fields`, buf)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
 
 
 sealed class ClipforgeException(message: String): kotlin.Exception(message) {
@@ -4527,6 +6687,22 @@ sealed class ClipforgeException(message: String): kotlin.Exception(message) {
      */
         class Internal(message: String) : ClipforgeException(message)
         
+    /**
+     * Bytes or a file given as a font hold no font (TTF, OTF or TTC).
+     */
+        class InvalidFont(message: String) : ClipforgeException(message)
+        
+    /**
+     * Caption characters no registered font has, with the recipe's `strictFonts` on (otherwise
+     * they are listed in `OutputReport.missingGlyphs`).
+     */
+        class MissingGlyphs(message: String) : ClipforgeException(message)
+        
+    /**
+     * A taste profile that is not one (damaged JSON, another version, wrong vector sizes).
+     */
+        class InvalidProfile(message: String) : ClipforgeException(message)
+        
 
     companion object ErrorHandler : UniffiRustCallStatusErrorHandler<ClipforgeException> {
         override fun lift(error_buf: RustBuffer.ByValue): ClipforgeException = FfiConverterTypeClipforgeError.lift(error_buf)
@@ -4546,6 +6722,9 @@ public object FfiConverterTypeClipforgeError : FfiConverterRustBuffer<ClipforgeE
             4 -> ClipforgeException.Cancelled(FfiConverterString.read(buf))
             5 -> ClipforgeException.LimitExceeded(FfiConverterString.read(buf))
             6 -> ClipforgeException.Internal(FfiConverterString.read(buf))
+            7 -> ClipforgeException.InvalidFont(FfiConverterString.read(buf))
+            8 -> ClipforgeException.MissingGlyphs(FfiConverterString.read(buf))
+            9 -> ClipforgeException.InvalidProfile(FfiConverterString.read(buf))
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
         
@@ -4579,6 +6758,18 @@ public object FfiConverterTypeClipforgeError : FfiConverterRustBuffer<ClipforgeE
             }
             is ClipforgeException.Internal -> {
                 buf.putInt(6)
+                Unit
+            }
+            is ClipforgeException.InvalidFont -> {
+                buf.putInt(7)
+                Unit
+            }
+            is ClipforgeException.MissingGlyphs -> {
+                buf.putInt(8)
+                Unit
+            }
+            is ClipforgeException.InvalidProfile -> {
+                buf.putInt(9)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -4663,6 +6854,51 @@ public object FfiConverterTypeFrameReject: FfiConverterRustBuffer<FrameReject> {
     override fun allocationSize(value: FrameReject) = 4UL
 
     override fun write(value: FrameReject, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How a picture's bytes are laid out.
+ */
+
+enum class ImageFormat {
+    
+    /**
+     * Straight RGBA, 4 bytes a pixel, rows top to bottom: Android's
+     * `Bitmap.copyPixelsFromBuffer` (ARGB_8888) and Core Graphics take it as it is.
+     */
+    RGBA,
+    PNG,
+    /**
+     * Quality 85.
+     */
+    JPEG;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImageFormat: FfiConverterRustBuffer<ImageFormat> {
+    override fun read(buf: ByteBuffer) = try {
+        ImageFormat.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ImageFormat) = 4UL
+
+    override fun write(value: ImageFormat, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -4756,12 +6992,28 @@ public object FfiConverterTypePosterFormat: FfiConverterRustBuffer<PosterFormat>
 
 
 
+/**
+ * The look of a caption's text: a preset, and any field to change from it. `CaptionStyle()` is
+ * the default bold-outline look.
+ */
 
 enum class StylePreset {
     
+    /**
+     * White bold text with a black outline: readable on anything.
+     */
     BOLD_OUTLINE,
+    /**
+     * White text on rounded, semi-opaque dark boxes behind each line.
+     */
     BOX,
+    /**
+     * White text with a soft drop shadow.
+     */
     SHADOW,
+    /**
+     * Text only.
+     */
     PLAIN;
 
     
@@ -4831,28 +7083,28 @@ public object FfiConverterTypeTextAlign: FfiConverterRustBuffer<TextAlign> {
 /**
  * @suppress
  */
-public object FfiConverterOptionalUByte: FfiConverterRustBuffer<kotlin.UByte?> {
-    override fun read(buf: ByteBuffer): kotlin.UByte? {
+public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
+    override fun read(buf: ByteBuffer): kotlin.Int? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterUByte.read(buf)
+        return FfiConverterInt.read(buf)
     }
 
-    override fun allocationSize(value: kotlin.UByte?): ULong {
+    override fun allocationSize(value: kotlin.Int?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterUByte.allocationSize(value)
+            return 1UL + FfiConverterInt.allocationSize(value)
         }
     }
 
-    override fun write(value: kotlin.UByte?, buf: ByteBuffer) {
+    override fun write(value: kotlin.Int?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterUByte.write(value, buf)
+            FfiConverterInt.write(value, buf)
         }
     }
 }
@@ -4863,60 +7115,28 @@ public object FfiConverterOptionalUByte: FfiConverterRustBuffer<kotlin.UByte?> {
 /**
  * @suppress
  */
-public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
-    override fun read(buf: ByteBuffer): kotlin.UInt? {
+public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
+    override fun read(buf: ByteBuffer): kotlin.Long? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterUInt.read(buf)
+        return FfiConverterLong.read(buf)
     }
 
-    override fun allocationSize(value: kotlin.UInt?): ULong {
+    override fun allocationSize(value: kotlin.Long?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterUInt.allocationSize(value)
+            return 1UL + FfiConverterLong.allocationSize(value)
         }
     }
 
-    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterUInt.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
-    override fun read(buf: ByteBuffer): kotlin.ULong? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterULong.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.ULong?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterULong.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.ULong?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterULong.write(value, buf)
+            FfiConverterLong.write(value, buf)
         }
     }
 }
@@ -5055,6 +7275,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeExportListener: FfiConverterRustBuffer<ExportListener?> {
     override fun read(buf: ByteBuffer): ExportListener? {
         if (buf.get().toInt() == 0) {
@@ -5151,6 +7403,102 @@ public object FfiConverterOptionalTypeAudioStreamInfo: FfiConverterRustBuffer<Au
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCaptionStyle: FfiConverterRustBuffer<CaptionStyle?> {
+    override fun read(buf: ByteBuffer): CaptionStyle? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCaptionStyle.read(buf)
+    }
+
+    override fun allocationSize(value: CaptionStyle?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCaptionStyle.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CaptionStyle?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCaptionStyle.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCreator: FfiConverterRustBuffer<Creator?> {
+    override fun read(buf: ByteBuffer): Creator? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCreator.read(buf)
+    }
+
+    override fun allocationSize(value: Creator?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCreator.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Creator?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCreator.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLoopSearch: FfiConverterRustBuffer<LoopSearch?> {
+    override fun read(buf: ByteBuffer): LoopSearch? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLoopSearch.read(buf)
+    }
+
+    override fun allocationSize(value: LoopSearch?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLoopSearch.allocationSize(value)
+        }
+    }
+
+    override fun write(value: LoopSearch?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLoopSearch.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeLoopSpec: FfiConverterRustBuffer<LoopSpec?> {
     override fun read(buf: ByteBuffer): LoopSpec? {
         if (buf.get().toInt() == 0) {
@@ -5205,6 +7553,38 @@ public object FfiConverterOptionalTypePreviewOptions: FfiConverterRustBuffer<Pre
         } else {
             buf.put(1)
             FfiConverterTypePreviewOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeProvenance: FfiConverterRustBuffer<Provenance?> {
+    override fun read(buf: ByteBuffer): Provenance? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeProvenance.read(buf)
+    }
+
+    override fun allocationSize(value: Provenance?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeProvenance.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Provenance?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeProvenance.write(value, buf)
         }
     }
 }
@@ -5279,6 +7659,38 @@ public object FfiConverterOptionalTypeSubtitlesSpec: FfiConverterRustBuffer<Subt
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeThumbnail: FfiConverterRustBuffer<Thumbnail?> {
+    override fun read(buf: ByteBuffer): Thumbnail? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeThumbnail.read(buf)
+    }
+
+    override fun allocationSize(value: Thumbnail?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeThumbnail.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Thumbnail?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeThumbnail.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeTrim: FfiConverterRustBuffer<Trim?> {
     override fun read(buf: ByteBuffer): Trim? {
         if (buf.get().toInt() == 0) {
@@ -5301,6 +7713,38 @@ public object FfiConverterOptionalTypeTrim: FfiConverterRustBuffer<Trim?> {
         } else {
             buf.put(1)
             FfiConverterTypeTrim.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeUploadPlanOptions: FfiConverterRustBuffer<UploadPlanOptions?> {
+    override fun read(buf: ByteBuffer): UploadPlanOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeUploadPlanOptions.read(buf)
+    }
+
+    override fun allocationSize(value: UploadPlanOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeUploadPlanOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: UploadPlanOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeUploadPlanOptions.write(value, buf)
         }
     }
 }
@@ -5375,38 +7819,6 @@ public object FfiConverterOptionalTypeCaptionPosition: FfiConverterRustBuffer<Ca
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeCaptionStyle: FfiConverterRustBuffer<CaptionStyle?> {
-    override fun read(buf: ByteBuffer): CaptionStyle? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeCaptionStyle.read(buf)
-    }
-
-    override fun allocationSize(value: CaptionStyle?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeCaptionStyle.allocationSize(value)
-        }
-    }
-
-    override fun write(value: CaptionStyle?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeCaptionStyle.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeFit: FfiConverterRustBuffer<Fit?> {
     override fun read(buf: ByteBuffer): Fit? {
         if (buf.get().toInt() == 0) {
@@ -5461,6 +7873,38 @@ public object FfiConverterOptionalTypeFrameReject: FfiConverterRustBuffer<FrameR
         } else {
             buf.put(1)
             FfiConverterTypeFrameReject.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeImageFormat: FfiConverterRustBuffer<ImageFormat?> {
+    override fun read(buf: ByteBuffer): ImageFormat? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeImageFormat.read(buf)
+    }
+
+    override fun allocationSize(value: ImageFormat?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeImageFormat.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ImageFormat?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeImageFormat.write(value, buf)
         }
     }
 }
@@ -5631,6 +8075,34 @@ public object FfiConverterOptionalSequenceTypeWordTime: FfiConverterRustBuffer<L
 /**
  * @suppress
  */
+public object FfiConverterSequenceInt: FfiConverterRustBuffer<List<kotlin.Int>> {
+    override fun read(buf: ByteBuffer): List<kotlin.Int> {
+        val len = buf.getInt()
+        return List<kotlin.Int>(len) {
+            FfiConverterInt.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.Int>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterInt.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.Int>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterInt.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -5715,6 +8187,34 @@ public object FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer<List<Clip
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeLoopPoint: FfiConverterRustBuffer<List<LoopPoint>> {
+    override fun read(buf: ByteBuffer): List<LoopPoint> {
+        val len = buf.getInt()
+        return List<LoopPoint>(len) {
+            FfiConverterTypeLoopPoint.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LoopPoint>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLoopPoint.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LoopPoint>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLoopPoint.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeOutputReport: FfiConverterRustBuffer<List<OutputReport>> {
     override fun read(buf: ByteBuffer): List<OutputReport> {
         val len = buf.getInt()
@@ -5761,6 +8261,34 @@ public object FfiConverterSequenceTypeOutputSpec: FfiConverterRustBuffer<List<Ou
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeOutputSpec.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePeak: FfiConverterRustBuffer<List<Peak>> {
+    override fun read(buf: ByteBuffer): List<Peak> {
+        val len = buf.getInt()
+        return List<Peak>(len) {
+            FfiConverterTypePeak.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Peak>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePeak.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Peak>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePeak.write(it, buf)
         }
     }
 }
@@ -5827,6 +8355,34 @@ public object FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer<List<St
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeUploadPart: FfiConverterRustBuffer<List<UploadPart>> {
+    override fun read(buf: ByteBuffer): List<UploadPart> {
+        val len = buf.getInt()
+        return List<UploadPart>(len) {
+            FfiConverterTypeUploadPart.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<UploadPart>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeUploadPart.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<UploadPart>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeUploadPart.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<WordTime>> {
     override fun read(buf: ByteBuffer): List<WordTime> {
         val len = buf.getInt()
@@ -5870,8 +8426,25 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
     
 
         /**
+         * The best loop windows of `clip`, best first. Blocking (about a second for 15 s of 1080p): call
+         * it off the main thread. A clip with no good loop still gets its best window, `seamless` false.
+         */
+    @Throws(ClipforgeException::class) fun `loopPoints`(`clip`: kotlin.String, `search`: LoopSearch?): List<LoopPoint> {
+            return FfiConverterSequenceTypeLoopPoint.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_loop_points(
+    
+        
+        FfiConverterString.lower(`clip`),
+        FfiConverterOptionalTypeLoopSearch.lower(`search`),_status)
+}
+    )
+    }
+    
+
+        /**
          * Adds a font from its bytes (e.g. read from app assets) for every later export of this process.
-         * Bytes that are not a font are `InvalidRecipe`.
+         * Bytes that are not a font are `InvalidFont`.
          */
     @Throws(ClipforgeException::class) fun `registerFontBytes`(`data`: kotlin.ByteArray)
         = 
@@ -5886,8 +8459,8 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
 
         /**
          * Adds a font file (TTF/OTF/TTC), or every font in a folder, for every later export of this process:
-         * apps ship their fonts and register them at start-up. A file that is not a font is `InvalidRecipe`,
-         * a missing path `Io`.
+         * apps ship their fonts and register them at start-up (reads files: call it off the main thread,
+         * e.g. `Clipforge.registerFontPath`). A file that is not a font is `InvalidFont`, a missing path `Io`.
          */
     @Throws(ClipforgeException::class) fun `registerFontPath`(`path`: kotlin.String)
         = 
@@ -5901,9 +8474,44 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
     
 
         /**
-         * Starts exporting a typed recipe on a new thread.
+         * `count` pictures evenly spread over `clip`, `height` pixels high, decoded on a worker thread
+         * while the app takes them with `next()`. A missing or unreadable clip fails here.
          */
-    @Throws(ClipforgeException::class) fun `startExport`(`recipe`: Recipe, `listener`: ExportListener?): ExportJob {
+    @Throws(ClipforgeException::class) fun `thumbnails`(`clip`: kotlin.String, `count`: kotlin.Int, `height`: kotlin.Int, `format`: ImageFormat? = null): ThumbnailStream {
+            return FfiConverterTypeThumbnailStream.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_thumbnails(
+    
+        
+        FfiConverterString.lower(`clip`),
+        FfiConverterInt.lower(`count`),
+        FfiConverterInt.lower(`height`),
+        FfiConverterOptionalTypeImageFormat.lower(`format`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Min/max peaks of `clip`'s audio in `buckets` equal stretches (a mono track at its own level).
+         */
+    @Throws(ClipforgeException::class) fun `waveform`(`clip`: kotlin.String, `buckets`: kotlin.Int): Waveform {
+            return FfiConverterTypeWaveform.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_waveform(
+    
+        
+        FfiConverterString.lower(`clip`),
+        FfiConverterInt.lower(`buckets`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Starts exporting a typed recipe on a new thread. A negative number in the recipe fails here.
+         */
+    @Throws(ClipforgeException::class) fun `startExport`(`recipe`: Recipe, `listener`: ExportListener? = null): ExportJob {
             return FfiConverterTypeExportJob.lift(
     uniffiRustCallWithError(ClipforgeException) { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_func_start_export(
@@ -5920,7 +8528,7 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
          * Starts exporting recipe JSON (the README's format, any field the core reads). Relative paths resolve
          * against `base_dir`. A malformed recipe fails here, before any thread starts.
          */
-    @Throws(ClipforgeException::class) fun `startExportJson`(`recipeJson`: kotlin.String, `baseDir`: kotlin.String?, `listener`: ExportListener?): ExportJob {
+    @Throws(ClipforgeException::class) fun `startExportJson`(`recipeJson`: kotlin.String, `baseDir`: kotlin.String? = null, `listener`: ExportListener? = null): ExportJob {
             return FfiConverterTypeExportJob.lift(
     uniffiRustCallWithError(ClipforgeException) { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_func_start_export_json(
@@ -5935,7 +8543,8 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
     
 
         /**
-         * Container and stream facts of a local media file.
+         * Container and stream facts of a local media file (reads the file: `Clipforge.probe` runs it off
+         * the caller's thread).
          */
     @Throws(ClipforgeException::class) fun `probe`(`path`: kotlin.String): MediaInfo {
             return FfiConverterTypeMediaInfo.lift(

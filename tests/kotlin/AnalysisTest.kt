@@ -1,0 +1,65 @@
+// Seamless-loop candidates from Kotlin on the JVM (loopPoints, LoopSearch, LoopPoint), against the
+// host release build of libclipforge_ffi.so and fixtures/analysis/media (scripts/setup-analysis.sh):
+// the best window of a clip whose picture comes back every 2.4 s is a whole number of periods, a
+// clip without a loop says so, bad input is a typed exception.
+// Usage: java -Djna.library.path=target/release -cp ... dev.clipforge.test.analysis.AnalysisTestKt REPO_ROOT
+package dev.clipforge.test.analysis
+
+import dev.clipforge.ClipforgeException
+import dev.clipforge.LoopSearch
+import dev.clipforge.loopPoints
+import java.io.File
+import kotlin.math.abs
+import kotlin.math.roundToLong
+import kotlin.system.exitProcess
+
+private val results = mutableListOf<Pair<String, String?>>()
+
+private fun test(name: String, body: () -> Unit) {
+    val t0 = System.nanoTime()
+    val error = try { body(); null } catch (e: Throwable) { "${e::class.simpleName}: ${e.message}" }
+    results += name to error
+    println("${if (error == null) "PASS" else "FAIL"} $name (${(System.nanoTime() - t0) / 1_000_000} ms)${error?.let { ": $it" } ?: ""}")
+}
+
+private fun expect(cond: Boolean, what: () -> String) {
+    if (!cond) throw AssertionError(what())
+}
+
+fun main(args: Array<String>) {
+    val media = File(File(args.getOrElse(0) { "." }).absoluteFile, "fixtures/analysis/media")
+    fun clip(name: String) = File(media, name).path.also { expect(File(it).isFile) { "$it missing: run scripts/setup-analysis.sh" } }
+
+    test("loopPoints: the best window of a 2.4 s periodic clip is a whole number of periods, ranked, seamless") {
+        val points: List<dev.clipforge.LoopPoint> = loopPoints(clip("loop_period.mp4"), LoopSearch(min = 2.0, max = 6.0, count = 3))
+        expect(points.size == 3) { "points $points" }
+        val best = points[0]
+        val frames: Long = ((best.end - best.start) * 30.0).roundToLong()
+        val periods: Long = maxOf(1L, (frames / 72.0).roundToLong())
+        expect(abs(frames - periods * 72L) <= 1L) { "best window $frames frames: $points" }
+        expect(best.seamless && best.seam <= 1.5 && best.score > 0.0 && best.score <= 1.0) { "best $best" }
+        expect(points.zipWithNext().all { (a, b) -> a.score >= b.score }) { "not ranked: $points" }
+        val c: Int = 2
+        expect(loopPoints(clip("loop_period.mp4"), LoopSearch(start = 1.0, end = 5.0, max = 3.0, count = c)).all { it.start >= 1.0 - 1e-6 && it.end <= 5.0 + 1e-6 }) { "range" }
+    }
+
+    test("loopPoints: a clip without a loop gets its best window, seamless = false; defaults when search is null") {
+        val points = loopPoints(clip("object_cross.mp4"), null)
+        expect(points.isNotEmpty() && !points[0].seamless) { "points $points" }
+        expect(points.size == 5 && points.all { it.end - it.start in 1.99..6.01 }) { "defaults (5 candidates, 2–6 s): $points" }
+    }
+
+    test("loopPoints errors: Io (missing), UnsupportedInput (not a video), InvalidRecipe (min > max, count -1)") {
+        try { loopPoints(File(media, "missing.mp4").path, null); throw AssertionError("no error") } catch (e: ClipforgeException.Io) {}
+        val text = File.createTempFile("clipforge-kt", ".mp4").apply { writeText("not a video"); deleteOnExit() }
+        try { loopPoints(text.path, null); throw AssertionError("no error") } catch (e: ClipforgeException.UnsupportedInput) {}
+        try { loopPoints(clip("loop_period.mp4"), LoopSearch(min = 6.0, max = 2.0)); throw AssertionError("no error") } catch (e: ClipforgeException.InvalidRecipe) {}
+        try { loopPoints(clip("loop_period.mp4"), LoopSearch(count = -1)); throw AssertionError("no error") } catch (e: ClipforgeException.InvalidRecipe) {}
+    }
+
+    val failed = results.filter { it.second != null }
+    println()
+    println("Kotlin analysis bindings: ${results.size - failed.size} passed, ${failed.size} failed")
+    failed.forEach { println("  FAILED ${it.first}: ${it.second}") }
+    exitProcess(if (failed.isEmpty()) 0 else 1)
+}
