@@ -119,7 +119,7 @@ fun main(args: Array<String>) {
     fun recipe(out: File, provenance: Provenance?) = Recipe(
         source = counter,
         trim = Trim(start = 0.5, end = 2.5),
-        looping = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0),
+        `loop` = LoopSpec(mode = LoopMode.REPEAT, duration = 6.0),
         outputs = listOf(OutputSpec(path = out.path, aspect = "9:16", height = 320, fit = Fit.CROP)),
         provenance = provenance,
         uploadPlan = UploadPlanOptions(partSize = null),

@@ -183,7 +183,7 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, composition: &Compo
     let duration = f64::from(timeline.total) / fps_f;
     if !(min_seconds - 0.5 / fps_f..=MAX_CLIP_SECONDS + 0.5 / fps_f).contains(&duration) {
         return Err(Error::invalid(format!(
-            "the finished clip would be {duration:.3} s long; it must be {MIN_CLIP_SECONDS}–{MAX_CLIP_SECONDS} s ({}, loop {})",
+            "the finished clip would be {duration:.3} s long; it must be {MIN_CLIP_SECONDS}–{MAX_CLIP_SECONDS} s ({}, {})",
             composition.length_sum,
             loop_description(recipe)
         )));
@@ -210,13 +210,11 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, composition: &Compo
 }
 
 fn loop_description(recipe: &Recipe) -> String {
-    match recipe.looping {
-        None => "none".into(),
-        Some(l) => match (l.duration, l.count) {
-            (Some(d), _) => format!("{} to {d} s", l.mode.name()),
-            (_, Some(c)) => format!("{} ×{c}", l.mode.name()),
-            _ => l.mode.name().into(),
-        },
+    let l = recipe.looping.unwrap_or_default();
+    match (l.duration, l.count) {
+        (Some(d), _) => format!("loop mode \"{}\" to {d} s", l.mode),
+        (_, Some(c)) => format!("loop mode \"{}\" ×{c}", l.mode),
+        _ => format!("loop mode \"{}\"", l.mode),
     }
 }
 
