@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what clipforge needs on Debian/Ubuntu when it is missing: FFmpeg's libraries and CLI,
-# clang for the bindings generator, pkg-config, GNU time (benchmarks). Safe to run repeatedly.
+# clang for the bindings generator, pkg-config, GNU time (benchmarks), espeak-ng (speech fixtures).
+# Safe to run repeatedly.
 set -euo pipefail
 
 need_apt=()
@@ -15,6 +16,9 @@ for lib in libavcodec libavformat libavutil libavfilter libavdevice libswscale l
   pc "$lib" || need_apt+=("$lib-dev")
 done
 [ -x /usr/bin/time ] || need_apt+=(time)
+# Composer fixtures: speech for the ducking tests (espeak-ng), python3 to patch a display matrix.
+have espeak-ng || need_apt+=(espeak-ng)
+have python3 || need_apt+=(python3)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2

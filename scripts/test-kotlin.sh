@@ -61,3 +61,5 @@ RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLI
   dev.clipforge.test.UploadTestKt "$ROOT"
 # Seamless-loop candidates (loopPoints) on fixtures/analysis/media (scripts/setup-analysis.sh).
 java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" dev.clipforge.test.analysis.AnalysisTestKt "$ROOT"
+# The composer (recipe version 2) as typed records, checked with ffprobe / ebur128 / signalstats.
+java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" dev.clipforge.test.composer.ComposerTestKt "$ROOT"

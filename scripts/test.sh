@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash fixtures/make.sh
+bash fixtures/composer.sh      # composer media: shots, stills, stickers, music, speech, HDR
 bash fixtures/fonts/make.sh   # caption fonts (apt + a pinned fonttools subset)
 # Preview personalization: ONNX Runtime from the pinned wheel, the model, clips of real photos.
 bash scripts/setup-preview.sh

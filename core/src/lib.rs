@@ -1,9 +1,12 @@
 //! clipforge: turn raw phone footage into 6–30 s micro-video loops.
 //!
-//! Data flow: [`Recipe`] → [`plan::Plan`] → [`source`] (demux + decode) → [`timeline`] →
-//! [`frame`] operations on YUV planes → [`encode`] (H.264 + AAC, MP4) → atomic finish.
+//! Data flow: [`Recipe`] → [`plan::Plan`] (the composition of clips, outputs, sound) →
+//! [`export`]: asset loaders ([`source`]: demux + decode, stills) → sequencer → per output a
+//! sample exporter ([`frame`] operations on YUV planes, transitions, [`overlay`], [`captions`]) →
+//! [`encode`] (H.264, and AAC of the [`audio`] mix) → MP4 part files → group commit.
 
 pub mod analysis;
+pub mod audio;
 pub mod captions;
 mod deliver;
 #[cfg(feature = "editor")]
@@ -13,6 +16,7 @@ pub mod error;
 pub mod export;
 pub mod files;
 pub mod frame;
+pub mod overlay;
 #[cfg(feature = "golden")]
 pub mod golden;
 #[cfg(feature = "onnx")]
@@ -32,7 +36,7 @@ pub use captions::fonts::{register_font_bytes, register_font_path};
 pub use editor::{thumbnails, waveform, FrameReader};
 pub use error::{Error, ErrorKind, Result};
 pub use export::{export, CancelToken, OutputReport};
-pub use recipe::{Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
+pub use recipe::{ClipSpec, Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
 pub use source::{probe, MediaInfo, StreamInfo};
 pub use provenance::{Creator, ProvenanceSpec};
 pub use upload::{PartPlan, UploadPlan, UploadPlanSpec};

@@ -857,3 +857,60 @@ pub fn run_cli_measured(dir: &Path, args: &[&str], timeout_s: u64) -> CliRun {
 
 /// Peak memory any export or preview may use, whatever its input (issue #12).
 pub const PEAK_RSS_LIMIT_MB: f64 = 400.0;
+
+// ------------------------------------------------------------------------------------------------
+// Composer (recipe version 2) support
+
+/// Absolute path of `fixtures/media/compose/<name>`, made by `bash fixtures/composer.sh`.
+pub fn compose_fixture(name: &str) -> PathBuf {
+    let p = workspace_root().join("fixtures/media/compose").join(name);
+    if !p.is_file() {
+        panic!("fixture {} is missing: run `bash fixtures/composer.sh` from the workspace root first", p.display());
+    }
+    p
+}
+
+impl Workdir {
+    /// A folder with the composer fixtures `names` copied in.
+    pub fn with_compose(names: &[&str]) -> Workdir {
+        let w = Workdir::new();
+        for n in names {
+            std::fs::copy(compose_fixture(n), w.path(n)).expect("copy compose fixture");
+        }
+        w
+    }
+}
+
+/// Level in dBFS of the `freq` Hz component of `x` (Goertzel over the whole slice; a full-scale
+/// sine reads 0 dB).
+pub fn tone_db(x: &[f32], rate: u32, freq: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * freq / f64::from(rate);
+    let coeff = 2.0 * w.cos();
+    let (mut s1, mut s2) = (0.0f64, 0.0f64);
+    for &v in x {
+        let s0 = f64::from(v) + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    let power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+    let amp = 2.0 * power.max(0.0).sqrt() / x.len().max(1) as f64;
+    20.0 * amp.max(1e-12).log10()
+}
+
+/// Integrated loudness (LUFS) and true peak (dBTP) of `path`'s audio by FFmpeg's own `ebur128`
+/// filter: an independent referee.
+pub fn ffmpeg_loudness(path: &Path) -> (f64, f64) {
+    let out = Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostats", "-i"])
+        .arg(path)
+        .args(["-af", "ebur128=peak=true", "-f", "null", "-"])
+        .output()
+        .expect("run ffmpeg");
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    let summary = text.rsplit("Summary:").next().unwrap_or_else(|| panic!("no ebur128 summary: {text}"));
+    let after = |label: &str| -> f64 {
+        let rest = summary.split(label).nth(1).unwrap_or_else(|| panic!("no '{label}' in {summary}"));
+        rest.split_whitespace().next().and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no number after '{label}' in {summary}"))
+    };
+    (after("I:"), after("Peak:"))
+}

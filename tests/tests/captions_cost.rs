@@ -5,7 +5,8 @@
 
 use std::time::Instant;
 
-use clipforge::captions::{CaptionPlan, Overlay};
+use clipforge::captions::{CaptionLayer, CaptionPlan};
+use clipforge::plan::Composition;
 use clipforge::frame::{Frame, Yuv};
 use clipforge::timeline::Timeline;
 use clipforge::Recipe;
@@ -26,9 +27,9 @@ fn caption_cost_for_the_benchmark_captions() {
     let r = json!({ "version": 1, "source": "x.mp4", "outputs": [], "captions": captions });
     let recipe = Recipe::from_json(&r.to_string(), None).unwrap();
     let t0 = Instant::now();
-    let plan = std::sync::Arc::new(CaptionPlan::from_recipe(&recipe).unwrap().unwrap());
+    let plan = std::sync::Arc::new(CaptionPlan::from_recipe(&recipe, &Composition::of_segment("x.mp4", 0.0, 30.0)).unwrap().unwrap());
     let plan_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let mut o = Overlay::new(plan, 1080, 1920, 30.0, 0.0, Timeline::new(None, 15.0, 30.0).unwrap());
+    let mut o = CaptionLayer::new(plan, 1080, 1920, 30.0, std::sync::Arc::new(Composition::of_segment("x.mp4", 0.0, 15.0)), Timeline::new(None, 15.0, 30.0).unwrap());
     let mut frame = Frame::filled(1080, 1920, Yuv::from_rgb(90, 120, 150));
     let (mut first_use, mut blend) = (Vec::new(), Vec::new());
     for n in 0..450 {

@@ -4,18 +4,19 @@
 mod captions_support;
 use captions_support::*;
 
-use clipforge::captions::{layout, CaptionPlan, Overlay, POP_STEPS};
+use clipforge::captions::{layout, CaptionLayer, CaptionPlan, POP_STEPS};
+use clipforge::plan::Composition;
 use clipforge::timeline::Timeline;
 
 fn plan(captions: Value) -> std::sync::Arc<CaptionPlan> {
     register_fixture_fonts();
     let r = json!({ "version": 1, "source": "x.mp4", "outputs": [], "captions": captions });
     let recipe = Recipe::from_json(&r.to_string(), None).expect("recipe");
-    std::sync::Arc::new(CaptionPlan::from_recipe(&recipe).expect("captions").expect("some"))
+    std::sync::Arc::new(CaptionPlan::from_recipe(&recipe, &Composition::of_segment("x.mp4", 0.0, 30.0)).expect("captions").expect("some"))
 }
 
-fn overlay(p: &std::sync::Arc<CaptionPlan>, w: u32, h: u32) -> Overlay {
-    Overlay::new(p.clone(), w, h, 30.0, 0.0, Timeline::new(None, 6.0, 30.0).unwrap())
+fn overlay(p: &std::sync::Arc<CaptionPlan>, w: u32, h: u32) -> CaptionLayer {
+    CaptionLayer::new(p.clone(), w, h, 30.0, std::sync::Arc::new(Composition::of_segment("x.mp4", 0.0, 6.0)), Timeline::new(None, 6.0, 30.0).unwrap())
 }
 
 /// (pixels with ink, of them clearly coloured) in a premultiplied RGBA picture.
@@ -164,8 +165,9 @@ fn karaoke_highlight_moves_word_by_word() {
 #[test]
 fn fades_ramp_opacity() {
     let p = plan(json!([{ "text": "fade", "start": 1.0, "end": 3.0, "fade_in": 0.5, "fade_out": 0.5, "pop": true }]));
-    let op = |t: f64| p.state(0, t, 0.0).map(|s| s.opacity).unwrap_or(0.0);
+    let comp = Composition::of_segment("x.mp4", 0.0, 6.0);
+    let op = |t: f64| p.state(0, t, 0.0, &comp).map(|s| s.opacity).unwrap_or(0.0);
     assert_eq!(op(0.9), 0.0);
     assert!(op(1.0) < 0.1 && op(1.2) > 0.3 && op(1.2) < 0.5 && op(2.0) == 1.0 && op(2.9) < 0.3, "{} {} {}", op(1.0), op(1.2), op(2.9));
-    assert!(p.state(0, 1.01, 0.0).unwrap().pop_step < POP_STEPS && p.state(0, 1.5, 0.0).unwrap().pop_step == POP_STEPS);
+    assert!(p.state(0, 1.01, 0.0, &comp).unwrap().pop_step < POP_STEPS && p.state(0, 1.5, 0.0, &comp).unwrap().pop_step == POP_STEPS);
 }

@@ -26,8 +26,7 @@ fn a_memory_limit_gives_the_same_edit_in_several_passes() {
     one.export_ok(&recipe(None));
     // 1 MB: below any output, so each output gets a pass of its own.
     let src = Recipe::from_json(&recipe(Some(1)).to_string(), Some(split.dir.path())).unwrap();
-    let info = clipforge::probe(&split.path("counter.mp4")).unwrap();
-    assert_eq!(clipforge::plan::Plan::new(&src, &info).unwrap().decode_passes, vec![vec![0], vec![1]]);
+    assert_eq!(clipforge::plan::Plan::for_recipe(&src).unwrap().decode_passes, vec![vec![0], vec![1]]);
     let reports = split.export_ok(&recipe(Some(1)));
 
     assert_eq!(split.unexpected_files(&["counter.mp4", "recipe.json", "out-9x16.mp4", "out-16x9.mp4"]), Vec::<String>::new());

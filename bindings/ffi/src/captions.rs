@@ -290,7 +290,11 @@ mod tests {
             line_spacing: Some(1.5),
         };
         let typed = Recipe {
-            source: "in.mp4".into(),
+            source: Some("in.mp4".into()),
+            clips: None,
+            overlays: None,
+            music: None,
+            loudness: None,
             trim: None,
             looping: None,
             audio: None,
@@ -362,7 +366,11 @@ mod tests {
     #[test]
     fn negative_numbers_are_refused_with_the_field_named() {
         let recipe = |height: i32, crf: i32| Recipe {
-            source: "in.mp4".into(),
+            source: Some("in.mp4".into()),
+            clips: None,
+            overlays: None,
+            music: None,
+            loudness: None,
             trim: None,
             looping: Some(crate::recipe::LoopSpec { mode: crate::recipe::LoopMode::Repeat, duration: None, count: Some(2) }),
             audio: None,

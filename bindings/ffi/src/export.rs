@@ -45,6 +45,10 @@ pub struct OutputReport {
     /// Caption characters no registered font has: drawn as empty boxes (register fonts that cover
     /// them, or set the recipe's `strict_fonts` to make this an error). Empty when all are covered.
     pub missing_glyphs: Vec<String>,
+    /// Integrated loudness of the audio track (EBU R128, LUFS); null without audio.
+    pub loudness_lufs: Option<f64>,
+    /// True peak of the audio track (dBTP); null without audio.
+    pub true_peak_db: Option<f64>,
 }
 
 type Outcome = Result<Vec<OutputReport>, ClipforgeError>;
@@ -218,6 +222,8 @@ impl From<clipforge::OutputReport> for OutputReport {
             bytes: long(r.bytes),
             sha256: r.sha256,
             missing_glyphs: r.missing_glyphs,
+            loudness_lufs: r.loudness_lufs,
+            true_peak_db: r.true_peak_db,
         }
     }
 }

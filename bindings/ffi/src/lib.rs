@@ -23,6 +23,7 @@ uniffi::setup_scaffolding!();
 
 mod analysis;
 mod captions;
+mod composition;
 mod convert;
 mod editor;
 mod error;

@@ -6,7 +6,6 @@
 
 use std::path::PathBuf;
 
-use clipforge::recipe::RECIPE_VERSION;
 
 use crate::captions::{Caption, SubtitlesSpec};
 use crate::convert::{opt_u32, opt_u64, opt_u8};
@@ -14,8 +13,22 @@ use crate::error::ClipforgeError;
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Recipe {
-    /// Source media; relative paths resolve against `base_dir`.
-    pub source: String,
+    /// One clip (recipe version 1); relative paths resolve against `base_dir`. Give `source` or
+    /// `clips`, not both.
+    #[uniffi(default)]
+    pub source: Option<String>,
+    /// The timeline (recipe version 2): clips in order, each with its trim, speed, transition.
+    #[uniffi(default)]
+    pub clips: Option<Vec<crate::composition::Clip>>,
+    /// Images and animated stickers over the picture, in OUTPUT time.
+    #[uniffi(default)]
+    pub overlays: Option<Vec<crate::composition::Overlay>>,
+    /// A music bed under the clips' sound.
+    #[uniffi(default)]
+    pub music: Option<crate::composition::Music>,
+    /// The final mix's loudness; with `clips`, `overlays` or `music` set the default is −14 LUFS.
+    #[uniffi(default)]
+    pub loudness: Option<crate::composition::Loudness>,
     #[uniffi(default)]
     pub trim: Option<Trim>,
     /// The recipe JSON's `loop` block (named `loop` in Kotlin and Swift; a keyword in Rust).
@@ -144,9 +157,16 @@ impl TryFrom<Recipe> for clipforge::Recipe {
             }),
         };
         let outputs = r.outputs.into_iter().enumerate().map(|(i, o)| output(o, i)).collect::<Result<_, _>>()?;
+        let v2 = r.clips.is_some() || r.overlays.is_some() || r.music.is_some() || r.loudness.is_some();
         Ok(clipforge::Recipe {
-            version: RECIPE_VERSION,
-            source: PathBuf::from(r.source),
+            // Any composer field makes it a version-2 recipe (loudness normalised by default);
+            // `source` alone keeps version 1's meaning and bytes.
+            version: if v2 { 2 } else { 1 },
+            source: r.source.map(PathBuf::from),
+            clips: r.clips.map(|c| c.into_iter().map(Into::into).collect()),
+            overlays: r.overlays.map(|o| o.into_iter().map(Into::into).collect()),
+            music: r.music.map(Into::into),
+            loudness: r.loudness.map(Into::into),
             trim: r.trim.map(|t| clipforge::Trim { start: t.start, end: t.end }),
             looping,
             audio: r.audio.map(|a| clipforge::recipe::AudioSpec { mute: a.mute }),
@@ -164,6 +184,16 @@ impl TryFrom<Recipe> for clipforge::Recipe {
     }
 }
 
+impl From<Fit> for clipforge::Fit {
+    fn from(f: Fit) -> Self {
+        match f {
+            Fit::Crop => clipforge::Fit::Crop,
+            Fit::Pad => clipforge::Fit::Pad,
+            Fit::Blur => clipforge::Fit::Blur,
+        }
+    }
+}
+
 fn output(o: OutputSpec, i: usize) -> Result<clipforge::OutputSpec, ClipforgeError> {
     let field = |name: &str| format!("outputs[{i}].{name}");
     Ok(clipforge::OutputSpec {
@@ -171,11 +201,7 @@ fn output(o: OutputSpec, i: usize) -> Result<clipforge::OutputSpec, ClipforgeErr
         aspect: o.aspect,
         height: opt_u32(o.height, &field("height"))?,
         width: opt_u32(o.width, &field("width"))?,
-        fit: match o.fit.unwrap_or(Fit::Crop) {
-            Fit::Crop => clipforge::Fit::Crop,
-            Fit::Pad => clipforge::Fit::Pad,
-            Fit::Blur => clipforge::Fit::Blur,
-        },
+        fit: o.fit.unwrap_or(Fit::Crop).into(),
         background: o.background,
         fps: o.fps,
         crf: opt_u8(o.crf, &field("crf"))?,

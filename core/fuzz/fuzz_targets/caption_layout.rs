@@ -4,12 +4,12 @@
 //! (`captions::blend`): what an export does for each caption state.
 //!
 //! The font system and glyph cache live for the whole run: rendering glyphs afresh for every input
-//! (as one `Overlay` per export does) spends nine tenths of the time in the font hinter. One input
-//! in 32 goes through `captions::Overlay` itself instead, fresh caches and all, so that the glue
+//! (as one `CaptionLayer` per export does) spends nine tenths of the time in the font hinter. One input
+//! in 32 goes through `captions::CaptionLayer` itself instead, fresh caches and all, so that the glue
 //! between these calls (pop-in sizes, word ranges, placement) is covered as the export runs it.
 //!
 //! Input: 4 bytes of settings, then the text. Settings: style preset, route (a recipe caption, or
-//! one cue of a subtitle file: they reach layout through different checks) and Overlay choice;
+//! one cue of a subtitle file: they reach layout through different checks) and CaptionLayer choice;
 //! output size; highlighted word; output frame (pop-in step).
 #![no_main]
 
@@ -22,8 +22,10 @@ use clipforge::captions::blend::Sprite;
 use clipforge::captions::fonts::Fonts;
 use clipforge::captions::layout::{lay_out, place, safe_rect, Fit};
 use clipforge::captions::raster::rasterise;
-use clipforge::captions::{CaptionPlan, Item, Overlay, POP_STEPS};
+use clipforge::captions::{CaptionLayer, CaptionPlan, Item, POP_STEPS};
 use clipforge::frame::Frame;
+use clipforge::plan::{Asset, Composition};
+use clipforge::recipe::LoopMode;
 use clipforge::timeline::Timeline;
 use clipforge::Recipe;
 use cosmic_text::{FontSystem, SwashCache};
@@ -61,7 +63,10 @@ fuzz_target!(|data: &[u8]| {
         })
     };
     let recipe = Recipe::from_json(&recipe.to_string(), Some(dir)).expect("a well-formed recipe");
-    let Ok(Some(plan)) = CaptionPlan::from_recipe(&recipe) else { return };
+    // The one clip as the phone clip's facts (cues are in its source time).
+    let Ok(composition) = Composition::new(&recipe, &[Asset::Video(common::phone_clip())], LoopMode::None) else { return };
+    let composition = Arc::new(composition);
+    let Ok(Some(plan)) = CaptionPlan::from_recipe(&recipe, &composition) else { return };
     let (w, h) = SIZES[usize::from(*size) % SIZES.len()];
     let mut frame = Frame { width: w, height: h, y: vec![16; (w * h) as usize], u: vec![128; (w * h / 4) as usize], v: vec![128; (w * h / 4) as usize] };
     // Frames 0–4 at 30 fps are the pop-in sizes, later ones full size.
@@ -70,7 +75,7 @@ fuzz_target!(|data: &[u8]| {
     if mode >> 3 == 1 {
         let timeline = Timeline::new(None, 6.0, 30.0).expect("a plain 6 s timeline");
         let items = plan.items.len();
-        let mut overlay = Overlay::new(Arc::new(plan), w, h, 30.0, 0.0, timeline);
+        let mut overlay = CaptionLayer::new(Arc::new(plan), w, h, 30.0, composition, timeline);
         overlay.apply(&mut frame, n);
         if let Some(k) = word {
             for i in 0..items.min(4) {
@@ -91,7 +96,7 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// One item on one frame, as `Overlay` lays out (`Overlay::layout`), rasterises and blends it.
+/// One item on one frame, as `CaptionLayer` lays out (`CaptionLayer::layout`), rasterises and blends it.
 fn draw(fs: &mut FontSystem, cache: &mut SwashCache, it: &Item, (w, h): (u32, u32), step: u8, word: Option<usize>, frame: &mut Frame) {
     let (sx0, sy0, sx1, sy1) = safe_rect(w, h);
     let base_px = it.style.size * h as f32;

@@ -12,7 +12,7 @@ mod common;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use clipforge::plan::{Plan, AUDIO_PREROLL};
+use clipforge::plan::{Asset, ClipKind, Plan, AUDIO_PREROLL};
 use clipforge::source::audio::AudioDecoder;
 use clipforge::source::open::open_input;
 use clipforge::source::packets::PacketReader;
@@ -48,13 +48,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut input) = open_input(path) else { return };
     let info = probe_input(&input, path);
     let Some((_, v)) = info.video() else { return };
-    let (rotation, work, audio_range) = match Plan::new(recipe, &info) {
-        // The audio range as the export sets it: the segment with its pre-roll, to the end of the
+    let (rotation, work, audio_range) = match Plan::new(recipe, &[Asset::Video(info.clone())]) {
+        // The audio range as the export sets it: the clip with its pre-roll, to the end of the
         // longest pass.
         Ok(plan) => {
-            let o = &plan.outputs[0];
-            let end = plan.seg_end.max(plan.seg_start + f64::from(o.timeline.seg_frames) / o.fps_f64());
-            (plan.rotation, plan.work_size, ((plan.seg_start - AUDIO_PREROLL).max(0.0), end))
+            let (o, c) = (&plan.outputs[0], &plan.composition.clips[0]);
+            let end = c.src_end.max(c.src_start + f64::from(o.timeline.seg_frames) / o.fps_f64());
+            let ClipKind::Video { rotation, .. } = c.kind else { return };
+            (rotation, c.work_size, ((c.src_start - AUDIO_PREROLL).max(0.0), end))
         }
         // Sizes the plan refuses are never decoded; others are, by the preview's sampling.
         Err(_) if v.width > 8192 || v.height > 8192 || u64::from(v.width) * u64::from(v.height) > 8192 * 4320 => return,

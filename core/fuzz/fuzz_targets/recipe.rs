@@ -10,7 +10,7 @@ mod common;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use clipforge::plan::{Plan, MAX_CLIP_SECONDS, MAX_OUTPUTS, MAX_OUTPUT_SIDE, MIN_CLIP_SECONDS, MIN_OUTPUT_SIDE};
+use clipforge::plan::{Asset, Plan, MAX_CLIP_SECONDS, MAX_OUTPUTS, MAX_OUTPUT_SIDE, MIN_CLIP_SECONDS, MIN_OUTPUT_SIDE};
 use clipforge::{MediaInfo, Recipe};
 use libfuzzer_sys::fuzz_target;
 
@@ -35,7 +35,9 @@ fuzz_target!(|data: &[u8]| {
     let (dir, facts) = recipe_dir();
     let Ok(recipe) = Recipe::from_json(json, Some(dir)) else { return };
     for info in facts {
-        if let Ok(plan) = Plan::new(&recipe, info) {
+        // Every clip of the timeline (version 1: the source) as this video.
+        let assets = vec![Asset::Video(info.clone()); recipe.timeline_clips().len()];
+        if let Ok(plan) = Plan::new(&recipe, &assets) {
             check(&plan);
         }
     }
@@ -43,10 +45,13 @@ fuzz_target!(|data: &[u8]| {
 
 /// What a plan promises the stages after it.
 fn check(plan: &Plan) {
-    assert!(plan.seg_start.is_finite() && plan.seg_start >= 0.0 && plan.seg_end.is_finite() && plan.seg_end > plan.seg_start);
     assert!((1..=MAX_OUTPUTS).contains(&plan.outputs.len()));
-    let (ww, wh) = plan.work_size;
-    assert!(ww >= 2 && wh >= 2 && ww % 2 == 0 && wh % 2 == 0 && ww <= plan.source_size.0 + 1 && wh <= plan.source_size.1 + 1, "work size {ww}x{wh}");
+    for c in &plan.composition.clips {
+        assert!(c.src_start.is_finite() && c.src_start >= 0.0 && c.src_end.is_finite() && c.src_end > c.src_start, "{c:?}");
+        assert!(c.start.is_finite() && c.len.is_finite() && c.len > 0.0 && c.speed.is_finite(), "{c:?}");
+        let (ww, wh) = c.work_size;
+        assert!(ww >= 2 && wh >= 2 && ww % 2 == 0 && wh % 2 == 0 && ww <= c.size.0 + 1 && wh <= c.size.1 + 1, "work size {ww}x{wh}");
+    }
     let mut passes: Vec<usize> = plan.decode_passes.iter().flatten().copied().collect();
     passes.sort_unstable();
     assert_eq!(passes, (0..plan.outputs.len()).collect::<Vec<_>>(), "every output is in exactly one decode pass");

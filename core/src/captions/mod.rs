@@ -23,6 +23,7 @@ use cosmic_text::{FontSystem, SwashCache};
 
 use crate::error::{Error, Result};
 use crate::frame::Frame;
+use crate::plan::Composition;
 use crate::recipe::Recipe;
 use crate::timeline::Timeline;
 use blend::Sprite;
@@ -35,12 +36,12 @@ use style::Style;
 const POP_SECONDS: f64 = 0.15;
 pub const POP_STEPS: u8 = 4;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Clock {
     /// Seconds of the finished clip.
     Output,
-    /// Seconds of the source file.
-    Source,
+    /// Seconds of the source file of clip `n` of the composition (shown while that clip is).
+    Source(usize),
 }
 
 /// One caption or subtitle cue, validated and resolved.
@@ -77,10 +78,14 @@ pub struct CaptionPlan {
 }
 
 impl CaptionPlan {
-    /// `None` when the recipe has no captions or subtitles.
-    pub fn from_recipe(recipe: &Recipe) -> Result<Option<CaptionPlan>> {
-        let (caps, subs) = (recipe.captions.as_deref().unwrap_or(&[]), recipe.subtitles.as_ref());
-        if caps.is_empty() && subs.is_none() {
+    /// `None` when the recipe has no captions or subtitles. Subtitles belong to the clips of
+    /// `composition` (version 1: its one clip).
+    pub fn from_recipe(recipe: &Recipe, composition: &Composition) -> Result<Option<CaptionPlan>> {
+        let caps = recipe.captions.as_deref().unwrap_or(&[]);
+        let clips = recipe.timeline_clips();
+        let subs: Vec<(usize, &model::SubtitlesSpec)> =
+            clips.iter().enumerate().filter_map(|(i, c)| c.subtitles.as_ref().map(|s| (i, s))).filter(|(i, _)| *i < composition.clips.len()).collect();
+        if caps.is_empty() && subs.is_empty() {
             return Ok(None);
         }
         let mut fonts = Fonts::standard();
@@ -139,7 +144,7 @@ impl CaptionPlan {
                 pop: c.pop.unwrap_or(false),
             });
         }
-        if let Some(s) = subs {
+        for (clip, s) in subs {
             let path = recipe.resolve(&s.path);
             let name = s.path.display().to_string();
             let text = crate::files::read_text_capped(&path, crate::files::MAX_SUBTITLE_BYTES, "subtitles")?;
@@ -161,7 +166,7 @@ impl CaptionPlan {
                     style: style.clone(),
                     family: family.clone(),
                     position: s.position.unwrap_or_default(),
-                    clock: Clock::Source,
+                    clock: Clock::Source(clip),
                     start: c.start,
                     end: c.end,
                     words,
@@ -171,8 +176,9 @@ impl CaptionPlan {
                 });
             }
         }
+        let clocks: std::collections::HashSet<Clock> = items.iter().map(|i| i.clock).collect();
         let on_screen = |clock: Clock| text::max_overlap(items.iter().filter(|i| i.clock == clock).map(|i| (i.start, i.end)));
-        let most = on_screen(Clock::Output) + on_screen(Clock::Source);
+        let most: usize = clocks.into_iter().map(on_screen).sum();
         if most > text::MAX_ON_SCREEN {
             return Err(Error::limit(format!(
                 "up to {most} captions and subtitle cues would be on screen at once; at most {}",
@@ -187,12 +193,12 @@ impl CaptionPlan {
         Ok(Some(CaptionPlan { items, fonts, missing_glyphs }))
     }
 
-    /// Item `i` on an output frame at `out_t` (output seconds) showing source time `src_t`.
-    pub fn state(&self, i: usize, out_t: f64, src_t: f64) -> Option<State> {
+    /// Item `i` on an output frame at `out_t` (output seconds) showing composed time `comp_t`.
+    pub fn state(&self, i: usize, out_t: f64, comp_t: f64, composition: &Composition) -> Option<State> {
         let it = &self.items[i];
         let t = match it.clock {
             Clock::Output => out_t,
-            Clock::Source => src_t,
+            Clock::Source(c) => composition.source_time_in(c, comp_t)?,
         } + 1e-6;
         if t < it.start || t >= it.end {
             return None;
@@ -217,14 +223,16 @@ impl CaptionPlan {
 
     /// Whether some loop pass shows different captions than the first (output-time captions
     /// usually do): then the clip cannot be encoded once and replayed.
-    pub fn varies_per_pass(&self, t: &Timeline, fps: f64, seg_start: f64) -> bool {
+    pub fn varies_per_pass(&self, t: &Timeline, fps: f64, composition: &Composition) -> bool {
         if t.total <= t.period {
             return false;
         }
-        let src = |n: u32| seg_start + f64::from(t.frame_at(n)) / fps;
+        let comp = |n: u32| f64::from(t.frame_at(n)) / fps;
         (t.period..t.total).any(|n| {
             let m = n % t.period;
-            (0..self.items.len()).any(|i| self.state(i, f64::from(n) / fps, src(n)) != self.state(i, f64::from(m) / fps, src(m)))
+            (0..self.items.len()).any(|i| {
+                self.state(i, f64::from(n) / fps, comp(n), composition) != self.state(i, f64::from(m) / fps, comp(m), composition)
+            })
         })
     }
 }
@@ -276,12 +284,12 @@ fn word_range(text: &str, k: usize) -> Option<std::ops::Range<usize>> {
 const SPRITE_CACHE_BYTES: usize = 48 << 20;
 
 /// One output's caption renderer: lays out and rasterises lazily, once per item state and size.
-pub struct Overlay {
+pub struct CaptionLayer {
     plan: Arc<CaptionPlan>,
     width: u32,
     height: u32,
     fps: f64,
-    seg_start: f64,
+    composition: Arc<Composition>,
     timeline: Timeline,
     fs: FontSystem,
     cache: SwashCache,
@@ -289,19 +297,30 @@ pub struct Overlay {
     sprites: HashMap<(usize, Option<usize>, u8), Sprite>,
 }
 
-impl Overlay {
-    pub fn new(plan: Arc<CaptionPlan>, width: u32, height: u32, fps: f64, seg_start: f64, timeline: Timeline) -> Overlay {
+impl CaptionLayer {
+    pub fn new(plan: Arc<CaptionPlan>, width: u32, height: u32, fps: f64, composition: Arc<Composition>, timeline: Timeline) -> CaptionLayer {
         let fs = plan.fonts.font_system();
-        Overlay { plan, width, height, fps, seg_start, timeline, fs, cache: SwashCache::new(), laid: HashMap::new(), sprites: HashMap::new() }
+        CaptionLayer {
+            plan,
+            width,
+            height,
+            fps,
+            composition,
+            timeline,
+            fs,
+            cache: SwashCache::new(),
+            laid: HashMap::new(),
+            sprites: HashMap::new(),
+        }
     }
 
     /// Draws every caption visible on output frame `n`. Returns whether anything was drawn.
     pub fn apply(&mut self, frame: &mut Frame, n: u32) -> bool {
         let out_t = f64::from(n) / self.fps;
-        let src_t = self.seg_start + f64::from(self.timeline.frame_at(n)) / self.fps;
+        let comp_t = f64::from(self.timeline.frame_at(n)) / self.fps;
         let mut drawn = false;
         for i in 0..self.plan.items.len() {
-            if let Some(st) = self.plan.state(i, out_t, src_t) {
+            if let Some(st) = self.plan.state(i, out_t, comp_t, &self.composition) {
                 let sprite = self.sprite(i, st.word, st.pop_step);
                 sprite.blend(frame, st.opacity);
                 drawn = true;
@@ -313,8 +332,8 @@ impl Overlay {
     /// Whether anything is drawn on output frame `n` (no rasterising).
     pub fn visible(&self, n: u32) -> bool {
         let out_t = f64::from(n) / self.fps;
-        let src_t = self.seg_start + f64::from(self.timeline.frame_at(n)) / self.fps;
-        (0..self.plan.items.len()).any(|i| self.plan.state(i, out_t, src_t).is_some())
+        let comp_t = f64::from(self.timeline.frame_at(n)) / self.fps;
+        (0..self.plan.items.len()).any(|i| self.plan.state(i, out_t, comp_t, &self.composition).is_some())
     }
 
     fn layout(&mut self, i: usize, step: u8) -> &Laid {

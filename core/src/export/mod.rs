@@ -1,34 +1,38 @@
-//! `export`: one decode pass feeding every output; encode; mux; commit all files or none.
+//! `export`: probe the clips, plan, then per decode pass: the sequencer (one decode loop over
+//! the clips' asset loaders) feeds every output's sample exporter; the sound is mixed once per
+//! distinct timeline; outputs are muxed into part files and committed all together or not at all.
 
-mod audio_loop;
+mod asset_loader;
+mod compositor;
 pub mod control;
 mod render;
+mod sequencer;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 use ffmpeg_next as ff;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::audio::loudness::Measured;
 use crate::encode::audio::encode_aac;
 use crate::encode::commit::{commit_all, PartFile};
 use crate::encode::mux::write_mp4;
 use crate::encode::EncodedStream;
 use crate::error::{Error, Result};
-use crate::plan::{Plan, AUDIO_PREROLL};
+use crate::plan::Plan;
 use crate::recipe::Recipe;
-use crate::source::audio::{AudioClip, AudioDecoder, SAMPLE_RATE};
-use crate::source::open::{open_input, reuse_or_open, seek_or_reopen};
+use crate::source::asset::{probe_asset, still_format, Asset};
+use crate::source::audio::AudioClip;
+use crate::source::open::reuse_or_open;
 use crate::source::probe::probe_input;
-use crate::source::video::VideoDecoder;
 pub use control::CancelToken;
 use control::Progress;
-use render::{render_output, Decoded};
+use render::render_output;
+use sequencer::Feed;
 
 /// What one finished output holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +45,12 @@ pub struct OutputReport {
     pub frames: u32,
     pub bytes: u64,
     pub sha256: String,
+    /// Integrated loudness of the audio track (EBU R128, LUFS); absent without audio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loudness_lufs: Option<f64>,
+    /// True peak of the audio track (dBTP); absent without audio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub true_peak_db: Option<f64>,
     /// Caption characters no registered font has: exported as empty boxes (`strict_fonts`
     /// turns this into a `MissingGlyphs` error). Empty when every character has a glyph.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -93,21 +103,40 @@ fn export_inner(
     progress: &(dyn Fn(f32) + Sync),
     cancel: &CancelToken,
 ) -> Result<Vec<OutputReport>> {
-    let source = recipe.resolve(&recipe.source);
-    // Opened once for the facts and the first pass (opening decodes a few frames). Opening checks
-    // the path (local regular file, no protocols) before anything else looks at it.
-    let (first_input, rewind) = reuse_or_open(opened, &source)?;
-    let before = SourceStamp::of(&source)?;
-    let info = probe_input(&first_input, &source);
-    let mut input = Some(first_input);
-    let mut plan = Plan::with_min_duration(recipe, &info, mode.min_seconds)?;
+    // Every clip is probed first (a video's opening decodes a few frames; clip 0's file stays
+    // open for the first pass). Opening checks each path (local regular file, no protocols).
+    let specs = recipe.timeline_clips();
+    let mut assets = Vec::with_capacity(specs.len());
+    let mut first_input = None;
+    let mut opened = opened;
+    for (i, spec) in specs.iter().enumerate() {
+        let path = recipe.resolve(&spec.source);
+        let mut probe_one = || -> Result<Asset> {
+            if i == 0 && still_format(&path)?.is_none() {
+                let (input, rewind) = reuse_or_open(opened.take(), &path)?;
+                let info = probe_input(&input, &path);
+                first_input = Some((input, rewind));
+                Ok(Asset::Video(info))
+            } else {
+                probe_asset(&path)
+            }
+        };
+        let asset = probe_one().map_err(|e| if recipe.version > 1 { Error::new(e.kind, format!("clips[{i}]: {}", e.message)) } else { e })?;
+        assets.push(asset);
+    }
+    let stamps = InputStamps::of(&recipe.input_files());
+    let mut plan = Plan::with_min_duration(recipe, &assets, mode.min_seconds)?;
+    // The music is checked before anything is decoded: a song that is not audio fails now.
+    if let Some(m) = plan.sound.as_ref().and_then(|s| s.music.as_ref()) {
+        crate::audio::music::check(m)?;
+    }
     plan.skip_deblocking = mode.skip_deblocking;
     let units: u64 = plan.outputs.iter().map(|o| u64::from(o.video_timeline().encoded())).sum();
     // Muxing and audio are cheap next to encoding; a tenth of the bar keeps the tail honest.
     let progress = Progress::new(progress, units + units / 10);
 
-    // Each pass decodes the segment once for its outputs; audio comes with the first. Outputs are
-    // muxed as their pass ends, so finished streams do not wait in memory for later passes.
+    // Each pass decodes the clips once for its outputs; the sound comes with the first. Outputs
+    // are muxed as their pass ends, so finished streams do not wait in memory for later passes.
     let mut audio = HashMap::new();
     let mut parts = Vec::new();
     let mut reports = Vec::new();
@@ -115,13 +144,10 @@ fn export_inner(
         if cancel.is_cancelled() {
             return Err(Error::cancelled());
         }
-        let (input, rewind) = match input.take() {
-            Some(i) => (i, rewind),
-            None => (open_input(&plan.source)?, false),
-        };
-        let (videos, clip) = decode_and_render(&plan, input, rewind, pass, n == 0 && plan.with_audio, cancel, &progress)?;
+        let first = if n == 0 { first_input.take() } else { None };
+        let (videos, sounds) = decode_and_render(&plan, first, pass, n == 0 && plan.sound.is_some(), cancel, &progress)?;
         if n == 0 {
-            audio = encode_audio_tracks(&plan, clip)?;
+            audio = encode_audio_tracks(&plan, &sounds)?;
         }
         for (out, video) in pass.iter().map(|&i| &plan.outputs[i]).zip(&videos) {
             if cancel.is_cancelled() {
@@ -129,16 +155,16 @@ fn export_inner(
             }
             let part = PartFile::create(&out.path)?;
             let track = audio.get(&audio_key(out));
-            write_mp4(part.path(), video, &out.video_timeline(), track, &|| cancel.is_cancelled())?;
+            write_mp4(part.path(), video, &out.video_timeline(), track.map(|t| &t.0), &|| cancel.is_cancelled())?;
             // Signed manifest and upload plan (when asked), still uncommitted: all or nothing.
             parts.extend(crate::deliver::finish_part(&plan, out, &part)?);
             progress.add(units / 10 / plan.outputs.len() as u64);
-            reports.push((out_index(&plan, out), report(out, part.path())?));
+            reports.push((out_index(&plan, out), report(out, part.path(), track.map(|t| t.1))?));
             parts.push(part);
         }
     }
-    // A source that was cut short or rewritten while it was read gave frozen or mixed frames.
-    before.check_unchanged(&source)?;
+    // An input that was cut short or rewritten while it was read gave frozen or mixed frames.
+    stamps.check_unchanged()?;
     if cancel.is_cancelled() {
         return Err(Error::cancelled());
     }
@@ -153,7 +179,7 @@ fn out_index(plan: &Plan, out: &crate::plan::OutputPlan) -> usize {
 }
 
 /// The finished output's facts, hashed from its part file in a streaming read.
-fn report(out: &crate::plan::OutputPlan, written: &std::path::Path) -> Result<OutputReport> {
+fn report(out: &crate::plan::OutputPlan, written: &std::path::Path, sound: Option<Measured>) -> Result<OutputReport> {
     let mut file = std::fs::File::open(written).map_err(|e| Error::io_at(&out.path, e))?;
     let mut hasher = Sha256::new();
     let bytes = std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io_at(&out.path, e))?;
@@ -165,100 +191,61 @@ fn report(out: &crate::plan::OutputPlan, written: &std::path::Path) -> Result<Ou
         frames: out.timeline.total,
         bytes,
         sha256: format!("{:x}", hasher.finalize()),
+        loudness_lufs: sound.map(|m| (m.lufs * 100.0).round() / 100.0),
+        true_peak_db: sound.map(|m| (m.true_peak_db * 100.0).round() / 100.0),
         missing_glyphs: out.captions.as_ref().map(|c| c.missing_glyphs.clone()).unwrap_or_default(),
     })
 }
 
-/// Size and modification time of the source when the export started.
-struct SourceStamp {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-}
+/// Size and modification time of every input file when the export started.
+struct InputStamps(Vec<(PathBuf, u64, Option<std::time::SystemTime>)>);
 
-impl SourceStamp {
-    fn of(path: &std::path::Path) -> Result<SourceStamp> {
-        let m = std::fs::metadata(path).map_err(|e| Error::io_at(path, e))?;
-        Ok(SourceStamp { len: m.len(), modified: m.modified().ok() })
+impl InputStamps {
+    fn of(paths: &[PathBuf]) -> InputStamps {
+        InputStamps(paths.iter().filter_map(|p| std::fs::metadata(p).ok().map(|m| (p.clone(), m.len(), m.modified().ok()))).collect())
     }
 
-    fn check_unchanged(&self, path: &std::path::Path) -> Result<()> {
-        let now = SourceStamp::of(path)?;
-        if now.len != self.len || now.modified != self.modified {
-            return Err(Error::io(format!(
-                "{} changed while it was being exported ({} bytes at the start, {} now); nothing was written",
-                path.display(),
-                self.len,
-                now.len
-            )));
+    fn check_unchanged(&self) -> Result<()> {
+        for (path, len, modified) in &self.0 {
+            let now = std::fs::metadata(path).map_err(|e| Error::io_at(path, e))?;
+            if now.len() != *len || now.modified().ok() != *modified {
+                return Err(Error::io(format!(
+                    "{} changed while it was being exported ({len} bytes at the start, {} now); nothing was written",
+                    path.display(),
+                    now.len()
+                )));
+            }
         }
         Ok(())
     }
 }
 
-/// One decode pass over `input` (`plan.source` opened; read from before if `rewind`): demux,
-/// decode, hand each frame to the worker of every output in `pass` (indices into `plan.outputs`),
-/// and decode the audio too when `with_audio`.
+/// One decode pass: the sequencer feeds the sample exporter of every output in `pass` (indices
+/// into `plan.outputs`); each clip's sound is collected too when `with_audio`.
 fn decode_and_render(
     plan: &Plan,
-    mut input: ff::format::context::Input,
-    rewind: bool,
+    first: Option<(ff::format::context::Input, bool)>,
     pass: &[usize],
     with_audio: bool,
     cancel: &CancelToken,
     progress: &Progress,
-) -> Result<(Vec<EncodedStream>, Option<AudioClip>)> {
-    let vstream = input
-        .streams()
-        .best(ff::media::Type::Video)
-        .ok_or_else(|| Error::unsupported("the source has no video stream"))?;
-    let vindex = vstream.index();
-    let mut vdec = VideoDecoder::new(&vstream, plan.rotation, plan.work_size.0, plan.work_size.1)?;
-    if plan.skip_deblocking {
-        vdec.set_skip_deblocking();
-    }
-    let audio_start = (plan.seg_start - AUDIO_PREROLL).max(0.0);
-    // A pass lasts the trim rounded to whole frames, which can be up to half a frame longer than
-    // the trim: collect audio to the end of the longest pass so no pass ends in silence.
-    let audio_end = plan
-        .outputs
-        .iter()
-        .map(|o| plan.seg_start + f64::from(o.timeline.seg_frames) / o.fps_f64())
-        .fold(plan.seg_end, f64::max);
-    let mut adec = match with_audio {
-        true => match input.streams().best(ff::media::Type::Audio) {
-            Some(s) => Some((s.index(), AudioDecoder::new(&s, audio_start, audio_end)?)),
-            None => None,
-        },
-        false => None,
-    };
-    if plan.seg_start > 0.0 || rewind {
-        // Audio wants its preroll and some slack for interleaving. Video alone, from a container
-        // with a keyframe index (MP4/MOV, MKV/WebM), only needs the keyframe at or before the first
-        // frame (seek times are absolute: add the stream's start), so a trim that starts on a
-        // keyframe decodes nothing it does not show. Other containers seek by estimate: keep slack.
-        let from = match adec {
-            None if crate::source::open::seeks_exactly(&input) => plan.seg_start + vdec.start_seconds() + 0.001,
-            _ => audio_start - 0.5,
-        };
-        // A failed seek (damaged index) just means decoding from the start.
-        seek_or_reopen(&mut input, &plan.source, from, rewind)?;
-    }
-
+) -> Result<(Vec<EncodedStream>, Vec<Option<AudioClip>>)> {
     std::thread::scope(|scope| {
-        let mut senders: Vec<Option<SyncSender<Decoded>>> = Vec::new();
+        let mut senders: Vec<Option<SyncSender<Feed>>> = Vec::new();
         let mut workers = Vec::new();
         for out in pass.iter().map(|&i| &plan.outputs[i]) {
-            let (tx, rx) = sync_channel::<Decoded>(2);
+            let (tx, rx) = sync_channel::<Feed>(2);
             senders.push(Some(tx));
+            let composition = &plan.composition;
             workers.push(scope.spawn(move || {
-                catch_unwind(AssertUnwindSafe(|| render_output(out, plan.seg_start, plan.work_size, rx, cancel, progress)))
+                catch_unwind(AssertUnwindSafe(|| render_output(out, composition, rx, cancel, progress)))
                     .unwrap_or_else(|p| Err(Error::internal(format!("output worker failed: {}", panic_text(&p)))))
             }));
         }
-        let demuxed = demux(plan, &mut input, vindex, &mut vdec, &mut adec, &mut senders, cancel);
+        let decoded = sequencer::run(plan, first, with_audio, &mut senders, cancel);
         drop(senders);
         let mut videos = Vec::new();
-        let mut first_err = demuxed.err();
+        let mut first_err = decoded.as_ref().err().cloned();
         for w in workers {
             match w.join().unwrap_or_else(|_| Err(Error::internal("output worker panicked"))) {
                 Ok(v) => videos.push(v),
@@ -276,103 +263,8 @@ fn decode_and_render(
         if let Some(e) = first_err {
             return Err(e);
         }
-        let clip = adec.map(|(_, d)| d.finish()).transpose()?;
-        Ok((videos, clip))
+        Ok((videos, decoded?))
     })
-}
-
-fn demux(
-    plan: &Plan,
-    input: &mut ff::format::context::Input,
-    vindex: usize,
-    vdec: &mut VideoDecoder,
-    adec: &mut Option<(usize, AudioDecoder)>,
-    senders: &mut [Option<SyncSender<Decoded>>],
-    cancel: &CancelToken,
-) -> Result<()> {
-    let mut video_done = false;
-    let mut audio_done = adec.is_none();
-    let mut last_frame = None;
-    let mut reader = crate::source::packets::PacketReader::default();
-    while !(video_done && audio_done) {
-        if cancel.is_cancelled() {
-            return Err(Error::cancelled());
-        }
-        let Some(packet) = reader.next(input) else { break };
-        let idx = packet.stream();
-        if idx == vindex && !video_done {
-            vdec.send(&packet);
-            video_done = forward_frames(plan, vdec, senders, cancel, &mut last_frame)?;
-        } else if let Some((aidx, dec)) = adec.as_mut() {
-            if idx == *aidx && !audio_done {
-                let t = packet.pts().map(|p| p as f64 * f64::from(input.stream(idx).map(|s| s.time_base()).unwrap_or(ff::Rational(1, 1))));
-                dec.send(&packet)?;
-                audio_done = t.is_some_and(|t| t > plan.seg_end + 1.0);
-            }
-        }
-    }
-    if !video_done {
-        vdec.send_eof();
-        forward_frames(plan, vdec, senders, cancel, &mut last_frame)?;
-        check_not_cut_short(plan, vdec, last_frame)?;
-    }
-    Ok(())
-}
-
-/// The pictures ran out before the segment's end: the file is truncated or damaged there. Holding
-/// the last picture for more than a moment would pass a frozen clip off as an export.
-fn check_not_cut_short(plan: &Plan, vdec: &VideoDecoder, last_frame: Option<f64>) -> Result<()> {
-    let Some(last) = last_frame else { return Ok(()) }; // no frame at all: the workers say so
-    let tolerance = (2.0 * vdec.frame_step()).max(0.5);
-    if last < plan.seg_end - tolerance {
-        return Err(Error::unsupported(format!(
-            "{}: the video stops at {last:.2} s although the segment runs to {:.2} s (the file is truncated or damaged); \
-             trim to end by {last:.2} s",
-            plan.source.display(),
-            plan.seg_end
-        )));
-    }
-    Ok(())
-}
-
-/// Sends decoded frames to the workers; true once the segment's end has been passed.
-fn forward_frames(
-    plan: &Plan,
-    vdec: &mut VideoDecoder,
-    senders: &mut [Option<SyncSender<Decoded>>],
-    cancel: &CancelToken,
-    last_frame: &mut Option<f64>,
-) -> Result<bool> {
-    while let Some((time, frame)) = vdec.receive()? {
-        *last_frame = Some(last_frame.map_or(time, |t: f64| t.max(time)));
-        let item: Decoded = Arc::new((time, frame));
-        for slot in senders.iter_mut() {
-            let Some(tx) = slot else { continue };
-            let mut pending = item.clone();
-            // Poll rather than block, so a cancel is seen even while a worker is busy.
-            loop {
-                match tx.try_send(pending) {
-                    Ok(()) => break,
-                    Err(TrySendError::Full(back)) => {
-                        if cancel.is_cancelled() {
-                            return Err(Error::cancelled());
-                        }
-                        pending = back;
-                        std::thread::sleep(Duration::from_millis(1));
-                    }
-                    // The worker has all it needs (or failed; its own error is reported).
-                    Err(TrySendError::Disconnected(_)) => {
-                        *slot = None;
-                        break;
-                    }
-                }
-            }
-        }
-        if senders.iter().all(Option::is_none) || time > plan.seg_end + 0.25 {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 type AudioKey = (i32, i32, crate::timeline::Timeline);
@@ -381,15 +273,29 @@ fn audio_key(o: &crate::plan::OutputPlan) -> AudioKey {
     (o.fps.0, o.fps.1, o.timeline)
 }
 
-/// One AAC track per distinct output timeline (usually exactly one for the whole recipe).
-fn encode_audio_tracks(plan: &Plan, clip: Option<AudioClip>) -> Result<HashMap<AudioKey, EncodedStream>> {
+/// One AAC track per distinct output timeline (usually exactly one for the whole recipe): the
+/// clips' sound laid out like the loop, the music under it, normalised; with its measurement.
+fn encode_audio_tracks(plan: &Plan, sounds: &[Option<AudioClip>]) -> Result<HashMap<AudioKey, (EncodedStream, Measured)>> {
     let mut tracks = HashMap::new();
-    let Some(clip) = clip else { return Ok(tracks) };
-    let preroll = ((plan.seg_start - clip.start) * f64::from(SAMPLE_RATE)).round().max(0.0) as usize;
+    let Some(sound) = &plan.sound else { return Ok(tracks) };
+    let pass_len = plan.outputs.iter().map(|o| f64::from(o.timeline.seg_frames) / o.fps_f64()).fold(0.0, f64::max);
+    let (composed, preroll) = crate::audio::compose::compose(&plan.composition, sounds, pass_len)?;
     for out in &plan.outputs {
         if let std::collections::hash_map::Entry::Vacant(slot) = tracks.entry(audio_key(out)) {
-            let samples = audio_loop::compose(&clip, preroll, &out.timeline, out.fps_f64());
-            slot.insert(encode_aac(&samples)?);
+            let mut samples = crate::audio::timeline::compose(&composed, preroll, &out.timeline, out.fps_f64());
+            if let Some(m) = &sound.music {
+                let frames = samples.len() / crate::source::audio::CHANNELS;
+                let mut bed = crate::audio::music::bed(m, frames)?;
+                if let Some(d) = &m.duck {
+                    crate::audio::music::duck(&mut bed, &samples, d);
+                }
+                samples.iter_mut().zip(&bed).for_each(|(s, b)| *s += b);
+            }
+            let measured = match &sound.loudness {
+                Some(target) => crate::audio::loudness::normalise(&mut samples, target)?,
+                None => crate::audio::loudness::measure(&samples)?,
+            };
+            slot.insert((encode_aac(&samples)?, measured));
         }
     }
     Ok(tracks)

@@ -1,28 +1,28 @@
-//! One output's worker: constant-rate sampling of decoded frames, reframing, encoding one pass.
+//! One output's sample exporter: composed frames (compositor.rs), overlays and captions on top,
+//! encoded one loop pass; a boomerang's way back (or every pass, when the layers differ between
+//! passes) comes from a spill file of composed frames.
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
-use crate::captions::Overlay;
+use super::compositor::Compositor;
+use super::sequencer::Feed;
+use crate::captions::CaptionLayer;
 use crate::encode::video::open_video_encoder;
 use crate::encode::EncodedStream;
 use crate::error::{Error, Result};
 use crate::export::control::{CancelToken, Progress};
 use crate::export::panic_text;
-use crate::frame::reframe::Reframer;
 use crate::frame::Frame;
-use crate::plan::OutputPlan;
+use crate::overlay::OverlayLayer;
+use crate::plan::{Composition, OutputPlan};
 use crate::recipe::LoopMode;
-
-/// A decoded source frame and its time in source seconds.
-pub type Decoded = Arc<(f64, Frame)>;
 
 pub(crate) fn render_output(
     out: &OutputPlan,
-    seg_start: f64,
-    work_size: (u32, u32),
-    frames: Receiver<Decoded>,
+    composition: &Arc<Composition>,
+    frames: Receiver<Feed>,
     cancel: &CancelToken,
     progress: &Progress,
 ) -> Result<EncodedStream> {
@@ -50,7 +50,7 @@ pub(crate) fn render_output(
             }
             encoder.finish()
         });
-        let drawn = draw_pictures(out, seg_start, work_size, frames, cancel, &to_encoder, &recycled);
+        let drawn = draw_pictures(out, composition, frames, cancel, &to_encoder, &recycled);
         drop(to_encoder);
         let encoded = encoding
             .join()
@@ -78,27 +78,27 @@ impl From<Error> for Stop {
     }
 }
 
-/// Constant-rate sampling, reframing and captions: sends each output picture, in output order,
-/// with its position in the output.
+/// Composed frames with overlays and captions: sends each output picture, in output order, with
+/// its position in the output.
 fn draw_pictures(
     out: &OutputPlan,
-    seg_start: f64,
-    work_size: (u32, u32),
-    frames: Receiver<Decoded>,
+    composition: &Arc<Composition>,
+    feeds: Receiver<Feed>,
     cancel: &CancelToken,
     to_encoder: &SyncSender<(Frame, u32)>,
     recycled: &Receiver<Frame>,
 ) -> std::result::Result<(), Stop> {
-    let mut reframer = Reframer::new(work_size.0, work_size.1, out.width, out.height, out.fit, out.background);
+    let mut compositor = Compositor::new(out, composition.clone());
     let t = out.timeline;
-    // Captions that differ between passes turn the loop into one flat pass (see OutputPlan).
+    // Layers that differ between passes turn the loop into one flat pass (see OutputPlan).
     let vt = out.video_timeline();
-    let full = out.captions_per_pass;
+    let full = out.layers_per_pass;
     let encoded = vt.encoded();
     let fps = out.fps_f64();
-    let mut overlay = out.captions.clone().map(|c| Overlay::new(c, out.width, out.height, fps, seg_start, t));
+    let mut captions = out.captions.clone().map(|c| CaptionLayer::new(c, out.width, out.height, fps, composition.clone(), t));
+    let mut overlays = out.overlays.clone().map(|o| OverlayLayer::new(o, out.width, out.height, fps));
     let spill_dir = out.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")).to_path_buf();
-    // Which segment frames are kept for later passes, and where: the boomerang's middle (its way
+    // Which composed frames are kept for later passes, and where: the boomerang's middle (its way
     // back), or every frame when each pass is encoded.
     let spill_index = move |seg_i: u32| -> Option<usize> {
         if full {
@@ -113,54 +113,59 @@ fn draw_pictures(
     let needs_spill = if full { t.total > t.seg_frames } else { t.mode == LoopMode::Boomerang && encoded > t.seg_frames };
     let mut spill = needs_spill.then(|| Spill::new(spill_dir));
     let send = |pic: Frame, pos: u32| to_encoder.send((pic, pos)).map_err(|_| Stop::EncoderGone);
+    let mut layers = |pic: &mut Frame, pos: u32| {
+        if let Some(o) = overlays.as_mut() {
+            o.apply(pic, pos);
+        }
+        if let Some(c) = captions.as_mut() {
+            c.apply(pic, pos);
+        }
+    };
 
-    let mut emit = |seg_i: u32, frame: &Frame| -> std::result::Result<(), Stop> {
+    let mut next = 0u32;
+    let mut emit = |compositor: &mut Compositor, seg_i: u32| -> std::result::Result<(), Stop> {
         if cancel.is_cancelled() {
             return Err(Error::cancelled().into());
         }
         let mut pic = recycled.try_recv().unwrap_or_else(|_| Frame::empty());
-        reframer.apply_into(frame, &mut pic);
+        compositor.draw(seg_i, &mut pic)?;
         if let Some(s) = spill.as_mut() {
-            // Kept without captions: later passes draw their own.
+            // Kept without overlays and captions: later passes draw their own.
             if spill_index(seg_i).is_some() {
                 s.push(&pic)?;
             }
         }
         if seg_i < encoded {
-            if let Some(o) = overlay.as_mut() {
-                o.apply(&mut pic, seg_i);
-            }
+            layers(&mut pic, seg_i);
             send(pic, seg_i)?;
         }
         Ok(())
     };
-
-    // Constant frame rate: output frame i shows the decoded frame nearest to its time.
-    let mut next = 0u32;
-    let mut current: Option<Decoded> = None;
-    for incoming in frames.iter() {
-        if let Some(cur) = &current {
-            let midpoint = (cur.0 + incoming.0) / 2.0;
-            while next < t.seg_frames && seg_start + f64::from(next) / fps < midpoint {
-                emit(next, &cur.1)?;
-                next += 1;
-            }
+    for feed in feeds.iter() {
+        compositor.take(feed);
+        while next < t.seg_frames && compositor.ready(next) {
+            emit(&mut compositor, next)?;
+            next += 1;
         }
         if next >= t.seg_frames {
             break;
         }
-        current = Some(incoming);
     }
-    let last = current.ok_or_else(|| Error::unsupported("no video frame in the trimmed range could be decoded"))?;
-    while next < t.seg_frames {
-        emit(next, &last.1)?;
-        next += 1;
+    if next < t.seg_frames {
+        if !compositor.all_ended() {
+            // The decode loop stopped early; its own error says why.
+            return Err(Error::internal("the decode pass ended before every clip was read").into());
+        }
+        while next < t.seg_frames {
+            emit(&mut compositor, next)?;
+            next += 1;
+        }
     }
-    drop(last);
-    drop(frames);
+    drop(compositor);
+    drop(feeds);
 
-    // Boomerang: the way back, read from the spill in reverse; or, with per-pass captions, every
-    // later pass.
+    // Boomerang: the way back, read from the spill in reverse; or, with layers that differ per
+    // pass, every later pass.
     if let Some(mut s) = spill.take() {
         for pos in t.seg_frames..encoded {
             if cancel.is_cancelled() {
@@ -168,10 +173,11 @@ fn draw_pictures(
             }
             let seg_i = t.frame_at(pos);
             let index = spill_index(seg_i).ok_or_else(|| Error::internal("loop frame missing from the frame store"))?;
-            let mut pic = s.read(index, out.width, out.height)?;
-            if let Some(o) = overlay.as_mut() {
-                o.apply(&mut pic, pos);
-            }
+            // Into a picture the encoder has handed back: allocating one per frame here while
+            // the encoder returns them into the channel grew memory by a frame per frame.
+            let mut pic = recycled.try_recv().unwrap_or_else(|_| Frame::empty());
+            s.read_into(index, out.width, out.height, &mut pic)?;
+            layers(&mut pic, pos);
             send(pic, pos)?;
         }
     }
@@ -201,7 +207,7 @@ impl Spill {
         Ok(())
     }
 
-    fn read(&mut self, index: usize, w: u32, h: u32) -> Result<Frame> {
+    fn read_into(&mut self, index: usize, w: u32, h: u32, f: &mut Frame) -> Result<()> {
         let io = |e: std::io::Error| Error::io(format!("temporary frame store: {e}"));
         let (ys, cs) = (w as usize * h as usize, w as usize * h as usize / 4);
         let file = self.file.as_mut().ok_or_else(|| Error::internal("boomerang frame store is empty"))?;
@@ -209,8 +215,11 @@ impl Spill {
             return Err(Error::internal("boomerang frame store index out of range"));
         }
         file.seek(SeekFrom::Start((index * (ys + 2 * cs)) as u64)).map_err(io)?;
-        let mut f = Frame { width: w, height: h, y: vec![0; ys], u: vec![0; cs], v: vec![0; cs] };
+        (f.width, f.height) = (w, h);
+        f.y.resize(ys, 0);
+        f.u.resize(cs, 0);
+        f.v.resize(cs, 0);
         file.read_exact(&mut f.y).and_then(|_| file.read_exact(&mut f.u)).and_then(|_| file.read_exact(&mut f.v)).map_err(io)?;
-        Ok(f)
+        Ok(())
     }
 }

@@ -1,8 +1,10 @@
 //! Pictures as the pipeline carries them: 8-bit planar YUV 4:2:0, BT.709 limited range.
 
+pub mod motion;
 pub mod reframe;
 pub mod rgb;
 pub mod rotate;
+pub mod transition;
 
 /// A tightly packed (stride = width) YUV 4:2:0 picture with even dimensions.
 #[derive(Clone, PartialEq, Eq)]
@@ -49,6 +51,12 @@ impl Yuv {
         }
         let c = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
         Some(Yuv::from_rgb(c(0)?, c(2)?, c(4)?))
+    }
+}
+
+impl Default for Frame {
+    fn default() -> Frame {
+        Frame::empty()
     }
 }
 

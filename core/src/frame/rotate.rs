@@ -31,6 +31,17 @@ pub fn rotate(frame: Frame, degrees_cw: u32) -> Frame {
     }
 }
 
+/// Mirrors `frame` left-right (a display matrix with a flip: some front cameras).
+pub fn mirror(mut frame: Frame) -> Frame {
+    let (w, cw) = (frame.width as usize, frame.width as usize / 2);
+    for (plane, pw) in [(&mut frame.y, w), (&mut frame.u, cw), (&mut frame.v, cw)] {
+        if pw > 0 {
+            plane.par_chunks_mut(pw).for_each(<[u8]>::reverse);
+        }
+    }
+    frame
+}
+
 /// Rotates one tightly packed `w`x`h` plane by 90, 180 or 270 degrees clockwise.
 fn rotate_plane(src: &[u8], w: usize, h: usize, turn: u32) -> Vec<u8> {
     let mut dst = vec![0u8; w * h];

@@ -10,7 +10,6 @@ use crate::golden::meta::OutputMeta;
 use crate::golden::thumbs::Thumb;
 use crate::plan::Plan;
 use crate::recipe::Recipe;
-use crate::source::probe;
 
 /// Pass/fail bounds of a case. Defaults are stated in docs/golden.md.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -106,7 +105,14 @@ impl Case {
     /// The case's recipe with the source resolved against the case folder and outputs in `work`.
     pub fn recipe_into(&self, work: &Path) -> Result<Recipe> {
         let mut recipe = Recipe::from_json(&self.recipe_json.to_string(), Some(&self.dir))?;
-        recipe.source = recipe.resolve(&recipe.source);
+        // Sources absolute: the recipe's folder is the case's, its outputs go elsewhere.
+        if let Some(src) = recipe.source.take() {
+            recipe.source = Some(recipe.resolve(&src));
+        }
+        let resolved: Vec<std::path::PathBuf> = recipe.clips.iter().flatten().map(|c| recipe.resolve(&c.source)).collect();
+        for (c, p) in recipe.clips.iter_mut().flatten().zip(resolved) {
+            c.source = p;
+        }
         for o in &mut recipe.outputs {
             let name = o.path.file_name().ok_or_else(|| Error::invalid(format!("{}: output without a file name", self.name)))?;
             o.path = work.join(name);
@@ -117,7 +123,7 @@ impl Case {
     /// Loop seam times (output seconds) of output `name` when rendered into `work`.
     pub fn seams(&self, work: &Path, name: &str) -> Result<Vec<f64>> {
         let recipe = self.recipe_into(work)?;
-        let plan = Plan::new(&recipe, &probe(&recipe.source)?)?;
+        let plan = Plan::for_recipe(&recipe)?;
         let Some(out) = plan.outputs.iter().find(|o| o.path.file_name().is_some_and(|n| n.to_string_lossy() == name)) else {
             return Ok(Vec::new());
         };

@@ -163,9 +163,10 @@ fn render(case: &Case, work: &Path) -> Result<Vec<(String, PathBuf)>> {
 #[cfg(feature = "preview")]
 fn render_preview(recipe: &crate::recipe::Recipe, start: f64, end: f64) -> Result<Vec<(String, PathBuf)>> {
     let out = recipe.outputs.first().ok_or_else(|| Error::invalid("a preview case needs one output"))?;
-    let info = crate::source::probe(&recipe.source)?;
+    let source = recipe.source.clone().ok_or_else(|| Error::invalid("a preview case needs a version 1 recipe with a source"))?;
+    let info = crate::source::probe(&source)?;
     let (_, v) = info.video().ok_or_else(|| Error::unsupported("the source has no video stream"))?;
-    let r = crate::preview::rendition::export_window(&recipe.source, None, (v.display_width, v.display_height), v.fps, (start, end), &out.path, &crate::CancelToken::new())?;
+    let r = crate::preview::rendition::export_window(&source, None, (v.display_width, v.display_height), v.fps, (start, end), &out.path, &crate::CancelToken::new())?;
     let name = r.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(vec![(name, r.path)])
 }

@@ -55,7 +55,8 @@ mod tests {
             { "path": "b.mp4", "aspect": "1:1", "height": 1080, "fit": "crop" },
             { "path": "c.mp4", "aspect": "4:5", "height": 1350, "fit": "pad" } ] }"#;
         let r = Recipe::from_json(json, None).unwrap();
-        r.outputs.iter().enumerate().map(|(i, s)| super::super::output_plan(&r, s, i, 3.0, 6.0).unwrap()).collect()
+        let composition = super::super::Composition { clips: Vec::new(), length: 3.0, length_sum: String::new() };
+        r.outputs.iter().enumerate().map(|(i, s)| super::super::output_plan(&r, s, i, &composition, 6.0).unwrap()).collect()
     }
 
     #[test]

@@ -1,42 +1,43 @@
-//! validate(recipe, source facts) → Plan: every duration, size and setting resolved once, up front.
+//! validate(recipe, probed assets) → Plan: every duration, size and setting resolved once, up
+//! front. Nothing downstream reads the recipe again.
 
+pub mod composition;
 mod decode_passes;
+pub mod sound;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::captions::CaptionPlan;
 use crate::error::{Error, Result};
 use crate::frame::Yuv;
+use crate::overlay::OverlayPlan;
 use crate::recipe::{Fit, LoopMode, OutputSpec, Recipe};
-use crate::source::MediaInfo;
-use crate::source::open::{MAX_SOURCE_PIXELS, MAX_SOURCE_SIDE};
+use crate::source::asset::{probe_asset, Asset};
 use crate::timeline::Timeline;
+pub use composition::{ClipKind, ClipPlan, Composition, Layers};
+pub use sound::SoundPlan;
 
 pub const MIN_CLIP_SECONDS: f64 = 6.0;
 pub const MAX_CLIP_SECONDS: f64 = 30.0;
 pub const MAX_OUTPUTS: usize = 8;
 pub const MAX_OUTPUT_SIDE: u32 = 4096;
 pub const MIN_OUTPUT_SIDE: u32 = 16;
-/// Audio pre-roll decoded before the trim start, for seamless crossfades at loop seams.
+/// Audio pre-roll decoded before each clip's start, for seamless crossfades at loop seams.
 pub const AUDIO_PREROLL: f64 = 0.025;
 
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub source: PathBuf,
-    /// Trimmed segment in source seconds.
-    pub seg_start: f64,
-    pub seg_end: f64,
+    /// The clips in composed time (version 1: the one source's trimmed segment).
+    pub composition: Arc<Composition>,
     pub mode: LoopMode,
-    pub with_audio: bool,
-    /// Display (upright) size of the source and the working size frames are decoded to.
-    pub source_size: (u32, u32),
-    pub work_size: (u32, u32),
-    pub rotation: u32,
     pub outputs: Vec<OutputPlan>,
     /// Output indices per decode pass: one pass for all unless the recipe sets `max_memory_mb`.
     pub decode_passes: Vec<Vec<usize>>,
     /// Decode without the deblocking filter (preview renditions; see `export::ExportMode`).
     pub skip_deblocking: bool,
+    /// The audio track: clips' sound, music bed, loudness; `None` when the outputs have no audio.
+    pub sound: Option<SoundPlan>,
     /// A checked signer when the recipe asks for provenance (validated before any encoding).
     pub provenance: Option<std::sync::Arc<crate::provenance::Prepared>>,
     /// Write `<output>.upload.json` beside every output.
@@ -55,9 +56,11 @@ pub struct OutputPlan {
     pub timeline: Timeline,
     pub encoder: EncoderSettings,
     /// Captions to draw on this output (shared by all outputs; laid out per output size).
-    pub captions: Option<std::sync::Arc<CaptionPlan>>,
-    /// The captions differ between loop passes: encode every frame instead of replaying one pass.
-    pub captions_per_pass: bool,
+    pub captions: Option<Arc<CaptionPlan>>,
+    /// Image overlays (shared; rasterised per output size).
+    pub overlays: Option<Arc<OverlayPlan>>,
+    /// Captions or overlays differ between loop passes: encode every frame instead of replaying one pass.
+    pub layers_per_pass: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,48 +81,64 @@ impl OutputPlan {
         f64::from(self.timeline.total) / self.fps_f64()
     }
     /// The timeline the video is encoded and muxed with: the loop's, or one flat pass of the whole
-    /// clip when captions make the passes differ.
+    /// clip when captions or overlays make the passes differ.
     pub fn video_timeline(&self) -> Timeline {
-        if self.captions_per_pass { self.timeline.flat() } else { self.timeline }
+        if self.layers_per_pass { self.timeline.flat() } else { self.timeline }
+    }
+    /// The fit for `clip`: the clip's own, else the output's.
+    pub fn fit_for(&self, clip: &ClipPlan) -> Fit {
+        clip.fit.unwrap_or(self.fit)
     }
 }
 
 impl Plan {
-    pub fn new(recipe: &Recipe, info: &MediaInfo) -> Result<Plan> {
-        Self::with_min_duration(recipe, info, MIN_CLIP_SECONDS)
+    /// Probes every clip of `recipe` and plans it.
+    pub fn for_recipe(recipe: &Recipe) -> Result<Plan> {
+        let assets = recipe.timeline_clips().iter().map(|c| probe_asset(&recipe.resolve(&c.source))).collect::<Result<Vec<_>>>()?;
+        Plan::new(recipe, &assets)
+    }
+
+    /// Plans `recipe` whose clips were probed into `assets` (one per clip, in order).
+    pub fn new(recipe: &Recipe, assets: &[Asset]) -> Result<Plan> {
+        Self::with_min_duration(recipe, assets, MIN_CLIP_SECONDS)
     }
 
     /// Like [`Plan::new`] with another lower bound on the finished length: preview renditions
     /// (2–6 s) are built internally and are not subject to the public 6 s rule.
-    pub(crate) fn with_min_duration(recipe: &Recipe, info: &MediaInfo, min_seconds: f64) -> Result<Plan> {
-        let source = recipe.resolve(&recipe.source);
-        let (_, v) = info
-            .video()
-            .ok_or_else(|| Error::unsupported(format!("{}: has no video stream", source.display())))?;
-        check_source_size(v.width, v.height)?;
-        let src_dur = source_duration(info);
-        let (seg_start, seg_end) = trim(recipe, src_dur)?;
+    pub(crate) fn with_min_duration(recipe: &Recipe, assets: &[Asset], min_seconds: f64) -> Result<Plan> {
+        recipe.check_version()?;
         let mode = recipe.looping.map(|l| l.mode).unwrap_or_default();
+        let mut composition = Composition::new(recipe, assets, mode)?;
         if recipe.outputs.is_empty() {
             return Err(Error::invalid("the recipe has no outputs"));
         }
         if recipe.outputs.len() > MAX_OUTPUTS {
             return Err(Error::limit(format!("{} outputs requested; at most {MAX_OUTPUTS}", recipe.outputs.len())));
         }
-        let source_size = (v.display_width.max(2), v.display_height.max(2));
-        let captions = CaptionPlan::from_recipe(recipe)?.map(std::sync::Arc::new);
         let mut outputs = Vec::new();
         for (i, spec) in recipe.outputs.iter().enumerate() {
-            let mut o = output_plan(recipe, spec, i, seg_end - seg_start, min_seconds)?;
-            o.captions_per_pass = captions.as_ref().is_some_and(|c| c.varies_per_pass(&o.timeline, o.fps_f64(), seg_start));
-            o.captions = captions.clone();
-            outputs.push(o);
+            outputs.push(output_plan(recipe, spec, i, &composition, min_seconds)?);
         }
         check_paths(&recipe.input_files(), &outputs)?;
-        // Only what some output shows is decoded (a loop shorter than its segment stops early).
+        // Only what some output shows is decoded (a loop shorter than its clips stops early).
         let shown = outputs.iter().map(|o| f64::from(o.timeline.seg_frames) / o.fps_f64()).fold(0.0, f64::max);
-        let seg_end = seg_end.min(seg_start + shown);
-        let decode_passes = decode_passes::group((v.width, v.height), &outputs, recipe.max_memory_mb);
+        composition.keep_until(shown);
+        for c in &mut composition.clips {
+            c.work_size = work_size(c.size, &outputs, c.fit);
+        }
+        let composition = Arc::new(composition);
+        let captions = CaptionPlan::from_recipe(recipe, &composition)?.map(Arc::new);
+        let clip_end = outputs.iter().map(OutputPlan::duration).fold(0.0, f64::max);
+        let overlays = OverlayPlan::from_recipe(recipe, clip_end)?.map(Arc::new);
+        for o in &mut outputs {
+            let fps = o.fps_f64();
+            o.layers_per_pass = captions.as_ref().is_some_and(|c| c.varies_per_pass(&o.timeline, fps, &composition))
+                || overlays.as_ref().is_some_and(|ov| ov.varies_per_pass(&o.timeline, fps));
+            o.captions = captions.clone();
+            o.overlays = overlays.clone();
+        }
+        let largest = composition.clips.iter().map(|c| c.work_size).max_by_key(|(w, h)| u64::from(*w) * u64::from(*h)).unwrap_or((2, 2));
+        let decode_passes = decode_passes::group(largest, &outputs, recipe.max_memory_mb);
         for pass in &decode_passes {
             // Outputs of one pass encode in parallel; an output alone gets both encoder threads,
             // unless it is small (a 360p preview): slice threads cost more than they give there.
@@ -128,64 +147,17 @@ impl Plan {
                 o.encoder.threads = if u64::from(o.width) * u64::from(o.height) > 640 * 640 { 2 } else { 1 };
             }
         }
-        // Last of the checks, as it reads the source once to hash it: a bad chain or key is refused
-        // here, before any encoding starts.
-        let provenance = crate::provenance::prepare(recipe, &source, src_dur)?;
-        let muted = recipe.audio.and_then(|a| a.mute).unwrap_or(mode == LoopMode::Boomerang);
-        Ok(Plan {
-            source,
-            seg_start,
-            seg_end,
-            mode,
-            with_audio: info.audio().is_some() && !muted,
-            source_size,
-            work_size: work_size(source_size, &outputs),
-            rotation: v.rotation,
-            outputs,
-            decode_passes,
-            skip_deblocking: false,
-            provenance,
-            upload_plan: recipe.upload_plan,
-        })
+        let sound = SoundPlan::new(recipe, &composition)?;
+        // Last of the checks, as it reads every input once to hash it: a bad chain or key is
+        // refused here, before any encoding starts.
+        let durations: Vec<f64> = assets.iter().map(|a| match a { Asset::Video(info) => info.duration, Asset::Still { .. } => 0.0 }).collect();
+        let provenance = crate::provenance::prepare(recipe, &durations)?;
+        Ok(Plan { composition, mode, outputs, decode_passes, skip_deblocking: false, sound, provenance, upload_plan: recipe.upload_plan })
     }
 }
 
-fn check_source_size(w: u32, h: u32) -> Result<()> {
-    if w > MAX_SOURCE_SIDE || h > MAX_SOURCE_SIDE || u64::from(w) * u64::from(h) > MAX_SOURCE_PIXELS {
-        return Err(Error::limit(format!("the source is {w}x{h}; clipforge reads up to 8K (8192x4320)")));
-    }
-    if w < 2 || h < 2 {
-        return Err(Error::unsupported(format!("the source video has no usable size ({w}x{h})")));
-    }
-    Ok(())
-}
-
-fn source_duration(info: &MediaInfo) -> f64 {
-    let v = info.video().map(|(s, _)| s.duration).unwrap_or(0.0);
-    if v > 0.0 { v } else { info.duration }
-}
-
-fn trim(recipe: &Recipe, src_dur: f64) -> Result<(f64, f64)> {
-    let t = recipe.trim.unwrap_or(crate::recipe::Trim { start: 0.0, end: None });
-    if !t.start.is_finite() || t.start < 0.0 {
-        return Err(Error::invalid(format!("trim.start must be ≥ 0 seconds, got {}", t.start)));
-    }
-    let end = t.end.unwrap_or(if src_dur > 0.0 { src_dur } else { f64::INFINITY });
-    // Also refuses a NaN end.
-    if end.partial_cmp(&t.start) != Some(std::cmp::Ordering::Greater) {
-        return Err(Error::invalid(format!("trim.end ({end}) must be after trim.start ({})", t.start)));
-    }
-    if src_dur > 0.0 && t.start >= src_dur {
-        return Err(Error::invalid(format!("trim.start {}s is past the end of the {src_dur:.3}s source", t.start)));
-    }
-    let end = if src_dur > 0.0 { end.min(src_dur) } else { end };
-    if !end.is_finite() {
-        return Err(Error::unsupported("the source does not state its duration; give trim.end explicitly"));
-    }
-    Ok((t.start, end))
-}
-
-fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64, min_seconds: f64) -> Result<OutputPlan> {
+fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, composition: &Composition, min_seconds: f64) -> Result<OutputPlan> {
+    let seg_len = composition.length;
     let ctx = |m: String| Error::invalid(format!("outputs[{i}] ({}): {m}", spec.path.display()));
     let (aw, ah) = parse_aspect(&spec.aspect).ok_or_else(|| ctx(format!("aspect '{}' is not W:H", crate::error::snippet(&spec.aspect))))?;
     let (width, height) = output_size(spec, aw, ah).map_err(ctx)?;
@@ -211,9 +183,9 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64, min_s
     let duration = f64::from(timeline.total) / fps_f;
     if !(min_seconds - 0.5 / fps_f..=MAX_CLIP_SECONDS + 0.5 / fps_f).contains(&duration) {
         return Err(Error::invalid(format!(
-            "the finished clip would be {duration:.3} s long; it must be {MIN_CLIP_SECONDS}–{MAX_CLIP_SECONDS} s \
-             (trimmed segment {seg_len:.3} s, loop mode \"{}\")",
-            recipe.looping.map(|l| l.mode).unwrap_or_default()
+            "the finished clip would be {duration:.3} s long; it must be {MIN_CLIP_SECONDS}–{MAX_CLIP_SECONDS} s ({}, {})",
+            composition.length_sum,
+            loop_description(recipe)
         )));
     }
     Ok(OutputPlan {
@@ -232,8 +204,18 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, seg_len: f64, min_s
             threads: 1,
         },
         captions: None,
-        captions_per_pass: false,
+        overlays: None,
+        layers_per_pass: false,
     })
+}
+
+fn loop_description(recipe: &Recipe) -> String {
+    let l = recipe.looping.unwrap_or_default();
+    match (l.duration, l.count) {
+        (Some(d), _) => format!("loop mode \"{}\" to {d} s", l.mode),
+        (_, Some(c)) => format!("loop mode \"{}\" ×{c}", l.mode),
+        _ => format!("loop mode \"{}\"", l.mode),
+    }
 }
 
 /// x264's speed presets (the names every H.264 encoder wrapper of FFmpeg accepts for libx264).
@@ -307,10 +289,11 @@ fn check_paths(inputs: &[PathBuf], outputs: &[OutputPlan]) -> Result<()> {
     Ok(())
 }
 
-/// Decode size: the source size, or smaller when every output uses it at less than half scale.
+/// Decode size of a clip: its size, or smaller when every output uses it at less than half scale.
 /// When every output is the same plain downscale of the whole picture, frames are decoded straight
-/// to that size: one resample instead of two (feed previews, 1080p → 360p).
-fn work_size(src: (u32, u32), outputs: &[OutputPlan]) -> (u32, u32) {
+/// to that size: one resample instead of two (feed previews, 1080p → 360p). `clip_fit` overrides
+/// the outputs' fits.
+fn work_size(src: (u32, u32), outputs: &[OutputPlan], clip_fit: Option<Fit>) -> (u32, u32) {
     let (sw, sh) = (f64::from(src.0), f64::from(src.1));
     let plain = |o: &OutputPlan| {
         let s = f64::from(o.width) / sw;
@@ -325,7 +308,7 @@ fn work_size(src: (u32, u32), outputs: &[OutputPlan]) -> (u32, u32) {
         .iter()
         .map(|o| {
             let (sx, sy) = (f64::from(o.width) / sw, f64::from(o.height) / sh);
-            match o.fit {
+            match clip_fit.unwrap_or(o.fit) {
                 Fit::Crop => sx.max(sy),
                 Fit::Pad | Fit::Blur => sx.min(sy),
             }

@@ -25,13 +25,35 @@ pub(crate) fn definition(prep: &Prepared, plan: &Plan, out: &OutputPlan) -> Valu
     let mut act = |action: &str, description: String, parameters: Value| {
         actions.push(json!({ "action": action, "softwareAgent": tool, "description": description, "parameters": parameters }));
     };
-    let (start, end) = (plan.seg_start, plan.seg_end);
-    if start > 0.001 || (prep.source_duration > 0.0 && end < prep.source_duration - 0.001) {
-        act("dev.clipforge.trimmed", format!("trimmed to {start:.3}–{end:.3} s of the source"), json!({ "start": start, "end": end }));
+    let clips = &plan.composition.clips;
+    for (i, c) in clips.iter().enumerate().filter(|(_, c)| !c.is_still()) {
+        let (start, end) = (c.src_start, c.src_end);
+        let whole = prep.clip_durations.get(i).copied().unwrap_or(0.0);
+        if start > 0.001 || (whole > 0.0 && end < whole - 0.001) {
+            let which = if clips.len() > 1 { format!("clip {i}") } else { "the source".into() };
+            act("dev.clipforge.trimmed", format!("{which} trimmed to {start:.3}–{end:.3} s"), json!({ "clip": i, "start": start, "end": end }));
+        }
+    }
+    if clips.len() > 1 {
+        let transitions = clips.iter().filter(|c| c.transition_len > 0.0).count();
+        act(
+            "dev.clipforge.composed",
+            format!("{} clips in sequence, {transitions} transition{}", clips.len(), if transitions == 1 { "" } else { "s" }),
+            json!({ "clips": clips.len(), "transitions": transitions }),
+        );
+    }
+    if clips.iter().any(|c| (c.speed - 1.0).abs() > 1e-9) {
+        act("dev.clipforge.speed_changed", "playback speed changed".into(), json!({ "speeds": clips.iter().map(|c| c.speed).collect::<Vec<_>>() }));
+    }
+    if out.overlays.is_some() {
+        act("c2pa.placed", "image overlays placed onto the picture".into(), json!({}));
+    }
+    if plan.sound.as_ref().is_some_and(|s| s.music.is_some()) {
+        act("dev.clipforge.music_added", "a music bed mixed under the sound".into(), json!({}));
     }
     let (passes, partial) = out.timeline.passes();
     if plan.mode != LoopMode::None || passes > 1 || (passes == 1 && partial > 0) {
-        let mode = format!("{:?}", plan.mode).to_lowercase();
+        let mode = plan.mode.name();
         act("dev.clipforge.looped", format!("looped ({mode}) to {:.3} s", out.duration()), json!({ "mode": mode, "duration": out.duration() }));
     }
     if out.captions.is_some() {

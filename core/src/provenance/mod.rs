@@ -39,8 +39,10 @@ pub struct SourceFact {
 pub struct Prepared {
     #[cfg(feature = "provenance")]
     signer: c2pa::BoxedSigner,
+    /// Every input medium once (clips, overlay images, music), in recipe order.
     pub sources: Vec<SourceFact>,
-    pub source_duration: f64,
+    /// Each timeline clip's source duration (0 for a still): what "trimmed" is measured against.
+    pub clip_durations: Vec<f64>,
     pub creator: Option<Creator>,
 }
 
@@ -51,20 +53,25 @@ impl std::fmt::Debug for Prepared {
 }
 
 /// Checks the recipe's provenance request and makes its signer; None when it asks for none.
-pub(crate) fn prepare(recipe: &Recipe, source: &Path, source_duration: f64) -> Result<Option<Arc<Prepared>>> {
+pub(crate) fn prepare(recipe: &Recipe, clip_durations: &[f64]) -> Result<Option<Arc<Prepared>>> {
     let Some(spec) = &recipe.provenance else { return Ok(None) };
     #[cfg(not(feature = "provenance"))]
     {
-        let _ = (spec, source, source_duration);
+        let _ = (spec, clip_durations);
         Err(Error::invalid("the recipe asks for provenance, but this build of clipforge has no provenance support"))
     }
     #[cfg(feature = "provenance")]
     {
         let signer = credentials::signer(spec, recipe)?;
+        let mut media: Vec<std::path::PathBuf> = recipe.timeline_clips().iter().map(|c| recipe.resolve(&c.source)).collect();
+        media.extend(recipe.overlays.iter().flatten().map(|o| recipe.resolve(&o.image)));
+        media.extend(recipe.music.iter().map(|m| recipe.resolve(&m.path)));
+        let mut seen = std::collections::HashSet::new();
+        media.retain(|p| seen.insert(p.clone()));
         Ok(Some(Arc::new(Prepared {
             signer,
-            sources: vec![source_fact(source)?],
-            source_duration,
+            sources: media.iter().map(|p| source_fact(p)).collect::<Result<_>>()?,
+            clip_durations: clip_durations.to_vec(),
             creator: spec.creator.clone(),
         })))
     }
@@ -113,12 +120,12 @@ fn source_fact(path: &Path) -> Result<SourceFact> {
 #[doc(hidden)]
 #[cfg(feature = "provenance")]
 pub fn bench_sign(recipe: &Recipe, output: usize, file: &Path) -> Result<(std::time::Duration, std::time::Duration)> {
-    let info = crate::probe(&recipe.resolve(&recipe.source))?;
     let mut unsigned = recipe.clone();
     unsigned.provenance = None;
-    let plan = Plan::new(&unsigned, &info)?;
+    let plan = Plan::for_recipe(&unsigned)?;
+    let durations: Vec<f64> = plan.composition.clips.iter().map(|c| c.src_end).collect();
     let t0 = std::time::Instant::now();
-    let prep = prepare(recipe, &plan.source, info.duration)?.ok_or_else(|| Error::invalid("the recipe asks for no provenance"))?;
+    let prep = prepare(recipe, &durations)?.ok_or_else(|| Error::invalid("the recipe asks for no provenance"))?;
     let prepared = t0.elapsed();
     let t1 = std::time::Instant::now();
     sign_output(&prep, &plan, &plan.outputs[output], file)?;

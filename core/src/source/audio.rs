@@ -25,6 +25,29 @@ impl AudioClip {
     }
 }
 
+/// Decodes the audio stream `index` of `input` between `start` and `end` seconds (an audio-only
+/// read: the music bed).
+pub fn read_range(input: &mut ff::format::context::Input, index: usize, start: f64, end: f64) -> Result<(AudioClip, usize)> {
+    let stream = input.stream(index).ok_or_else(|| Error::internal("audio stream index out of range"))?;
+    let tb = f64::from(stream.time_base());
+    let mut dec = AudioDecoder::new(&stream, start, end)?;
+    if start > 0.0 {
+        // A failed seek just means reading from the start.
+        let _ = crate::source::open::seek_to(input, start - 0.5);
+    }
+    let mut reader = crate::source::packets::PacketReader::default();
+    while let Some(packet) = reader.next(input) {
+        if packet.stream() != index {
+            continue;
+        }
+        dec.send(&packet)?;
+        if packet.pts().is_some_and(|p| p as f64 * tb > end + 1.0) {
+            break;
+        }
+    }
+    dec.finish_counted()
+}
+
 pub struct AudioDecoder {
     decoder: ff::decoder::Audio,
     time_base: f64,
@@ -71,12 +94,19 @@ impl AudioDecoder {
         self.drain()
     }
 
-    pub fn finish(mut self) -> Result<AudioClip> {
+    pub fn finish(self) -> Result<AudioClip> {
+        Ok(self.finish_counted()?.0)
+    }
+
+    /// [`finish`](Self::finish), and how many sample frames the file really held in the range
+    /// (the rest is silence: the stream ended).
+    pub fn finish_counted(mut self) -> Result<(AudioClip, usize)> {
         let _ = self.decoder.send_eof();
         self.drain()?;
+        let held = self.clip.samples.len() / CHANNELS;
         let want = ((self.range.1 - self.range.0) * f64::from(SAMPLE_RATE)).round().max(0.0) as usize;
         self.clip.samples.resize(want * CHANNELS, 0.0);
-        Ok(self.clip)
+        Ok((self.clip, held.min(want)))
     }
 
     fn drain(&mut self) -> Result<()> {

@@ -7,8 +7,9 @@ use ffmpeg_next as ff;
 
 use crate::error::{Error, Result};
 
-/// Demuxers clipforge reads (FFmpeg names). Everything else, notably hls/concat/dash/image2, is refused.
-const ALLOWED_DEMUXERS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts";
+/// Demuxers clipforge reads (FFmpeg names): video containers, and audio files for the music bed.
+/// Everything else, notably hls/concat/dash/image2, is refused.
+const ALLOWED_DEMUXERS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,mp3,ogg,wav,flac,aac";
 
 /// The largest picture clipforge will decode; beyond this FFmpeg's own buffers alone would exceed a phone's budget.
 pub const MAX_SOURCE_PIXELS: u64 = 8192 * 4320;

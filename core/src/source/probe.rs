@@ -45,6 +45,46 @@ pub struct VideoStreamInfo {
     /// Average frame rate; 0 when unknown.
     pub fps: f64,
     pub pixel_format: String,
+    /// The display matrix mirrors the picture left-right (some front cameras); applied before
+    /// `rotation`.
+    #[serde(default)]
+    pub mirror: bool,
+    /// High dynamic range transfer: `hlg`, `pq` or `none` (SDR). HDR is tone-mapped to SDR BT.709.
+    #[serde(default)]
+    pub hdr: Hdr,
+}
+
+/// The transfer function of a video stream, as far as tone mapping cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Hdr {
+    #[default]
+    None,
+    /// Hybrid log-gamma (ARIB STD-B67): what most phones record as HDR.
+    Hlg,
+    /// Perceptual quantizer (SMPTE ST 2084): HDR10, Dolby Vision base layers.
+    Pq,
+}
+
+impl Hdr {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hdr::None => "none",
+            Hdr::Hlg => "hlg",
+            Hdr::Pq => "pq",
+        }
+    }
+
+    /// From FFmpeg's transfer characteristic number (AVColorTransferCharacteristic).
+    pub fn from_trc(trc: i32) -> Hdr {
+        const SMPTE2084: i32 = ff::ffi::AVColorTransferCharacteristic::AVCOL_TRC_SMPTE2084 as i32;
+        const ARIB_STD_B67: i32 = ff::ffi::AVColorTransferCharacteristic::AVCOL_TRC_ARIB_STD_B67 as i32;
+        match trc {
+            SMPTE2084 => Hdr::Pq,
+            ARIB_STD_B67 => Hdr::Hlg,
+            _ => Hdr::None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,7 +133,7 @@ fn stream_info(s: &ff::format::stream::Stream) -> StreamInfo {
     };
     let video = (medium == ff::media::Type::Video).then(|| {
         let (w, h) = (p.width.max(0) as u32, p.height.max(0) as u32);
-        let rotation = stream_rotation(s);
+        let (rotation, mirror) = stream_orientation(s);
         let (dw, dh) = if rotation % 180 == 90 { (h, w) } else { (w, h) };
         let rate = s.avg_frame_rate();
         let fps = if rate.denominator() > 0 && rate.numerator() > 0 { f64::from(rate) } else { 0.0 };
@@ -105,6 +145,8 @@ fn stream_info(s: &ff::format::stream::Stream) -> StreamInfo {
             display_height: dh,
             fps,
             pixel_format: crate::source::formats::pixel_format_name(p.format),
+            mirror,
+            hdr: Hdr::from_trc(p.color_trc as i32),
         }
     });
     let audio = (medium == ff::media::Type::Audio).then(|| {
@@ -126,26 +168,37 @@ pub(crate) fn pixel_name(p: ff::format::Pixel) -> String {
     }
 }
 
-/// Clockwise degrees (0/90/180/270) a player rotates this stream by, from its display matrix.
-pub(crate) fn stream_rotation(s: &ff::format::stream::Stream) -> u32 {
+/// (clockwise rotation, mirrored) of the stream's display matrix. A matrix with a negative
+/// determinant mirrors: it is read as a left-right flip of the stored picture followed by a
+/// rotation (FFmpeg's own rotation reading would call a plain mirror a 180° turn).
+pub(crate) fn stream_orientation(s: &ff::format::stream::Stream) -> (u32, bool) {
     for sd in s.side_data() {
         if sd.kind() == ff::codec::packet::side_data::Type::DisplayMatrix && sd.data().len() >= 36 {
             let mut m = [0i32; 9];
             for (i, c) in sd.data().chunks_exact(4).take(9).enumerate() {
                 m[i] = i32::from_ne_bytes([c[0], c[1], c[2], c[3]]);
             }
+            let det = i64::from(m[0]) * i64::from(m[4]) - i64::from(m[1]) * i64::from(m[3]);
+            let mirror = det < 0;
+            if mirror {
+                // M = R·F with F the flip of x: R = M·F negates the first column.
+                m[0] = m[0].saturating_neg();
+                m[3] = m[3].saturating_neg();
+            }
             // SAFETY: `m` is the 3x3 display matrix FFmpeg expects.
             let ccw = unsafe { ff::ffi::av_display_rotation_get(m.as_ptr()) };
             if ccw.is_nan() {
-                return 0;
+                return (0, mirror);
             }
             let cw = (-ccw).round() as i64;
-            return (((cw % 360) + 360) % 360 / 90 * 90) as u32;
+            return ((((cw % 360) + 360) % 360 / 90 * 90) as u32, mirror);
         }
     }
-    s.metadata()
+    let rotation = s
+        .metadata()
         .get("rotate")
         .and_then(|r| r.trim().parse::<i64>().ok())
         .map(|r| (r.rem_euclid(360) / 90 * 90) as u32)
-        .unwrap_or(0)
+        .unwrap_or(0);
+    (rotation, false)
 }

@@ -10,6 +10,8 @@ use ff::ffi;
 use crate::error::{Error, Result};
 use crate::frame::rotate::rotate;
 use crate::frame::Frame;
+use crate::source::probe::Hdr;
+use crate::source::tonemap::ToneMapper;
 
 /// Each decoder thread holds its own reference frames (~10 MB at 1080p); two keep up with the
 /// encoders while memory stays bounded on phones with many cores.
@@ -30,10 +32,13 @@ pub struct VideoDecoder {
     time_base: f64,
     start_pts: i64,
     rotation: u32,
+    /// Mirror left-right before rotating (display matrices with a flip).
+    mirror: bool,
     /// Working size before rotation (even).
     work_w: u32,
     work_h: u32,
     scaler: Option<Scaler>,
+    tone_mapper: Option<(Hdr, ToneMapper)>,
     /// For shrinking 8-bit 4:2:0 BT.709 pictures without swscale (see `shrink.rs`).
     resizer: fast_image_resize::Resizer,
     raw: ff::frame::Video,
@@ -42,7 +47,7 @@ pub struct VideoDecoder {
 }
 
 struct Scaler {
-    key: (ff::format::Pixel, u32, u32, bool, i32),
+    key: ScalerKey,
     ctx: ff::software::scaling::Context,
     out: ff::frame::Video,
 }
@@ -76,14 +81,21 @@ impl VideoDecoder {
             time_base: f64::from(tb),
             start_pts: crate::source::open::start_pts(stream),
             rotation,
+            mirror: false,
             work_w: pw,
             work_h: ph,
             scaler: None,
+            tone_mapper: None,
             resizer: fast_image_resize::Resizer::new(),
             raw: ff::frame::Video::empty(),
             last_time: None,
             frame_step: 1.0 / fps.clamp(1.0, 240.0),
         })
+    }
+
+    /// Mirrors every picture left-right before it is rotated upright.
+    pub fn set_mirror(&mut self, mirror: bool) {
+        self.mirror = mirror;
     }
 
     /// Seconds between frames at the stream's average rate (1/30 when it does not say).
@@ -163,6 +175,7 @@ impl VideoDecoder {
                 return Ok(Some((time, None)));
             }
             let frame = self.normalise()?;
+            let frame = if self.mirror { crate::frame::rotate::mirror(frame) } else { frame };
             return Ok(Some((time, Some(rotate(frame, self.rotation)))));
         }
     }
@@ -173,6 +186,10 @@ impl VideoDecoder {
         let full_range = self.raw.color_range() == ff::color::Range::JPEG
             || matches!(fmt, ff::format::Pixel::YUVJ420P | ff::format::Pixel::YUVJ422P | ff::format::Pixel::YUVJ444P);
         let matrix = source_matrix(self.raw.color_space(), h);
+        let hdr = Hdr::from_trc(self.raw.color_transfer_characteristic() as i32);
+        if hdr != Hdr::None {
+            return self.tone_map(fmt, w, h, full_range, matrix, hdr);
+        }
         if fmt == ff::format::Pixel::YUV420P && !full_range && matrix == ffi::SWS_CS_ITU709 as i32 {
             if w == self.work_w && h == self.work_h {
                 return Ok(copy_planes(&self.raw, w, h));
@@ -181,7 +198,7 @@ impl VideoDecoder {
                 return super::shrink::shrink_yuv420(&mut self.resizer, &self.raw, self.work_w, self.work_h);
             }
         }
-        let key = (fmt, w, h, full_range, matrix);
+        let key = (fmt, w, h, full_range, matrix, ff::format::Pixel::YUV420P);
         if self.scaler.as_ref().map(|s| s.key) != Some(key) {
             self.scaler = Some(Scaler::new(key, self.work_w, self.work_h)?);
         }
@@ -192,13 +209,35 @@ impl VideoDecoder {
             .map_err(|e| Error::ffmpeg("cannot convert a decoded picture", e))?;
         Ok(copy_planes(&scaler.out, self.work_w, self.work_h))
     }
+
+    /// HLG/PQ: swscale resizes to 16-bit R'G'B', the tone mapper makes it SDR BT.709.
+    fn tone_map(&mut self, fmt: ff::format::Pixel, w: u32, h: u32, full_range: bool, matrix: i32, hdr: Hdr) -> Result<Frame> {
+        let key = (fmt, w, h, full_range, matrix, ff::format::Pixel::GBRP16LE);
+        if self.scaler.as_ref().map(|s| s.key) != Some(key) {
+            self.scaler = Some(Scaler::new(key, self.work_w, self.work_h)?);
+        }
+        if self.tone_mapper.as_ref().map(|t| t.0) != Some(hdr) {
+            self.tone_mapper = Some((hdr, ToneMapper::new(hdr)));
+        }
+        let scaler = self.scaler.as_mut().expect("scaler set above");
+        scaler
+            .ctx
+            .run(&self.raw, &mut scaler.out)
+            .map_err(|e| Error::ffmpeg("cannot convert a decoded picture", e))?;
+        let o = &scaler.out;
+        let mapper = &self.tone_mapper.as_ref().expect("set above").1;
+        Ok(mapper.to_sdr([o.data(0), o.data(1), o.data(2)], [o.stride(0), o.stride(1), o.stride(2)], self.work_w, self.work_h))
+    }
 }
 
+/// (source format, width, height, full range, matrix, output format)
+type ScalerKey = (ff::format::Pixel, u32, u32, bool, i32, ff::format::Pixel);
+
 impl Scaler {
-    fn new(key: (ff::format::Pixel, u32, u32, bool, i32), dw: u32, dh: u32) -> Result<Self> {
-        let (fmt, w, h, full_range, matrix) = key;
+    fn new(key: ScalerKey, dw: u32, dh: u32) -> Result<Self> {
+        let (fmt, w, h, full_range, matrix, out_fmt) = key;
         let flags = if shrinks(w, h, dw, dh) { ff::software::scaling::Flags::AREA } else { ff::software::scaling::Flags::BICUBIC };
-        let mut ctx = ff::software::scaling::Context::get(fmt, w, h, ff::format::Pixel::YUV420P, dw, dh, flags)
+        let mut ctx = ff::software::scaling::Context::get(fmt, w, h, out_fmt, dw, dh, flags)
             .map_err(|e| Error::unsupported(format!("cannot convert {} pictures: {e}", crate::source::probe::pixel_name(fmt))))?;
         // SAFETY: plain calls on a live SwsContext; the coefficient tables are static in libswscale.
         unsafe {
@@ -207,7 +246,8 @@ impl Scaler {
                 ffi::sws_getCoefficients(matrix),
                 full_range as i32,
                 ffi::sws_getCoefficients(ffi::SWS_CS_ITU709 as i32),
-                0,
+                // RGB out (tone mapping) is full range; YUV out is limited.
+                i32::from(out_fmt != ff::format::Pixel::YUV420P),
                 0,
                 1 << 16,
                 1 << 16,

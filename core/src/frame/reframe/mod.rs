@@ -21,6 +21,30 @@ pub(crate) use resize::resize_strided_plane;
 /// Sharp picture: Catmull-Rom is close to Lanczos3 in quality at 2/3 of the taps.
 const MAIN_FILTER: FilterType = FilterType::CatmullRom;
 
+/// Resizes the window `(x, y, w, h)` (luma pixels, moved inside `src`) of `src` over the whole of
+/// `out`, at `src`'s size: a still's camera move, before the clip's fit frames it.
+pub fn resize_window(resizer: &mut Resizer, src: &Frame, (x, y, w, h): (f64, f64, f64, f64), out: &mut Frame) {
+    let (sw, sh) = (src.width, src.height);
+    out.width = sw;
+    out.height = sh;
+    out.y.resize(src.y.len(), 0);
+    out.u.resize(src.u.len(), 0);
+    out.v.resize(src.v.len(), 0);
+    let (w, h) = (w.clamp(1.0, f64::from(sw)), h.clamp(1.0, f64::from(sh)));
+    let crop = RectF { x: x.clamp(0.0, f64::from(sw) - w), y: y.clamp(0.0, f64::from(sh) - h), w, h };
+    let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(MAIN_FILTER));
+    let jobs = [
+        (&src.y, &mut out.y, sw, sh, crop),
+        (&src.u, &mut out.u, sw / 2, sh / 2, crop.halved()),
+        (&src.v, &mut out.v, sw / 2, sh / 2, crop.halved()),
+    ];
+    for (s, d, pw, ph, c) in jobs {
+        let dest = RectU { x: 0, y: 0, w: pw, h: ph };
+        let r = resize_plane(resizer, &opts, (s, pw, ph), c, (d, pw, ph), dest);
+        debug_assert!(r.is_ok(), "window resize failed: {r:?}");
+    }
+}
+
 /// What goes where the picture does not reach.
 #[derive(Debug, Clone, Copy)]
 enum Fill {

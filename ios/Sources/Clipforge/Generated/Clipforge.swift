@@ -2619,6 +2619,143 @@ public func FfiConverterTypeCaptionStyle_lower(_ value: CaptionStyle) -> RustBuf
 
 
 /**
+ * One clip of the timeline: a video (trimmed, at a speed) or a still image (shown `duration` s).
+ */
+public struct Clip: Equatable, Hashable {
+    /**
+     * Video or still (PNG, JPEG, WebP); relative paths resolve against the recipe's `base_dir`.
+     */
+    public var source: String
+    public var trim: Trim?
+    /**
+     * Seconds a still is shown (required for stills, refused for videos).
+     */
+    public var duration: Double?
+    /**
+     * 0.25–4; the clip's sound keeps its pitch from 0.5 to 2 and is muted outside.
+     */
+    public var speed: Double?
+    /**
+     * Gain of the clip's own sound, 0–2 (1 = as recorded).
+     */
+    public var volume: Double?
+    public var mute: Bool?
+    /**
+     * Overrides each output's fit for this clip.
+     */
+    public var fit: Fit?
+    /**
+     * A slow camera move over the clip (Ken Burns on stills).
+     */
+    public var motion: Motion?
+    /**
+     * How this clip takes over from the one before it (ignored on the first clip).
+     */
+    public var transition: Transition?
+    /**
+     * SRT / WebVTT cues in this clip's SOURCE time.
+     */
+    public var subtitles: SubtitlesSpec?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Video or still (PNG, JPEG, WebP); relative paths resolve against the recipe's `base_dir`.
+         */source: String, trim: Trim? = nil, 
+        /**
+         * Seconds a still is shown (required for stills, refused for videos).
+         */duration: Double? = nil, 
+        /**
+         * 0.25–4; the clip's sound keeps its pitch from 0.5 to 2 and is muted outside.
+         */speed: Double? = nil, 
+        /**
+         * Gain of the clip's own sound, 0–2 (1 = as recorded).
+         */volume: Double? = nil, mute: Bool? = nil, 
+        /**
+         * Overrides each output's fit for this clip.
+         */fit: Fit? = nil, 
+        /**
+         * A slow camera move over the clip (Ken Burns on stills).
+         */motion: Motion? = nil, 
+        /**
+         * How this clip takes over from the one before it (ignored on the first clip).
+         */transition: Transition? = nil, 
+        /**
+         * SRT / WebVTT cues in this clip's SOURCE time.
+         */subtitles: SubtitlesSpec? = nil) {
+        self.source = source
+        self.trim = trim
+        self.duration = duration
+        self.speed = speed
+        self.volume = volume
+        self.mute = mute
+        self.fit = fit
+        self.motion = motion
+        self.transition = transition
+        self.subtitles = subtitles
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Clip: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClip: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Clip {
+        return
+            try Clip(
+                source: FfiConverterString.read(from: &buf), 
+                trim: FfiConverterOptionTypeTrim.read(from: &buf), 
+                duration: FfiConverterOptionDouble.read(from: &buf), 
+                speed: FfiConverterOptionDouble.read(from: &buf), 
+                volume: FfiConverterOptionDouble.read(from: &buf), 
+                mute: FfiConverterOptionBool.read(from: &buf), 
+                fit: FfiConverterOptionTypeFit.read(from: &buf), 
+                motion: FfiConverterOptionTypeMotion.read(from: &buf), 
+                transition: FfiConverterOptionTypeTransition.read(from: &buf), 
+                subtitles: FfiConverterOptionTypeSubtitlesSpec.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Clip, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterOptionTypeTrim.write(value.trim, into: &buf)
+        FfiConverterOptionDouble.write(value.duration, into: &buf)
+        FfiConverterOptionDouble.write(value.speed, into: &buf)
+        FfiConverterOptionDouble.write(value.volume, into: &buf)
+        FfiConverterOptionBool.write(value.mute, into: &buf)
+        FfiConverterOptionTypeFit.write(value.fit, into: &buf)
+        FfiConverterOptionTypeMotion.write(value.motion, into: &buf)
+        FfiConverterOptionTypeTransition.write(value.transition, into: &buf)
+        FfiConverterOptionTypeSubtitlesSpec.write(value.subtitles, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClip_lift(_ buf: RustBuffer) throws -> Clip {
+    return try FfiConverterTypeClip.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClip_lower(_ value: Clip) -> RustBuffer {
+    return FfiConverterTypeClip.lower(value)
+}
+
+
+/**
  * A clip's place in a prefetch order (an unreadable clip scores −10 and comes last).
  */
 public struct ClipRank: Equatable, Hashable {
@@ -2732,6 +2869,68 @@ public func FfiConverterTypeCreator_lift(_ buf: RustBuffer) throws -> Creator {
 #endif
 public func FfiConverterTypeCreator_lower(_ value: Creator) -> RustBuffer {
     return FfiConverterTypeCreator.lower(value)
+}
+
+
+public struct Duck: Equatable, Hashable {
+    public var amountDb: Double?
+    public var attack: Double?
+    public var release: Double?
+    public var thresholdDb: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(amountDb: Double? = nil, attack: Double? = nil, release: Double? = nil, thresholdDb: Double? = nil) {
+        self.amountDb = amountDb
+        self.attack = attack
+        self.release = release
+        self.thresholdDb = thresholdDb
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Duck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDuck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Duck {
+        return
+            try Duck(
+                amountDb: FfiConverterOptionDouble.read(from: &buf), 
+                attack: FfiConverterOptionDouble.read(from: &buf), 
+                release: FfiConverterOptionDouble.read(from: &buf), 
+                thresholdDb: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Duck, into buf: inout [UInt8]) {
+        FfiConverterOptionDouble.write(value.amountDb, into: &buf)
+        FfiConverterOptionDouble.write(value.attack, into: &buf)
+        FfiConverterOptionDouble.write(value.release, into: &buf)
+        FfiConverterOptionDouble.write(value.thresholdDb, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDuck_lift(_ buf: RustBuffer) throws -> Duck {
+    return try FfiConverterTypeDuck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDuck_lower(_ value: Duck) -> RustBuffer {
+    return FfiConverterTypeDuck.lower(value)
 }
 
 
@@ -3006,6 +3205,67 @@ public func FfiConverterTypeLoopSpec_lower(_ value: LoopSpec) -> RustBuffer {
 }
 
 
+/**
+ * The final mix's loudness (version 2 default: −14 LUFS integrated, −1 dBTP).
+ */
+public struct Loudness: Equatable, Hashable {
+    public var normalize: Bool?
+    public var targetLufs: Double?
+    public var truePeakDb: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(normalize: Bool? = nil, targetLufs: Double? = nil, truePeakDb: Double? = nil) {
+        self.normalize = normalize
+        self.targetLufs = targetLufs
+        self.truePeakDb = truePeakDb
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Loudness: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoudness: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Loudness {
+        return
+            try Loudness(
+                normalize: FfiConverterOptionBool.read(from: &buf), 
+                targetLufs: FfiConverterOptionDouble.read(from: &buf), 
+                truePeakDb: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Loudness, into buf: inout [UInt8]) {
+        FfiConverterOptionBool.write(value.normalize, into: &buf)
+        FfiConverterOptionDouble.write(value.targetLufs, into: &buf)
+        FfiConverterOptionDouble.write(value.truePeakDb, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoudness_lift(_ buf: RustBuffer) throws -> Loudness {
+    return try FfiConverterTypeLoudness.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoudness_lower(_ value: Loudness) -> RustBuffer {
+    return FfiConverterTypeLoudness.lower(value)
+}
+
+
 public struct MediaInfo: Equatable, Hashable {
     /**
      * FFmpeg demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2".
@@ -3081,6 +3341,101 @@ public func FfiConverterTypeMediaInfo_lower(_ value: MediaInfo) -> RustBuffer {
 
 
 /**
+ * A music bed under the clips' sound.
+ */
+public struct Music: Equatable, Hashable {
+    public var path: String
+    /**
+     * Seconds into the song where the bed starts.
+     */
+    public var offset: Double?
+    public var volume: Double?
+    public var fadeIn: Double?
+    public var fadeOut: Double?
+    /**
+     * The JSON's `loop`: repeat a song shorter than the clip (default true).
+     */
+    public var loop: Bool?
+    /**
+     * Lower the music while the clips' own sound is loud.
+     */
+    public var duck: Duck?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(path: String, 
+        /**
+         * Seconds into the song where the bed starts.
+         */offset: Double? = nil, volume: Double? = nil, fadeIn: Double? = nil, fadeOut: Double? = nil, 
+        /**
+         * The JSON's `loop`: repeat a song shorter than the clip (default true).
+         */loop: Bool? = nil, 
+        /**
+         * Lower the music while the clips' own sound is loud.
+         */duck: Duck? = nil) {
+        self.path = path
+        self.offset = offset
+        self.volume = volume
+        self.fadeIn = fadeIn
+        self.fadeOut = fadeOut
+        self.loop = loop
+        self.duck = duck
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Music: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMusic: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Music {
+        return
+            try Music(
+                path: FfiConverterString.read(from: &buf), 
+                offset: FfiConverterOptionDouble.read(from: &buf), 
+                volume: FfiConverterOptionDouble.read(from: &buf), 
+                fadeIn: FfiConverterOptionDouble.read(from: &buf), 
+                fadeOut: FfiConverterOptionDouble.read(from: &buf), 
+                loop: FfiConverterOptionBool.read(from: &buf), 
+                duck: FfiConverterOptionTypeDuck.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Music, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterOptionDouble.write(value.offset, into: &buf)
+        FfiConverterOptionDouble.write(value.volume, into: &buf)
+        FfiConverterOptionDouble.write(value.fadeIn, into: &buf)
+        FfiConverterOptionDouble.write(value.fadeOut, into: &buf)
+        FfiConverterOptionBool.write(value.loop, into: &buf)
+        FfiConverterOptionTypeDuck.write(value.duck, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMusic_lift(_ buf: RustBuffer) throws -> Music {
+    return try FfiConverterTypeMusic.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMusic_lower(_ value: Music) -> RustBuffer {
+    return FfiConverterTypeMusic.lower(value)
+}
+
+
+/**
  * One finished output file.
  */
 public struct OutputReport: Equatable, Hashable {
@@ -3102,6 +3457,14 @@ public struct OutputReport: Equatable, Hashable {
      * them, or set the recipe's `strict_fonts` to make this an error). Empty when all are covered.
      */
     public var missingGlyphs: [String]
+    /**
+     * Integrated loudness of the audio track (EBU R128, LUFS); null without audio.
+     */
+    public var loudnessLufs: Double?
+    /**
+     * True peak of the audio track (dBTP); null without audio.
+     */
+    public var truePeakDb: Double?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3115,7 +3478,13 @@ public struct OutputReport: Equatable, Hashable {
         /**
          * Caption characters no registered font has: drawn as empty boxes (register fonts that cover
          * them, or set the recipe's `strict_fonts` to make this an error). Empty when all are covered.
-         */missingGlyphs: [String]) {
+         */missingGlyphs: [String], 
+        /**
+         * Integrated loudness of the audio track (EBU R128, LUFS); null without audio.
+         */loudnessLufs: Double?, 
+        /**
+         * True peak of the audio track (dBTP); null without audio.
+         */truePeakDb: Double?) {
         self.path = path
         self.width = width
         self.height = height
@@ -3124,6 +3493,8 @@ public struct OutputReport: Equatable, Hashable {
         self.bytes = bytes
         self.sha256 = sha256
         self.missingGlyphs = missingGlyphs
+        self.loudnessLufs = loudnessLufs
+        self.truePeakDb = truePeakDb
     }
 
     
@@ -3149,7 +3520,9 @@ public struct FfiConverterTypeOutputReport: FfiConverterRustBuffer {
                 frames: FfiConverterInt32.read(from: &buf), 
                 bytes: FfiConverterInt64.read(from: &buf), 
                 sha256: FfiConverterString.read(from: &buf), 
-                missingGlyphs: FfiConverterSequenceString.read(from: &buf)
+                missingGlyphs: FfiConverterSequenceString.read(from: &buf), 
+                loudnessLufs: FfiConverterOptionDouble.read(from: &buf), 
+                truePeakDb: FfiConverterOptionDouble.read(from: &buf)
         )
     }
 
@@ -3162,6 +3535,8 @@ public struct FfiConverterTypeOutputReport: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.bytes, into: &buf)
         FfiConverterString.write(value.sha256, into: &buf)
         FfiConverterSequenceString.write(value.missingGlyphs, into: &buf)
+        FfiConverterOptionDouble.write(value.loudnessLufs, into: &buf)
+        FfiConverterOptionDouble.write(value.truePeakDb, into: &buf)
     }
 }
 
@@ -3316,6 +3691,93 @@ public func FfiConverterTypeOutputSpec_lift(_ buf: RustBuffer) throws -> OutputS
 #endif
 public func FfiConverterTypeOutputSpec_lower(_ value: OutputSpec) -> RustBuffer {
     return FfiConverterTypeOutputSpec.lower(value)
+}
+
+
+/**
+ * An image or animated sticker (PNG/APNG, WebP, GIF) over the picture, in OUTPUT time.
+ */
+public struct Overlay: Equatable, Hashable {
+    public var image: String
+    public var start: Double?
+    public var end: Double?
+    public var anchor: OverlayAnchor?
+    /**
+     * Width as a fraction of the output's width (default 0.25).
+     */
+    public var width: Double?
+    public var opacity: Double?
+    public var fadeIn: Double?
+    public var fadeOut: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(image: String, start: Double? = nil, end: Double? = nil, anchor: OverlayAnchor? = nil, 
+        /**
+         * Width as a fraction of the output's width (default 0.25).
+         */width: Double? = nil, opacity: Double? = nil, fadeIn: Double? = nil, fadeOut: Double? = nil) {
+        self.image = image
+        self.start = start
+        self.end = end
+        self.anchor = anchor
+        self.width = width
+        self.opacity = opacity
+        self.fadeIn = fadeIn
+        self.fadeOut = fadeOut
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Overlay: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOverlay: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Overlay {
+        return
+            try Overlay(
+                image: FfiConverterString.read(from: &buf), 
+                start: FfiConverterOptionDouble.read(from: &buf), 
+                end: FfiConverterOptionDouble.read(from: &buf), 
+                anchor: FfiConverterOptionTypeOverlayAnchor.read(from: &buf), 
+                width: FfiConverterOptionDouble.read(from: &buf), 
+                opacity: FfiConverterOptionDouble.read(from: &buf), 
+                fadeIn: FfiConverterOptionDouble.read(from: &buf), 
+                fadeOut: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Overlay, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.image, into: &buf)
+        FfiConverterOptionDouble.write(value.start, into: &buf)
+        FfiConverterOptionDouble.write(value.end, into: &buf)
+        FfiConverterOptionTypeOverlayAnchor.write(value.anchor, into: &buf)
+        FfiConverterOptionDouble.write(value.width, into: &buf)
+        FfiConverterOptionDouble.write(value.opacity, into: &buf)
+        FfiConverterOptionDouble.write(value.fadeIn, into: &buf)
+        FfiConverterOptionDouble.write(value.fadeOut, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOverlay_lift(_ buf: RustBuffer) throws -> Overlay {
+    return try FfiConverterTypeOverlay.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOverlay_lower(_ value: Overlay) -> RustBuffer {
+    return FfiConverterTypeOverlay.lower(value)
 }
 
 
@@ -3887,9 +4349,26 @@ public func FfiConverterTypeProvenance_lower(_ value: Provenance) -> RustBuffer 
 
 public struct Recipe: Equatable, Hashable {
     /**
-     * Source media; relative paths resolve against `base_dir`.
+     * One clip (recipe version 1); relative paths resolve against `base_dir`. Give `source` or
+     * `clips`, not both.
      */
-    public var source: String
+    public var source: String?
+    /**
+     * The timeline (recipe version 2): clips in order, each with its trim, speed, transition.
+     */
+    public var clips: [Clip]?
+    /**
+     * Images and animated stickers over the picture, in OUTPUT time.
+     */
+    public var overlays: [Overlay]?
+    /**
+     * A music bed under the clips' sound.
+     */
+    public var music: Music?
+    /**
+     * The final mix's loudness; with `clips`, `overlays` or `music` set the default is −14 LUFS.
+     */
+    public var loudness: Loudness?
     public var trim: Trim?
     /**
      * The recipe JSON's `loop` block (named `loop` in Kotlin and Swift; a keyword in Rust).
@@ -3932,8 +4411,21 @@ public struct Recipe: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Source media; relative paths resolve against `base_dir`.
-         */source: String, trim: Trim? = nil, 
+         * One clip (recipe version 1); relative paths resolve against `base_dir`. Give `source` or
+         * `clips`, not both.
+         */source: String? = nil, 
+        /**
+         * The timeline (recipe version 2): clips in order, each with its trim, speed, transition.
+         */clips: [Clip]? = nil, 
+        /**
+         * Images and animated stickers over the picture, in OUTPUT time.
+         */overlays: [Overlay]? = nil, 
+        /**
+         * A music bed under the clips' sound.
+         */music: Music? = nil, 
+        /**
+         * The final mix's loudness; with `clips`, `overlays` or `music` set the default is −14 LUFS.
+         */loudness: Loudness? = nil, trim: Trim? = nil, 
         /**
          * The recipe JSON's `loop` block (named `loop` in Kotlin and Swift; a keyword in Rust).
          */loop: LoopSpec? = nil, audio: AudioSpec? = nil, outputs: [OutputSpec], 
@@ -3961,6 +4453,10 @@ public struct Recipe: Equatable, Hashable {
          * Folder that relative `source`, output, subtitle and font paths resolve against.
          */baseDir: String? = nil) {
         self.source = source
+        self.clips = clips
+        self.overlays = overlays
+        self.music = music
+        self.loudness = loudness
         self.trim = trim
         self.loop = loop
         self.audio = audio
@@ -3990,7 +4486,11 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Recipe {
         return
             try Recipe(
-                source: FfiConverterString.read(from: &buf), 
+                source: FfiConverterOptionString.read(from: &buf), 
+                clips: FfiConverterOptionSequenceTypeClip.read(from: &buf), 
+                overlays: FfiConverterOptionSequenceTypeOverlay.read(from: &buf), 
+                music: FfiConverterOptionTypeMusic.read(from: &buf), 
+                loudness: FfiConverterOptionTypeLoudness.read(from: &buf), 
                 trim: FfiConverterOptionTypeTrim.read(from: &buf), 
                 loop: FfiConverterOptionTypeLoopSpec.read(from: &buf), 
                 audio: FfiConverterOptionTypeAudioSpec.read(from: &buf), 
@@ -4006,7 +4506,11 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: Recipe, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterOptionString.write(value.source, into: &buf)
+        FfiConverterOptionSequenceTypeClip.write(value.clips, into: &buf)
+        FfiConverterOptionSequenceTypeOverlay.write(value.overlays, into: &buf)
+        FfiConverterOptionTypeMusic.write(value.music, into: &buf)
+        FfiConverterOptionTypeLoudness.write(value.loudness, into: &buf)
         FfiConverterOptionTypeTrim.write(value.trim, into: &buf)
         FfiConverterOptionTypeLoopSpec.write(value.loop, into: &buf)
         FfiConverterOptionTypeAudioSpec.write(value.audio, into: &buf)
@@ -4420,6 +4924,66 @@ public func FfiConverterTypeThumbnail_lift(_ buf: RustBuffer) throws -> Thumbnai
 #endif
 public func FfiConverterTypeThumbnail_lower(_ value: Thumbnail) -> RustBuffer {
     return FfiConverterTypeThumbnail.lower(value)
+}
+
+
+public struct Transition: Equatable, Hashable {
+    public var kind: TransitionKind
+    /**
+     * Seconds the two clips overlap (default 0.5).
+     */
+    public var duration: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(kind: TransitionKind, 
+        /**
+         * Seconds the two clips overlap (default 0.5).
+         */duration: Double? = nil) {
+        self.kind = kind
+        self.duration = duration
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Transition: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransition: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Transition {
+        return
+            try Transition(
+                kind: FfiConverterTypeTransitionKind.read(from: &buf), 
+                duration: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Transition, into buf: inout [UInt8]) {
+        FfiConverterTypeTransitionKind.write(value.kind, into: &buf)
+        FfiConverterOptionDouble.write(value.duration, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransition_lift(_ buf: RustBuffer) throws -> Transition {
+    return try FfiConverterTypeTransition.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransition_lower(_ value: Transition) -> RustBuffer {
+    return FfiConverterTypeTransition.lower(value)
 }
 
 
@@ -5598,6 +6162,222 @@ public func FfiConverterTypeLoopMode_lower(_ value: LoopMode) -> RustBuffer {
 
 
 
+
+public enum Motion: Equatable, Hashable {
+    
+    case none
+    case zoomIn
+    case zoomOut
+    case panLeft
+    case panRight
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Motion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMotion: FfiConverterRustBuffer {
+    typealias SwiftType = Motion
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Motion {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .none
+        
+        case 2: return .zoomIn
+        
+        case 3: return .zoomOut
+        
+        case 4: return .panLeft
+        
+        case 5: return .panRight
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Motion, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .none:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .zoomIn:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .zoomOut:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .panLeft:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .panRight:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMotion_lift(_ buf: RustBuffer) throws -> Motion {
+    return try FfiConverterTypeMotion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMotion_lower(_ value: Motion) -> RustBuffer {
+    return FfiConverterTypeMotion.lower(value)
+}
+
+
+
+/**
+ * Where an overlay sits: a named place inside the safe area, or its centre at (x, y) in 0–1.
+ */
+
+public enum OverlayAnchor: Equatable, Hashable {
+    
+    case topLeft
+    case top
+    case topRight
+    case left
+    case center
+    case right
+    case bottomLeft
+    case bottom
+    case bottomRight
+    case at(x: Double, y: Double
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OverlayAnchor: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOverlayAnchor: FfiConverterRustBuffer {
+    typealias SwiftType = OverlayAnchor
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OverlayAnchor {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .topLeft
+        
+        case 2: return .top
+        
+        case 3: return .topRight
+        
+        case 4: return .left
+        
+        case 5: return .center
+        
+        case 6: return .right
+        
+        case 7: return .bottomLeft
+        
+        case 8: return .bottom
+        
+        case 9: return .bottomRight
+        
+        case 10: return .at(x: try FfiConverterDouble.read(from: &buf), y: try FfiConverterDouble.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OverlayAnchor, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .topLeft:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .top:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .topRight:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .left:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .center:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .right:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .bottomLeft:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .bottom:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .bottomRight:
+            writeInt(&buf, Int32(9))
+        
+        
+        case let .at(x,y):
+            writeInt(&buf, Int32(10))
+            FfiConverterDouble.write(x, into: &buf)
+            FfiConverterDouble.write(y, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOverlayAnchor_lift(_ buf: RustBuffer) throws -> OverlayAnchor {
+    return try FfiConverterTypeOverlayAnchor.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOverlayAnchor_lower(_ value: OverlayAnchor) -> RustBuffer {
+    return FfiConverterTypeOverlayAnchor.lower(value)
+}
+
+
+
 /**
  * Poster picture format.
  */
@@ -5842,6 +6622,128 @@ public func FfiConverterTypeTextAlign_lift(_ buf: RustBuffer) throws -> TextAlig
 #endif
 public func FfiConverterTypeTextAlign_lower(_ value: TextAlign) -> RustBuffer {
     return FfiConverterTypeTextAlign.lower(value)
+}
+
+
+
+
+public enum TransitionKind: Equatable, Hashable {
+    
+    case cut
+    case crossfade
+    case dipToBlack
+    case dipToWhite
+    case slideLeft
+    case slideRight
+    case slideUp
+    case slideDown
+    case wipeLeft
+    case wipeRight
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TransitionKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransitionKind: FfiConverterRustBuffer {
+    typealias SwiftType = TransitionKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransitionKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .cut
+        
+        case 2: return .crossfade
+        
+        case 3: return .dipToBlack
+        
+        case 4: return .dipToWhite
+        
+        case 5: return .slideLeft
+        
+        case 6: return .slideRight
+        
+        case 7: return .slideUp
+        
+        case 8: return .slideDown
+        
+        case 9: return .wipeLeft
+        
+        case 10: return .wipeRight
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TransitionKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .cut:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .crossfade:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .dipToBlack:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .dipToWhite:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .slideLeft:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .slideRight:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .slideUp:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .slideDown:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .wipeLeft:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .wipeRight:
+            writeInt(&buf, Int32(10))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransitionKind_lift(_ buf: RustBuffer) throws -> TransitionKind {
+    return try FfiConverterTypeTransitionKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransitionKind_lower(_ value: TransitionKind) -> RustBuffer {
+    return FfiConverterTypeTransitionKind.lower(value)
 }
 
 
@@ -6136,6 +7038,30 @@ fileprivate struct FfiConverterOptionTypeCreator: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDuck: FfiConverterRustBuffer {
+    typealias SwiftType = Duck?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDuck.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDuck.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLoopSearch: FfiConverterRustBuffer {
     typealias SwiftType = LoopSearch?
 
@@ -6176,6 +7102,54 @@ fileprivate struct FfiConverterOptionTypeLoopSpec: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeLoopSpec.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLoudness: FfiConverterRustBuffer {
+    typealias SwiftType = Loudness?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLoudness.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLoudness.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMusic: FfiConverterRustBuffer {
+    typealias SwiftType = Music?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMusic.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMusic.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6296,6 +7270,30 @@ fileprivate struct FfiConverterOptionTypeThumbnail: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeThumbnail.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTransition: FfiConverterRustBuffer {
+    typealias SwiftType = Transition?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTransition.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTransition.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6472,6 +7470,54 @@ fileprivate struct FfiConverterOptionTypeImageFormat: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeMotion: FfiConverterRustBuffer {
+    typealias SwiftType = Motion?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMotion.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMotion.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOverlayAnchor: FfiConverterRustBuffer {
+    typealias SwiftType = OverlayAnchor?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOverlayAnchor.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOverlayAnchor.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePosterFormat: FfiConverterRustBuffer {
     typealias SwiftType = PosterFormat?
 
@@ -6560,6 +7606,54 @@ fileprivate struct FfiConverterOptionSequenceTypeCaption: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterSequenceTypeCaption.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeClip: FfiConverterRustBuffer {
+    typealias SwiftType = [Clip]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeClip.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeClip.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeOverlay: FfiConverterRustBuffer {
+    typealias SwiftType = [Overlay]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeOverlay.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeOverlay.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6667,6 +7761,31 @@ fileprivate struct FfiConverterSequenceTypeCaption: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeClip: FfiConverterRustBuffer {
+    typealias SwiftType = [Clip]
+
+    public static func write(_ value: [Clip], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeClip.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Clip] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Clip]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeClip.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer {
     typealias SwiftType = [ClipRank]
 
@@ -6759,6 +7878,31 @@ fileprivate struct FfiConverterSequenceTypeOutputSpec: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeOutputSpec.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOverlay: FfiConverterRustBuffer {
+    typealias SwiftType = [Overlay]
+
+    public static func write(_ value: [Overlay], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOverlay.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Overlay] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Overlay]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOverlay.read(from: &buf))
         }
         return seq
     }

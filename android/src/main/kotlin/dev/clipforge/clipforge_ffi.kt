@@ -4738,6 +4738,111 @@ public object FfiConverterTypeCaptionStyle: FfiConverterRustBuffer<CaptionStyle>
 
 
 /**
+ * One clip of the timeline: a video (trimmed, at a speed) or a still image (shown `duration` s).
+ */
+data class Clip (
+    /**
+     * Video or still (PNG, JPEG, WebP); relative paths resolve against the recipe's `base_dir`.
+     */
+    val `source`: kotlin.String
+    , 
+    val `trim`: Trim? = null 
+    , 
+    /**
+     * Seconds a still is shown (required for stills, refused for videos).
+     */
+    val `duration`: kotlin.Double? = null 
+    , 
+    /**
+     * 0.25–4; the clip's sound keeps its pitch from 0.5 to 2 and is muted outside.
+     */
+    val `speed`: kotlin.Double? = null 
+    , 
+    /**
+     * Gain of the clip's own sound, 0–2 (1 = as recorded).
+     */
+    val `volume`: kotlin.Double? = null 
+    , 
+    val `mute`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Overrides each output's fit for this clip.
+     */
+    val `fit`: Fit? = null 
+    , 
+    /**
+     * A slow camera move over the clip (Ken Burns on stills).
+     */
+    val `motion`: Motion? = null 
+    , 
+    /**
+     * How this clip takes over from the one before it (ignored on the first clip).
+     */
+    val `transition`: Transition? = null 
+    , 
+    /**
+     * SRT / WebVTT cues in this clip's SOURCE time.
+     */
+    val `subtitles`: SubtitlesSpec? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClip: FfiConverterRustBuffer<Clip> {
+    override fun read(buf: ByteBuffer): Clip {
+        return Clip(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeTrim.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeFit.read(buf),
+            FfiConverterOptionalTypeMotion.read(buf),
+            FfiConverterOptionalTypeTransition.read(buf),
+            FfiConverterOptionalTypeSubtitlesSpec.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Clip) = (
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterOptionalTypeTrim.allocationSize(value.`trim`) +
+            FfiConverterOptionalDouble.allocationSize(value.`duration`) +
+            FfiConverterOptionalDouble.allocationSize(value.`speed`) +
+            FfiConverterOptionalDouble.allocationSize(value.`volume`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`mute`) +
+            FfiConverterOptionalTypeFit.allocationSize(value.`fit`) +
+            FfiConverterOptionalTypeMotion.allocationSize(value.`motion`) +
+            FfiConverterOptionalTypeTransition.allocationSize(value.`transition`) +
+            FfiConverterOptionalTypeSubtitlesSpec.allocationSize(value.`subtitles`)
+    )
+
+    override fun write(value: Clip, buf: ByteBuffer) {
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterOptionalTypeTrim.write(value.`trim`, buf)
+            FfiConverterOptionalDouble.write(value.`duration`, buf)
+            FfiConverterOptionalDouble.write(value.`speed`, buf)
+            FfiConverterOptionalDouble.write(value.`volume`, buf)
+            FfiConverterOptionalBoolean.write(value.`mute`, buf)
+            FfiConverterOptionalTypeFit.write(value.`fit`, buf)
+            FfiConverterOptionalTypeMotion.write(value.`motion`, buf)
+            FfiConverterOptionalTypeTransition.write(value.`transition`, buf)
+            FfiConverterOptionalTypeSubtitlesSpec.write(value.`subtitles`, buf)
+    }
+}
+
+
+
+/**
  * A clip's place in a prefetch order (an unreadable clip scores −10 and comes last).
  */
 data class ClipRank (
@@ -4814,6 +4919,54 @@ public object FfiConverterTypeCreator: FfiConverterRustBuffer<Creator> {
     override fun write(value: Creator, buf: ByteBuffer) {
             FfiConverterString.write(value.`name`, buf)
             FfiConverterOptionalString.write(value.`identifier`, buf)
+    }
+}
+
+
+
+data class Duck (
+    val `amountDb`: kotlin.Double? = null 
+    , 
+    val `attack`: kotlin.Double? = null 
+    , 
+    val `release`: kotlin.Double? = null 
+    , 
+    val `thresholdDb`: kotlin.Double? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDuck: FfiConverterRustBuffer<Duck> {
+    override fun read(buf: ByteBuffer): Duck {
+        return Duck(
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Duck) = (
+            FfiConverterOptionalDouble.allocationSize(value.`amountDb`) +
+            FfiConverterOptionalDouble.allocationSize(value.`attack`) +
+            FfiConverterOptionalDouble.allocationSize(value.`release`) +
+            FfiConverterOptionalDouble.allocationSize(value.`thresholdDb`)
+    )
+
+    override fun write(value: Duck, buf: ByteBuffer) {
+            FfiConverterOptionalDouble.write(value.`amountDb`, buf)
+            FfiConverterOptionalDouble.write(value.`attack`, buf)
+            FfiConverterOptionalDouble.write(value.`release`, buf)
+            FfiConverterOptionalDouble.write(value.`thresholdDb`, buf)
     }
 }
 
@@ -5016,6 +5169,52 @@ public object FfiConverterTypeLoopSpec: FfiConverterRustBuffer<LoopSpec> {
 
 
 
+/**
+ * The final mix's loudness (version 2 default: −14 LUFS integrated, −1 dBTP).
+ */
+data class Loudness (
+    val `normalize`: kotlin.Boolean? = null 
+    , 
+    val `targetLufs`: kotlin.Double? = null 
+    , 
+    val `truePeakDb`: kotlin.Double? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLoudness: FfiConverterRustBuffer<Loudness> {
+    override fun read(buf: ByteBuffer): Loudness {
+        return Loudness(
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Loudness) = (
+            FfiConverterOptionalBoolean.allocationSize(value.`normalize`) +
+            FfiConverterOptionalDouble.allocationSize(value.`targetLufs`) +
+            FfiConverterOptionalDouble.allocationSize(value.`truePeakDb`)
+    )
+
+    override fun write(value: Loudness, buf: ByteBuffer) {
+            FfiConverterOptionalBoolean.write(value.`normalize`, buf)
+            FfiConverterOptionalDouble.write(value.`targetLufs`, buf)
+            FfiConverterOptionalDouble.write(value.`truePeakDb`, buf)
+    }
+}
+
+
+
 data class MediaInfo (
     /**
      * FFmpeg demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2".
@@ -5071,6 +5270,81 @@ public object FfiConverterTypeMediaInfo: FfiConverterRustBuffer<MediaInfo> {
 
 
 /**
+ * A music bed under the clips' sound.
+ */
+data class Music (
+    val `path`: kotlin.String
+    , 
+    /**
+     * Seconds into the song where the bed starts.
+     */
+    val `offset`: kotlin.Double? = null 
+    , 
+    val `volume`: kotlin.Double? = null 
+    , 
+    val `fadeIn`: kotlin.Double? = null 
+    , 
+    val `fadeOut`: kotlin.Double? = null 
+    , 
+    /**
+     * The JSON's `loop`: repeat a song shorter than the clip (default true).
+     */
+    val `loop`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Lower the music while the clips' own sound is loud.
+     */
+    val `duck`: Duck? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMusic: FfiConverterRustBuffer<Music> {
+    override fun read(buf: ByteBuffer): Music {
+        return Music(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeDuck.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Music) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterOptionalDouble.allocationSize(value.`offset`) +
+            FfiConverterOptionalDouble.allocationSize(value.`volume`) +
+            FfiConverterOptionalDouble.allocationSize(value.`fadeIn`) +
+            FfiConverterOptionalDouble.allocationSize(value.`fadeOut`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`loop`) +
+            FfiConverterOptionalTypeDuck.allocationSize(value.`duck`)
+    )
+
+    override fun write(value: Music, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterOptionalDouble.write(value.`offset`, buf)
+            FfiConverterOptionalDouble.write(value.`volume`, buf)
+            FfiConverterOptionalDouble.write(value.`fadeIn`, buf)
+            FfiConverterOptionalDouble.write(value.`fadeOut`, buf)
+            FfiConverterOptionalBoolean.write(value.`loop`, buf)
+            FfiConverterOptionalTypeDuck.write(value.`duck`, buf)
+    }
+}
+
+
+
+/**
  * One finished output file.
  */
 data class OutputReport (
@@ -5099,6 +5373,16 @@ data class OutputReport (
      * them, or set the recipe's `strict_fonts` to make this an error). Empty when all are covered.
      */
     val `missingGlyphs`: List<kotlin.String>
+    , 
+    /**
+     * Integrated loudness of the audio track (EBU R128, LUFS); null without audio.
+     */
+    val `loudnessLufs`: kotlin.Double?
+    , 
+    /**
+     * True peak of the audio track (dBTP); null without audio.
+     */
+    val `truePeakDb`: kotlin.Double?
     
 ){
     
@@ -5123,6 +5407,8 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterLong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
         )
     }
 
@@ -5134,7 +5420,9 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterInt.allocationSize(value.`frames`) +
             FfiConverterLong.allocationSize(value.`bytes`) +
             FfiConverterString.allocationSize(value.`sha256`) +
-            FfiConverterSequenceString.allocationSize(value.`missingGlyphs`)
+            FfiConverterSequenceString.allocationSize(value.`missingGlyphs`) +
+            FfiConverterOptionalDouble.allocationSize(value.`loudnessLufs`) +
+            FfiConverterOptionalDouble.allocationSize(value.`truePeakDb`)
     )
 
     override fun write(value: OutputReport, buf: ByteBuffer) {
@@ -5146,6 +5434,8 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterLong.write(value.`bytes`, buf)
             FfiConverterString.write(value.`sha256`, buf)
             FfiConverterSequenceString.write(value.`missingGlyphs`, buf)
+            FfiConverterOptionalDouble.write(value.`loudnessLufs`, buf)
+            FfiConverterOptionalDouble.write(value.`truePeakDb`, buf)
     }
 }
 
@@ -5253,6 +5543,80 @@ public object FfiConverterTypeOutputSpec: FfiConverterRustBuffer<OutputSpec> {
             FfiConverterOptionalLong.write(value.`bitrate`, buf)
             FfiConverterOptionalString.write(value.`preset`, buf)
             FfiConverterOptionalString.write(value.`encoder`, buf)
+    }
+}
+
+
+
+/**
+ * An image or animated sticker (PNG/APNG, WebP, GIF) over the picture, in OUTPUT time.
+ */
+data class Overlay (
+    val `image`: kotlin.String
+    , 
+    val `start`: kotlin.Double? = null 
+    , 
+    val `end`: kotlin.Double? = null 
+    , 
+    val `anchor`: OverlayAnchor? = null 
+    , 
+    /**
+     * Width as a fraction of the output's width (default 0.25).
+     */
+    val `width`: kotlin.Double? = null 
+    , 
+    val `opacity`: kotlin.Double? = null 
+    , 
+    val `fadeIn`: kotlin.Double? = null 
+    , 
+    val `fadeOut`: kotlin.Double? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOverlay: FfiConverterRustBuffer<Overlay> {
+    override fun read(buf: ByteBuffer): Overlay {
+        return Overlay(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalTypeOverlayAnchor.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Overlay) = (
+            FfiConverterString.allocationSize(value.`image`) +
+            FfiConverterOptionalDouble.allocationSize(value.`start`) +
+            FfiConverterOptionalDouble.allocationSize(value.`end`) +
+            FfiConverterOptionalTypeOverlayAnchor.allocationSize(value.`anchor`) +
+            FfiConverterOptionalDouble.allocationSize(value.`width`) +
+            FfiConverterOptionalDouble.allocationSize(value.`opacity`) +
+            FfiConverterOptionalDouble.allocationSize(value.`fadeIn`) +
+            FfiConverterOptionalDouble.allocationSize(value.`fadeOut`)
+    )
+
+    override fun write(value: Overlay, buf: ByteBuffer) {
+            FfiConverterString.write(value.`image`, buf)
+            FfiConverterOptionalDouble.write(value.`start`, buf)
+            FfiConverterOptionalDouble.write(value.`end`, buf)
+            FfiConverterOptionalTypeOverlayAnchor.write(value.`anchor`, buf)
+            FfiConverterOptionalDouble.write(value.`width`, buf)
+            FfiConverterOptionalDouble.write(value.`opacity`, buf)
+            FfiConverterOptionalDouble.write(value.`fadeIn`, buf)
+            FfiConverterOptionalDouble.write(value.`fadeOut`, buf)
     }
 }
 
@@ -5690,9 +6054,30 @@ public object FfiConverterTypeProvenance: FfiConverterRustBuffer<Provenance> {
 
 data class Recipe (
     /**
-     * Source media; relative paths resolve against `base_dir`.
+     * One clip (recipe version 1); relative paths resolve against `base_dir`. Give `source` or
+     * `clips`, not both.
      */
-    val `source`: kotlin.String
+    val `source`: kotlin.String? = null 
+    , 
+    /**
+     * The timeline (recipe version 2): clips in order, each with its trim, speed, transition.
+     */
+    val `clips`: List<Clip>? = null 
+    , 
+    /**
+     * Images and animated stickers over the picture, in OUTPUT time.
+     */
+    val `overlays`: List<Overlay>? = null 
+    , 
+    /**
+     * A music bed under the clips' sound.
+     */
+    val `music`: Music? = null 
+    , 
+    /**
+     * The final mix's loudness; with `clips`, `overlays` or `music` set the default is −14 LUFS.
+     */
+    val `loudness`: Loudness? = null 
     , 
     val `trim`: Trim? = null 
     , 
@@ -5757,7 +6142,11 @@ data class Recipe (
 public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
     override fun read(buf: ByteBuffer): Recipe {
         return Recipe(
-            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceTypeClip.read(buf),
+            FfiConverterOptionalSequenceTypeOverlay.read(buf),
+            FfiConverterOptionalTypeMusic.read(buf),
+            FfiConverterOptionalTypeLoudness.read(buf),
             FfiConverterOptionalTypeTrim.read(buf),
             FfiConverterOptionalTypeLoopSpec.read(buf),
             FfiConverterOptionalTypeAudioSpec.read(buf),
@@ -5773,7 +6162,11 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
     }
 
     override fun allocationSize(value: Recipe) = (
-            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterOptionalString.allocationSize(value.`source`) +
+            FfiConverterOptionalSequenceTypeClip.allocationSize(value.`clips`) +
+            FfiConverterOptionalSequenceTypeOverlay.allocationSize(value.`overlays`) +
+            FfiConverterOptionalTypeMusic.allocationSize(value.`music`) +
+            FfiConverterOptionalTypeLoudness.allocationSize(value.`loudness`) +
             FfiConverterOptionalTypeTrim.allocationSize(value.`trim`) +
             FfiConverterOptionalTypeLoopSpec.allocationSize(value.`loop`) +
             FfiConverterOptionalTypeAudioSpec.allocationSize(value.`audio`) +
@@ -5788,7 +6181,11 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
     )
 
     override fun write(value: Recipe, buf: ByteBuffer) {
-            FfiConverterString.write(value.`source`, buf)
+            FfiConverterOptionalString.write(value.`source`, buf)
+            FfiConverterOptionalSequenceTypeClip.write(value.`clips`, buf)
+            FfiConverterOptionalSequenceTypeOverlay.write(value.`overlays`, buf)
+            FfiConverterOptionalTypeMusic.write(value.`music`, buf)
+            FfiConverterOptionalTypeLoudness.write(value.`loudness`, buf)
             FfiConverterOptionalTypeTrim.write(value.`trim`, buf)
             FfiConverterOptionalTypeLoopSpec.write(value.`loop`, buf)
             FfiConverterOptionalTypeAudioSpec.write(value.`audio`, buf)
@@ -6096,6 +6493,47 @@ public object FfiConverterTypeThumbnail: FfiConverterRustBuffer<Thumbnail> {
             FfiConverterDouble.write(value.`time`, buf)
             FfiConverterBoolean.write(value.`keyframe`, buf)
             FfiConverterTypePicture.write(value.`picture`, buf)
+    }
+}
+
+
+
+data class Transition (
+    val `kind`: TransitionKind
+    , 
+    /**
+     * Seconds the two clips overlap (default 0.5).
+     */
+    val `duration`: kotlin.Double? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransition: FfiConverterRustBuffer<Transition> {
+    override fun read(buf: ByteBuffer): Transition {
+        return Transition(
+            FfiConverterTypeTransitionKind.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Transition) = (
+            FfiConverterTypeTransitionKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalDouble.allocationSize(value.`duration`)
+    )
+
+    override fun write(value: Transition, buf: ByteBuffer) {
+            FfiConverterTypeTransitionKind.write(value.`kind`, buf)
+            FfiConverterOptionalDouble.write(value.`duration`, buf)
     }
 }
 
@@ -6951,6 +7389,235 @@ public object FfiConverterTypeLoopMode: FfiConverterRustBuffer<LoopMode> {
 
 
 
+
+enum class Motion {
+    
+    NONE,
+    ZOOM_IN,
+    ZOOM_OUT,
+    PAN_LEFT,
+    PAN_RIGHT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMotion: FfiConverterRustBuffer<Motion> {
+    override fun read(buf: ByteBuffer) = try {
+        Motion.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Motion) = 4UL
+
+    override fun write(value: Motion, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where an overlay sits: a named place inside the safe area, or its centre at (x, y) in 0–1.
+ */
+sealed class OverlayAnchor {
+    
+    object TopLeft : OverlayAnchor()
+    
+    
+    object Top : OverlayAnchor()
+    
+    
+    object TopRight : OverlayAnchor()
+    
+    
+    object Left : OverlayAnchor()
+    
+    
+    object Center : OverlayAnchor()
+    
+    
+    object Right : OverlayAnchor()
+    
+    
+    object BottomLeft : OverlayAnchor()
+    
+    
+    object Bottom : OverlayAnchor()
+    
+    
+    object BottomRight : OverlayAnchor()
+    
+    
+    data class At(
+        val `x`: kotlin.Double, 
+        val `y`: kotlin.Double) : OverlayAnchor()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOverlayAnchor : FfiConverterRustBuffer<OverlayAnchor>{
+    override fun read(buf: ByteBuffer): OverlayAnchor {
+        return when(buf.getInt()) {
+            1 -> OverlayAnchor.TopLeft
+            2 -> OverlayAnchor.Top
+            3 -> OverlayAnchor.TopRight
+            4 -> OverlayAnchor.Left
+            5 -> OverlayAnchor.Center
+            6 -> OverlayAnchor.Right
+            7 -> OverlayAnchor.BottomLeft
+            8 -> OverlayAnchor.Bottom
+            9 -> OverlayAnchor.BottomRight
+            10 -> OverlayAnchor.At(
+                FfiConverterDouble.read(buf),
+                FfiConverterDouble.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: OverlayAnchor): ULong = when(value) {
+        is OverlayAnchor.TopLeft -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OverlayAnchor.Top -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OverlayAnchor.TopRight -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OverlayAnchor.Left -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OverlayAnchor.Center -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OverlayAnchor.Right -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OverlayAnchor.BottomLeft -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OverlayAnchor.Bottom -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OverlayAnchor.BottomRight -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OverlayAnchor.At -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterDouble.allocationSize(value.`x`)
+                + FfiConverterDouble.allocationSize(value.`y`)
+            )
+        }
+    }
+
+    override fun write(value: OverlayAnchor, buf: ByteBuffer) {
+        when(value) {
+            is OverlayAnchor.TopLeft -> {
+                buf.putInt(1)
+                Unit
+            }
+            is OverlayAnchor.Top -> {
+                buf.putInt(2)
+                Unit
+            }
+            is OverlayAnchor.TopRight -> {
+                buf.putInt(3)
+                Unit
+            }
+            is OverlayAnchor.Left -> {
+                buf.putInt(4)
+                Unit
+            }
+            is OverlayAnchor.Center -> {
+                buf.putInt(5)
+                Unit
+            }
+            is OverlayAnchor.Right -> {
+                buf.putInt(6)
+                Unit
+            }
+            is OverlayAnchor.BottomLeft -> {
+                buf.putInt(7)
+                Unit
+            }
+            is OverlayAnchor.Bottom -> {
+                buf.putInt(8)
+                Unit
+            }
+            is OverlayAnchor.BottomRight -> {
+                buf.putInt(9)
+                Unit
+            }
+            is OverlayAnchor.At -> {
+                buf.putInt(10)
+                FfiConverterDouble.write(value.`x`, buf)
+                FfiConverterDouble.write(value.`y`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
 /**
  * Poster picture format.
  */
@@ -7071,6 +7738,48 @@ public object FfiConverterTypeTextAlign: FfiConverterRustBuffer<TextAlign> {
     override fun allocationSize(value: TextAlign) = 4UL
 
     override fun write(value: TextAlign, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
+enum class TransitionKind {
+    
+    CUT,
+    CROSSFADE,
+    DIP_TO_BLACK,
+    DIP_TO_WHITE,
+    SLIDE_LEFT,
+    SLIDE_RIGHT,
+    SLIDE_UP,
+    SLIDE_DOWN,
+    WIPE_LEFT,
+    WIPE_RIGHT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransitionKind: FfiConverterRustBuffer<TransitionKind> {
+    override fun read(buf: ByteBuffer) = try {
+        TransitionKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TransitionKind) = 4UL
+
+    override fun write(value: TransitionKind, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -7467,6 +8176,38 @@ public object FfiConverterOptionalTypeCreator: FfiConverterRustBuffer<Creator?> 
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeDuck: FfiConverterRustBuffer<Duck?> {
+    override fun read(buf: ByteBuffer): Duck? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDuck.read(buf)
+    }
+
+    override fun allocationSize(value: Duck?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDuck.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Duck?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDuck.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeLoopSearch: FfiConverterRustBuffer<LoopSearch?> {
     override fun read(buf: ByteBuffer): LoopSearch? {
         if (buf.get().toInt() == 0) {
@@ -7521,6 +8262,70 @@ public object FfiConverterOptionalTypeLoopSpec: FfiConverterRustBuffer<LoopSpec?
         } else {
             buf.put(1)
             FfiConverterTypeLoopSpec.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLoudness: FfiConverterRustBuffer<Loudness?> {
+    override fun read(buf: ByteBuffer): Loudness? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLoudness.read(buf)
+    }
+
+    override fun allocationSize(value: Loudness?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLoudness.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Loudness?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLoudness.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeMusic: FfiConverterRustBuffer<Music?> {
+    override fun read(buf: ByteBuffer): Music? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMusic.read(buf)
+    }
+
+    override fun allocationSize(value: Music?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMusic.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Music?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMusic.write(value, buf)
         }
     }
 }
@@ -7681,6 +8486,38 @@ public object FfiConverterOptionalTypeThumbnail: FfiConverterRustBuffer<Thumbnai
         } else {
             buf.put(1)
             FfiConverterTypeThumbnail.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTransition: FfiConverterRustBuffer<Transition?> {
+    override fun read(buf: ByteBuffer): Transition? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTransition.read(buf)
+    }
+
+    override fun allocationSize(value: Transition?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTransition.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Transition?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTransition.write(value, buf)
         }
     }
 }
@@ -7915,6 +8752,70 @@ public object FfiConverterOptionalTypeImageFormat: FfiConverterRustBuffer<ImageF
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeMotion: FfiConverterRustBuffer<Motion?> {
+    override fun read(buf: ByteBuffer): Motion? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMotion.read(buf)
+    }
+
+    override fun allocationSize(value: Motion?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMotion.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Motion?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMotion.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeOverlayAnchor: FfiConverterRustBuffer<OverlayAnchor?> {
+    override fun read(buf: ByteBuffer): OverlayAnchor? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeOverlayAnchor.read(buf)
+    }
+
+    override fun allocationSize(value: OverlayAnchor?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeOverlayAnchor.allocationSize(value)
+        }
+    }
+
+    override fun write(value: OverlayAnchor?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeOverlayAnchor.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypePosterFormat: FfiConverterRustBuffer<PosterFormat?> {
     override fun read(buf: ByteBuffer): PosterFormat? {
         if (buf.get().toInt() == 0) {
@@ -8043,6 +8944,70 @@ public object FfiConverterOptionalSequenceTypeCaption: FfiConverterRustBuffer<Li
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceTypeClip: FfiConverterRustBuffer<List<Clip>?> {
+    override fun read(buf: ByteBuffer): List<Clip>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeClip.read(buf)
+    }
+
+    override fun allocationSize(value: List<Clip>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeClip.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<Clip>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeClip.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceTypeOverlay: FfiConverterRustBuffer<List<Overlay>?> {
+    override fun read(buf: ByteBuffer): List<Overlay>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeOverlay.read(buf)
+    }
+
+    override fun allocationSize(value: List<Overlay>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeOverlay.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<Overlay>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeOverlay.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceTypeWordTime: FfiConverterRustBuffer<List<WordTime>?> {
     override fun read(buf: ByteBuffer): List<WordTime>? {
         if (buf.get().toInt() == 0) {
@@ -8159,6 +9124,34 @@ public object FfiConverterSequenceTypeCaption: FfiConverterRustBuffer<List<Capti
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeClip: FfiConverterRustBuffer<List<Clip>> {
+    override fun read(buf: ByteBuffer): List<Clip> {
+        val len = buf.getInt()
+        return List<Clip>(len) {
+            FfiConverterTypeClip.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Clip>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeClip.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Clip>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeClip.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer<List<ClipRank>> {
     override fun read(buf: ByteBuffer): List<ClipRank> {
         val len = buf.getInt()
@@ -8261,6 +9254,34 @@ public object FfiConverterSequenceTypeOutputSpec: FfiConverterRustBuffer<List<Ou
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeOutputSpec.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeOverlay: FfiConverterRustBuffer<List<Overlay>> {
+    override fun read(buf: ByteBuffer): List<Overlay> {
+        val len = buf.getInt()
+        return List<Overlay>(len) {
+            FfiConverterTypeOverlay.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Overlay>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeOverlay.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Overlay>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeOverlay.write(it, buf)
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The output audio track: the trimmed segment laid out like the video timeline, with short
-//! crossfades at loop seams so they do not click.
+//! The output audio track: the composed sound (one pass of the loop) laid out like the video
+//! timeline, with short crossfades at loop seams so they do not click.
 
 use crate::recipe::LoopMode;
 use crate::source::audio::{AudioClip, CHANNELS, SAMPLE_RATE};

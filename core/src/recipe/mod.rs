@@ -1,20 +1,34 @@
-//! Recipe v1: the single, serialisable description of an edit. Paths are relative to the recipe file.
+//! The recipe: the single, serialisable description of an edit. Paths are relative to the recipe
+//! file. Version 1 is one clip (`source`, `trim`); version 2 is a timeline (`clips`, with
+//! transitions, stills and speed) plus `overlays`, `music` and `loudness`.
+
+mod layers;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+pub use layers::{Anchor, DuckSpec, LoudnessSpec, MusicSpec, NamedAnchor, OverlaySpec};
+pub use timeline::{ClipSpec, Motion, TransitionKind, TransitionSpec};
 
-pub const RECIPE_VERSION: u32 = 1;
+/// The newest recipe version this build reads (it reads every version from 1).
+pub const RECIPE_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Recipe {
     pub version: u32,
-    pub source: PathBuf,
+    /// Version 1: the one source video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<PathBuf>,
+    /// Version 1: the part of `source` used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trim: Option<Trim>,
+    /// Version 2: the timeline, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clips: Option<Vec<ClipSpec>>,
     #[serde(default, rename = "loop", skip_serializing_if = "Option::is_none")]
     pub looping: Option<LoopSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,6 +40,15 @@ pub struct Recipe {
     /// An SRT/WebVTT file whose cues are in source time, carried through trim and loop.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitles: Option<crate::captions::model::SubtitlesSpec>,
+    /// Version 2: images over the picture, in output time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlays: Option<Vec<OverlaySpec>>,
+    /// Version 2: a song under the whole clip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub music: Option<MusicSpec>,
+    /// Version 2: loudness normalisation of the final mix (on by default in version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loudness: Option<LoudnessSpec>,
     /// Peak memory to aim for, in MB. Outputs that would not fit together are encoded in further
     /// decode passes (see `plan::decode_passes`); unset, every output comes from one pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,18 +93,24 @@ pub enum LoopMode {
     Boomerang,
 }
 
-impl std::fmt::Display for LoopMode {
-    /// The recipe's own word for the mode (messages must not show Rust names).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl LoopMode {
+    pub fn name(self) -> &'static str {
+        match self {
             LoopMode::None => "none",
             LoopMode::Repeat => "repeat",
             LoopMode::Boomerang => "boomerang",
-        })
+        }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+impl std::fmt::Display for LoopMode {
+    /// The recipe's own word for the mode (messages must not show Rust names).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoopSpec {
     #[serde(default)]
@@ -155,14 +184,64 @@ impl Recipe {
         }
         let mut recipe: Recipe = serde_json::from_str(json)
             .map_err(|e| Error::invalid(format!("recipe is not valid recipe JSON: {e}")))?;
-        if recipe.version != RECIPE_VERSION {
-            return Err(Error::invalid(format!(
-                "recipe version {} is not supported (this build reads version {RECIPE_VERSION})",
-                recipe.version
-            )));
-        }
+        recipe.check_version()?;
         recipe.base_dir = base_dir.map(Path::to_path_buf);
         Ok(recipe)
+    }
+
+    /// Version 1 and version 2 fields are not mixed.
+    pub fn check_version(&self) -> Result<()> {
+        let v2_only = [
+            ("clips", self.clips.is_some()),
+            ("overlays", self.overlays.is_some()),
+            ("music", self.music.is_some()),
+            ("loudness", self.loudness.is_some()),
+        ];
+        match self.version {
+            1 => {
+                if let Some((name, _)) = v2_only.iter().find(|f| f.1) {
+                    return Err(Error::invalid(format!("'{name}' needs \"version\": 2 (this recipe is version 1)")));
+                }
+                if self.source.is_none() {
+                    return Err(Error::invalid("a version 1 recipe needs 'source'"));
+                }
+                Ok(())
+            }
+            2 => {
+                for (name, set) in [("source", self.source.is_some()), ("trim", self.trim.is_some()), ("subtitles", self.subtitles.is_some())] {
+                    if set {
+                        return Err(Error::invalid(format!(
+                            "'{name}' is a version 1 field; in version 2 it belongs to an entry of 'clips'"
+                        )));
+                    }
+                }
+                if self.clips.as_ref().is_none_or(Vec::is_empty) {
+                    return Err(Error::invalid("a version 2 recipe needs at least one entry in 'clips'"));
+                }
+                Ok(())
+            }
+            v => Err(Error::invalid(format!("recipe version {v} is not supported (this build reads versions 1 and {RECIPE_VERSION})"))),
+        }
+    }
+
+    /// The timeline's clips: version 2's `clips`, or version 1's source as the one clip.
+    pub fn timeline_clips(&self) -> Vec<ClipSpec> {
+        match (&self.clips, &self.source) {
+            (Some(c), _) => c.clone(),
+            (None, Some(source)) => vec![ClipSpec {
+                source: source.clone(),
+                trim: self.trim,
+                duration: None,
+                speed: None,
+                volume: None,
+                mute: None,
+                fit: None,
+                motion: None,
+                transition: None,
+                subtitles: self.subtitles.clone(),
+            }],
+            (None, None) => Vec::new(),
+        }
     }
 
     /// Reads a recipe file; its folder becomes the base for relative paths.
@@ -178,8 +257,7 @@ impl Recipe {
     /// recipe file, subtitles and caption fonts (resolved). None of them may be overwritten.
     pub fn input_files(&self) -> Vec<PathBuf> {
         use crate::captions::model::StyleSpec;
-        let mut v = vec![self.resolve(&self.source)];
-        v.extend(self.recipe_file.clone());
+        let mut v: Vec<PathBuf> = self.recipe_file.iter().cloned().collect();
         let font = |s: &Option<StyleSpec>| match s {
             Some(StyleSpec::Custom(f)) => f.font.clone(),
             _ => None,
@@ -187,10 +265,15 @@ impl Recipe {
         for c in self.captions.iter().flatten() {
             v.extend(font(&c.style).map(|p| self.resolve(&p)));
         }
-        if let Some(s) = &self.subtitles {
-            v.push(self.resolve(&s.path));
-            v.extend(font(&s.style).map(|p| self.resolve(&p)));
+        for clip in self.timeline_clips() {
+            v.push(self.resolve(&clip.source));
+            if let Some(s) = &clip.subtitles {
+                v.push(self.resolve(&s.path));
+                v.extend(font(&s.style).map(|p| self.resolve(&p)));
+            }
         }
+        v.extend(self.overlays.iter().flatten().map(|o| self.resolve(&o.image)));
+        v.extend(self.music.iter().map(|m| self.resolve(&m.path)));
         v
     }
 
