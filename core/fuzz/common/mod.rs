@@ -40,6 +40,8 @@ pub fn phone_clip() -> MediaInfo {
                     display_height: 1920,
                     fps: 30.0,
                     pixel_format: "yuv420p".into(),
+                    hdr: Default::default(),
+                    mirror: false,
                 }),
                 audio: None,
             },
@@ -64,7 +66,7 @@ pub fn unknown_duration_clip() -> MediaInfo {
     info.streams.truncate(1);
     let s = &mut info.streams[0];
     s.duration = 0.0;
-    s.video = Some(VideoStreamInfo { width: 640, height: 360, rotation: 0, display_width: 640, display_height: 360, fps: 0.0, pixel_format: "yuv420p".into() });
+    s.video = Some(VideoStreamInfo { width: 640, height: 360, rotation: 0, display_width: 640, display_height: 360, fps: 0.0, pixel_format: "yuv420p".into(), hdr: Default::default(), mirror: false });
     info
 }
 

@@ -12,7 +12,8 @@ mod common;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use clipforge::plan::{Asset, ClipKind, Plan, AUDIO_PREROLL};
+use clipforge::plan::{ClipKind, Plan, AUDIO_PREROLL};
+use clipforge::source::asset::Asset;
 use clipforge::source::audio::AudioDecoder;
 use clipforge::source::open::open_input;
 use clipforge::source::packets::PacketReader;

@@ -10,7 +10,8 @@ mod common;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use clipforge::plan::{Asset, Plan, MAX_CLIP_SECONDS, MAX_OUTPUTS, MAX_OUTPUT_SIDE, MIN_CLIP_SECONDS, MIN_OUTPUT_SIDE};
+use clipforge::source::asset::Asset;
+use clipforge::plan::{Plan, MAX_CLIP_SECONDS, MAX_OUTPUTS, MAX_OUTPUT_SIDE, MIN_CLIP_SECONDS, MIN_OUTPUT_SIDE};
 use clipforge::{MediaInfo, Recipe};
 use libfuzzer_sys::fuzz_target;
 

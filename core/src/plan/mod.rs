@@ -228,7 +228,8 @@ pub fn parse_aspect(s: &str) -> Option<(u32, u32)> {
 }
 
 fn even(x: f64) -> u32 {
-    ((x / 2.0).round() as u32 * 2).max(2)
+    // Saturating: an absurd size (width 4e9 at 1:100) must reach the range check, not overflow.
+    ((x / 2.0).round() as u32).saturating_mul(2).max(2)
 }
 
 fn output_size(spec: &OutputSpec, aw: u32, ah: u32) -> std::result::Result<(u32, u32), String> {
