@@ -171,6 +171,8 @@ fn seamless_recipes_that_cannot_loop_give_typed_errors() {
         (json!({ "version": 1, "source": "loop_period.mp4", "loop": { "mode": "repeat", "duration": 6, "crossfade": 0.3 }, "outputs": out }),
             "needs loop.mode \"seamless\""),
         (json!({ "version": 1, "source": "loop_period.mp4", "loop": { "mode": "seamless" }, "outputs": out }), "loop.duration or loop.count"),
+        (json!({ "version": 1, "source": "loop_period.mp4", "loop": { "mode": "seamless", "duration": 40 }, "outputs": out }),
+            "must be 6–30 s (loop mode \"seamless\" to 40 s)"),
     ];
     for (recipe, words) in cases {
         let e = w.export(&recipe).expect_err("refused");

@@ -48,8 +48,13 @@ pub fn resolve<'a>(recipe: &'a Recipe, cancel: &CancelToken) -> Result<(std::bor
         return Ok((std::borrow::Cow::Borrowed(recipe), None));
     };
     recipe.check_version()?;
-    // Duration/count are checked before the search reads the clip.
+    // Duration/count are checked before the search reads the clip, in the recipe's own words (the
+    // rewritten recipe is a repeat of two clips).
     crate::timeline::Timeline::new(Some(&spec), 1.0, 30.0)?;
+    let (lo, hi) = (crate::plan::MIN_CLIP_SECONDS, crate::plan::MAX_CLIP_SECONDS);
+    if let Some(d) = spec.duration.filter(|d| !(lo..=hi).contains(d)) {
+        return Err(Error::invalid(format!("the finished clip would be {d:.3} s long; it must be {lo}–{hi} s (loop mode \"seamless\" to {d} s)")));
+    }
     let crossfade = spec.crossfade.unwrap_or(DEFAULT_CROSSFADE);
     if !(crossfade.is_finite() && (0.0..=2.0).contains(&crossfade)) {
         return Err(Error::invalid(format!("loop.crossfade {crossfade} must be 0–2 seconds")));
