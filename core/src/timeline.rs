@@ -1,6 +1,7 @@
 //! Output frame n → segment frame: trim, repeat and boomerang as one periodic sequence.
 //!
-//! Every loop mode is "one period repeated, the last pass cut": so one period is encoded once and
+//! A seamless loop arrives here already rewritten into a repeat (`plan::seamless`); should one
+//! not be, it plays like a repeat. Every loop mode is "one period repeated, the last pass cut": so one period is encoded once and
 //! its packets are muxed again for each pass (see `export`).
 
 use crate::error::{Error, Result};
@@ -28,13 +29,13 @@ impl Timeline {
             (_, Some(_), Some(_)) => return Err(Error::invalid("give loop.duration or loop.count, not both")),
             (LoopMode::None, None, None) => seg_frames,
             (LoopMode::None, _, _) => {
-                return Err(Error::invalid("loop.duration/count need loop.mode \"repeat\" or \"boomerang\""))
+                return Err(Error::invalid("loop.duration/count need loop.mode \"repeat\", \"boomerang\" or \"seamless\""))
             }
             (_, Some(d), None) if d.is_finite() && d > 0.0 && d <= 3600.0 => (d * fps).round() as u32,
             (_, Some(d), None) => return Err(Error::invalid(format!("loop.duration {d} is not a positive number of seconds"))),
             (_, None, Some(c)) if (1..=1000).contains(&c) => period.saturating_mul(c),
             (_, None, Some(c)) => return Err(Error::invalid(format!("loop.count {c} must be 1–1000"))),
-            (_, None, None) => return Err(Error::invalid("a repeat or boomerang loop needs loop.duration or loop.count")),
+            (_, None, None) => return Err(Error::invalid("a repeat, boomerang or seamless loop needs loop.duration or loop.count")),
         };
         let total = total.max(1);
         // Segment frames past the end of the clip are never shown: the timeline (and so what is
@@ -94,7 +95,7 @@ mod tests {
     use super::*;
 
     fn spec(mode: LoopMode, duration: Option<f64>, count: Option<u32>) -> LoopSpec {
-        LoopSpec { mode, duration, count }
+        LoopSpec { mode, duration, count, crossfade: None }
     }
 
     #[test]

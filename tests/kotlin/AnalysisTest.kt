@@ -1,13 +1,19 @@
 // Seamless-loop candidates from Kotlin on the JVM (loopPoints, LoopSearch, LoopPoint), against the
 // host release build of libclipforge_ffi.so and fixtures/analysis/media (scripts/setup-analysis.sh):
 // the best window of a clip whose picture comes back every 2.4 s is a whole number of periods, a
-// clip without a loop says so, bad input is a typed exception.
+// clip without a loop says so, bad input is a typed exception; a LoopMode.SEAMLESS export loops on
+// that window (its length checked with ffprobe) and reports it.
 // Usage: java -Djna.library.path=target/release -cp ... dev.clipforge.test.analysis.AnalysisTestKt REPO_ROOT
 package dev.clipforge.test.analysis
 
 import dev.clipforge.ClipforgeException
+import dev.clipforge.LoopMode
 import dev.clipforge.LoopSearch
+import dev.clipforge.LoopSpec
+import dev.clipforge.OutputSpec
+import dev.clipforge.Recipe
 import dev.clipforge.loopPoints
+import dev.clipforge.startExport
 import java.io.File
 import kotlin.math.abs
 import kotlin.math.roundToLong
@@ -55,6 +61,29 @@ fun main(args: Array<String>) {
         try { loopPoints(text.path, null); throw AssertionError("no error") } catch (e: ClipforgeException.UnsupportedInput) {}
         try { loopPoints(clip("loop_period.mp4"), LoopSearch(min = 6.0, max = 2.0)); throw AssertionError("no error") } catch (e: ClipforgeException.InvalidRecipe) {}
         try { loopPoints(clip("loop_period.mp4"), LoopSearch(count = -1)); throw AssertionError("no error") } catch (e: ClipforgeException.InvalidRecipe) {}
+    }
+
+    test("LoopMode.SEAMLESS export: loops whole periods, reports its window; two clips are refused") {
+        val out = kotlin.io.path.createTempDirectory("clipforge-kt-seamless").toFile().apply { deleteOnExit() }
+        val target = File(out, "loop.mp4")
+        val recipe = Recipe(source = clip("loop_period.mp4"), loop = LoopSpec(mode = LoopMode.SEAMLESS, duration = 9.6, crossfade = 0.3),
+            outputs = listOf(OutputSpec(path = target.path, aspect = "16:9", height = 180)))
+        val report = startExport(recipe).join().single()
+        val w = report.loopWindow ?: throw AssertionError("no loopWindow in $report")
+        val frames: Long = ((w.end - w.start) * 30.0).roundToLong()
+        expect(abs(frames - maxOf(1L, (frames / 72.0).roundToLong()) * 72L) <= 1L && w.seamless && w.score > 0.0) { "window $w" }
+        // FFmpeg's own reading of the file: 9.6 s of video.
+        val p = ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "stream=nb_frames",
+            "-of", "default=nw=1:nk=1", target.path).redirectErrorStream(true).start()
+        val nb = p.inputStream.bufferedReader().readText().trim()
+        expect(p.waitFor() == 0 && nb == "288") { "ffprobe frames: $nb" }
+        val two = dev.clipforge.Clip(source = clip("loop_period.mp4"))
+        try {
+            startExport(recipe.copy(source = null, clips = listOf(two, two), outputs = listOf(OutputSpec(path = File(out, "x.mp4").path, aspect = "1:1")))).join()
+            throw AssertionError("no error")
+        } catch (e: ClipforgeException.InvalidRecipe) {
+            expect(e.message!!.contains("single video clip")) { "message ${e.message}" }
+        }
     }
 
     val failed = results.filter { it.second != null }

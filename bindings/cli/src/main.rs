@@ -226,6 +226,10 @@ fn export(path: &std::path::Path, json: bool, cancel: &CancelToken) -> Result<()
             println!("{}", serde_json::to_string(&r).map_err(|e| Error::internal(e.to_string()))?);
         } else {
             println!("{}  {}x{}  {:.3}s  {} frames  {} bytes", r.path.display(), r.width, r.height, r.duration, r.frames, r.bytes);
+            if let Some(w) = r.loop_window {
+                let how = if w.seamless { "seamless" } else { "no good loop in the clip; its seam may show" };
+                println!("  loop window {:.3}–{:.3}s  score {:.3}  ({how})", w.start, w.end, w.score);
+            }
             if !r.missing_glyphs.is_empty() {
                 eprintln!("warning: no font has {} (drawn as empty boxes; see --fonts)", r.missing_glyphs.join(" "));
             }

@@ -372,7 +372,7 @@ mod tests {
             music: None,
             loudness: None,
             trim: None,
-            looping: Some(crate::recipe::LoopSpec { mode: crate::recipe::LoopMode::Repeat, duration: None, count: Some(2) }),
+            looping: Some(crate::recipe::LoopSpec { mode: crate::recipe::LoopMode::Repeat, duration: None, count: Some(2), crossfade: None }),
             audio: None,
             outputs: vec![OutputSpec {
                 path: "out.mp4".into(),

@@ -49,6 +49,20 @@ pub struct OutputReport {
     pub loudness_lufs: Option<f64>,
     /// True peak of the audio track (dBTP); null without audio.
     pub true_peak_db: Option<f64>,
+    /// `LoopMode.SEAMLESS`: the window of the clip that loops; null for other modes.
+    pub loop_window: Option<LoopWindow>,
+}
+
+/// The loop window a seamless export chose, in seconds of its clip.
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub struct LoopWindow {
+    pub start: f64,
+    /// Exclusive: the last frame's time plus one frame.
+    pub end: f64,
+    /// Rank value in (0, 1], higher is better.
+    pub score: f64,
+    /// False when the clip has no good loop: this best window's seam may show.
+    pub seamless: bool,
 }
 
 type Outcome = Result<Vec<OutputReport>, ClipforgeError>;
@@ -224,6 +238,7 @@ impl From<clipforge::OutputReport> for OutputReport {
             missing_glyphs: r.missing_glyphs,
             loudness_lufs: r.loudness_lufs,
             true_peak_db: r.true_peak_db,
+            loop_window: r.loop_window.map(|w| LoopWindow { start: w.start, end: w.end, score: w.score, seamless: w.seamless }),
         }
     }
 }

@@ -79,6 +79,9 @@ pub enum LoopMode {
     Repeat,
     /// Forward then reversed, repeated.
     Boomerang,
+    /// The clip's best loop window (see `loopPoints`), repeated with its seam crossfaded away.
+    /// Needs a recipe with one video clip.
+    Seamless,
 }
 
 /// Target length (`duration` seconds) or number of passes (`count`): one of them.
@@ -89,6 +92,9 @@ pub struct LoopSpec {
     pub duration: Option<f64>,
     #[uniffi(default)]
     pub count: Option<i32>,
+    /// Seamless only: seconds of crossfade baked into the seam, 0–2 (default 0.3).
+    #[uniffi(default)]
+    pub crossfade: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
@@ -151,9 +157,11 @@ impl TryFrom<Recipe> for clipforge::Recipe {
                     LoopMode::None => clipforge::LoopMode::None,
                     LoopMode::Repeat => clipforge::LoopMode::Repeat,
                     LoopMode::Boomerang => clipforge::LoopMode::Boomerang,
+                    LoopMode::Seamless => clipforge::LoopMode::Seamless,
                 },
                 duration: l.duration,
                 count: opt_u32(l.count, "loop.count")?,
+                crossfade: l.crossfade,
             }),
         };
         let outputs = r.outputs.into_iter().enumerate().map(|(i, o)| output(o, i)).collect::<Result<_, _>>()?;

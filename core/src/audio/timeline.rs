@@ -92,7 +92,7 @@ mod tests {
 
     #[test]
     fn repeat_has_exact_length_and_no_jump_at_seams() {
-        let spec = LoopSpec { mode: LoopMode::Repeat, duration: Some(6.0), count: None };
+        let spec = LoopSpec { mode: LoopMode::Repeat, duration: Some(6.0), count: None, crossfade: None };
         let t = Timeline::new(Some(&spec), 1.0, 30.0).unwrap();
         let pre = 1200;
         let clip = sine(48000 + pre, 0);

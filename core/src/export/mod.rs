@@ -55,6 +55,10 @@ pub struct OutputReport {
     /// turns this into a `MissingGlyphs` error). Empty when every character has a glyph.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_glyphs: Vec<String>,
+    /// `loop.mode "seamless"`: the window of the clip that loops, its score, and whether its seam
+    /// should not show (false: the clip has no good loop; this is its best). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loop_window: Option<crate::plan::LoopWindow>,
 }
 
 /// Runs `recipe`: every output or none is written. `progress` gets 0..1, never decreasing.
@@ -103,6 +107,9 @@ fn export_inner(
     progress: &(dyn Fn(f32) + Sync),
     cancel: &CancelToken,
 ) -> Result<Vec<OutputReport>> {
+    // A seamless loop becomes a repeat of the best window of its clip, with its seam crossfaded.
+    let (recipe, loop_window) = crate::plan::seamless::resolve(recipe, cancel)?;
+    let recipe = recipe.as_ref();
     // Every clip is probed first (a video's opening decodes a few frames; clip 0's file stays
     // open for the first pass). Opening checks each path (local regular file, no protocols).
     let specs = recipe.timeline_clips();
@@ -125,7 +132,7 @@ fn export_inner(
         assets.push(asset);
     }
     let stamps = InputStamps::of(&recipe.input_files());
-    let mut plan = Plan::with_min_duration(recipe, &assets, mode.min_seconds)?;
+    let mut plan = Plan::with_min_duration(recipe, &assets, mode.min_seconds)?.with_loop_window(loop_window);
     // The music is checked before anything is decoded: a song that is not audio fails now.
     if let Some(m) = plan.sound.as_ref().and_then(|s| s.music.as_ref()) {
         crate::audio::music::check(m)?;
@@ -159,7 +166,7 @@ fn export_inner(
             // Signed manifest and upload plan (when asked), still uncommitted: all or nothing.
             parts.extend(crate::deliver::finish_part(&plan, out, &part)?);
             progress.add(units / 10 / plan.outputs.len() as u64);
-            reports.push((out_index(&plan, out), report(out, part.path(), track.map(|t| t.1))?));
+            reports.push((out_index(&plan, out), report(&plan, out, part.path(), track.map(|t| t.1))?));
             parts.push(part);
         }
     }
@@ -179,7 +186,7 @@ fn out_index(plan: &Plan, out: &crate::plan::OutputPlan) -> usize {
 }
 
 /// The finished output's facts, hashed from its part file in a streaming read.
-fn report(out: &crate::plan::OutputPlan, written: &std::path::Path, sound: Option<Measured>) -> Result<OutputReport> {
+fn report(plan: &Plan, out: &crate::plan::OutputPlan, written: &std::path::Path, sound: Option<Measured>) -> Result<OutputReport> {
     let mut file = std::fs::File::open(written).map_err(|e| Error::io_at(&out.path, e))?;
     let mut hasher = Sha256::new();
     let bytes = std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io_at(&out.path, e))?;
@@ -194,6 +201,7 @@ fn report(out: &crate::plan::OutputPlan, written: &std::path::Path, sound: Optio
         loudness_lufs: sound.map(|m| (m.lufs * 100.0).round() / 100.0),
         true_peak_db: sound.map(|m| (m.true_peak_db * 100.0).round() / 100.0),
         missing_glyphs: out.captions.as_ref().map(|c| c.missing_glyphs.clone()).unwrap_or_default(),
+        loop_window: plan.loop_window,
     })
 }
 

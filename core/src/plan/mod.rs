@@ -3,6 +3,7 @@
 
 pub mod composition;
 mod decode_passes;
+pub mod seamless;
 pub mod sound;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use crate::recipe::{Fit, LoopMode, OutputSpec, Recipe};
 use crate::source::asset::{probe_asset, Asset};
 use crate::timeline::Timeline;
 pub use composition::{ClipKind, ClipPlan, Composition, Layers};
+pub use seamless::LoopWindow;
 pub use sound::SoundPlan;
 
 pub const MIN_CLIP_SECONDS: f64 = 6.0;
@@ -42,6 +44,8 @@ pub struct Plan {
     pub provenance: Option<std::sync::Arc<crate::provenance::Prepared>>,
     /// Write `<output>.upload.json` beside every output.
     pub upload_plan: Option<crate::upload::UploadPlanSpec>,
+    /// The window a seamless loop plays (the recipe was rewritten into a repeat of it).
+    pub loop_window: Option<LoopWindow>,
 }
 
 #[derive(Debug, Clone)]
@@ -92,10 +96,20 @@ impl OutputPlan {
 }
 
 impl Plan {
-    /// Probes every clip of `recipe` and plans it.
+    /// Probes every clip of `recipe` and plans it (a seamless loop's window is searched first).
     pub fn for_recipe(recipe: &Recipe) -> Result<Plan> {
+        let (recipe, window) = seamless::resolve(recipe, &crate::export::CancelToken::new())?;
         let assets = recipe.timeline_clips().iter().map(|c| probe_asset(&recipe.resolve(&c.source))).collect::<Result<Vec<_>>>()?;
-        Plan::new(recipe, &assets)
+        Ok(Plan::new(&recipe, &assets)?.with_loop_window(window))
+    }
+
+    /// Marks a plan made from a rewritten seamless recipe (see `seamless`) as the seamless loop it is.
+    pub fn with_loop_window(mut self, window: Option<LoopWindow>) -> Plan {
+        if window.is_some() {
+            self.mode = LoopMode::Seamless;
+        }
+        self.loop_window = window;
+        self
     }
 
     /// Plans `recipe` whose clips were probed into `assets` (one per clip, in order).
@@ -152,7 +166,7 @@ impl Plan {
         // refused here, before any encoding starts.
         let durations: Vec<f64> = assets.iter().map(|a| match a { Asset::Video(info) => info.duration, Asset::Still { .. } => 0.0 }).collect();
         let provenance = crate::provenance::prepare(recipe, &durations)?;
-        Ok(Plan { composition, mode, outputs, decode_passes, skip_deblocking: false, sound, provenance, upload_plan: recipe.upload_plan })
+        Ok(Plan { composition, mode, outputs, decode_passes, skip_deblocking: false, sound, provenance, upload_plan: recipe.upload_plan, loop_window: None })
     }
 }
 

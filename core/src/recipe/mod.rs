@@ -91,6 +91,9 @@ pub enum LoopMode {
     Repeat,
     /// Forward then reversed, repeated.
     Boomerang,
+    /// The best loop window inside the trimmed segment (`analysis::loop_points`), repeated with
+    /// its seam crossfaded away; the export rewrites it into a repeat (see `plan::seamless`).
+    Seamless,
 }
 
 impl LoopMode {
@@ -99,6 +102,7 @@ impl LoopMode {
             LoopMode::None => "none",
             LoopMode::Repeat => "repeat",
             LoopMode::Boomerang => "boomerang",
+            LoopMode::Seamless => "seamless",
         }
     }
 }
@@ -121,6 +125,9 @@ pub struct LoopSpec {
     /// Alternative to `duration`: number of passes (boomerang: forward+back cycles).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
+    /// Seamless only: seconds of crossfade baked into the seam, 0–2 (default 0.3; 0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crossfade: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]

@@ -3151,13 +3151,21 @@ public struct LoopSpec: Equatable, Hashable {
     public var mode: LoopMode
     public var duration: Double?
     public var count: Int32?
+    /**
+     * Seamless only: seconds of crossfade baked into the seam, 0–2 (default 0.3).
+     */
+    public var crossfade: Double?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(mode: LoopMode, duration: Double? = nil, count: Int32? = nil) {
+    public init(mode: LoopMode, duration: Double? = nil, count: Int32? = nil, 
+        /**
+         * Seamless only: seconds of crossfade baked into the seam, 0–2 (default 0.3).
+         */crossfade: Double? = nil) {
         self.mode = mode
         self.duration = duration
         self.count = count
+        self.crossfade = crossfade
     }
 
     
@@ -3178,7 +3186,8 @@ public struct FfiConverterTypeLoopSpec: FfiConverterRustBuffer {
             try LoopSpec(
                 mode: FfiConverterTypeLoopMode.read(from: &buf), 
                 duration: FfiConverterOptionDouble.read(from: &buf), 
-                count: FfiConverterOptionInt32.read(from: &buf)
+                count: FfiConverterOptionInt32.read(from: &buf), 
+                crossfade: FfiConverterOptionDouble.read(from: &buf)
         )
     }
 
@@ -3186,6 +3195,7 @@ public struct FfiConverterTypeLoopSpec: FfiConverterRustBuffer {
         FfiConverterTypeLoopMode.write(value.mode, into: &buf)
         FfiConverterOptionDouble.write(value.duration, into: &buf)
         FfiConverterOptionInt32.write(value.count, into: &buf)
+        FfiConverterOptionDouble.write(value.crossfade, into: &buf)
     }
 }
 
@@ -3202,6 +3212,89 @@ public func FfiConverterTypeLoopSpec_lift(_ buf: RustBuffer) throws -> LoopSpec 
 #endif
 public func FfiConverterTypeLoopSpec_lower(_ value: LoopSpec) -> RustBuffer {
     return FfiConverterTypeLoopSpec.lower(value)
+}
+
+
+/**
+ * The loop window a seamless export chose, in seconds of its clip.
+ */
+public struct LoopWindow: Equatable, Hashable {
+    public var start: Double
+    /**
+     * Exclusive: the last frame's time plus one frame.
+     */
+    public var end: Double
+    /**
+     * Rank value in (0, 1], higher is better.
+     */
+    public var score: Double
+    /**
+     * False when the clip has no good loop: this best window's seam may show.
+     */
+    public var seamless: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(start: Double, 
+        /**
+         * Exclusive: the last frame's time plus one frame.
+         */end: Double, 
+        /**
+         * Rank value in (0, 1], higher is better.
+         */score: Double, 
+        /**
+         * False when the clip has no good loop: this best window's seam may show.
+         */seamless: Bool) {
+        self.start = start
+        self.end = end
+        self.score = score
+        self.seamless = seamless
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LoopWindow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoopWindow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoopWindow {
+        return
+            try LoopWindow(
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf), 
+                score: FfiConverterDouble.read(from: &buf), 
+                seamless: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LoopWindow, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+        FfiConverterDouble.write(value.score, into: &buf)
+        FfiConverterBool.write(value.seamless, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopWindow_lift(_ buf: RustBuffer) throws -> LoopWindow {
+    return try FfiConverterTypeLoopWindow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopWindow_lower(_ value: LoopWindow) -> RustBuffer {
+    return FfiConverterTypeLoopWindow.lower(value)
 }
 
 
@@ -3465,6 +3558,10 @@ public struct OutputReport: Equatable, Hashable {
      * True peak of the audio track (dBTP); null without audio.
      */
     public var truePeakDb: Double?
+    /**
+     * `LoopMode.SEAMLESS`: the window of the clip that loops; null for other modes.
+     */
+    public var loopWindow: LoopWindow?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3484,7 +3581,10 @@ public struct OutputReport: Equatable, Hashable {
          */loudnessLufs: Double?, 
         /**
          * True peak of the audio track (dBTP); null without audio.
-         */truePeakDb: Double?) {
+         */truePeakDb: Double?, 
+        /**
+         * `LoopMode.SEAMLESS`: the window of the clip that loops; null for other modes.
+         */loopWindow: LoopWindow?) {
         self.path = path
         self.width = width
         self.height = height
@@ -3495,6 +3595,7 @@ public struct OutputReport: Equatable, Hashable {
         self.missingGlyphs = missingGlyphs
         self.loudnessLufs = loudnessLufs
         self.truePeakDb = truePeakDb
+        self.loopWindow = loopWindow
     }
 
     
@@ -3522,7 +3623,8 @@ public struct FfiConverterTypeOutputReport: FfiConverterRustBuffer {
                 sha256: FfiConverterString.read(from: &buf), 
                 missingGlyphs: FfiConverterSequenceString.read(from: &buf), 
                 loudnessLufs: FfiConverterOptionDouble.read(from: &buf), 
-                truePeakDb: FfiConverterOptionDouble.read(from: &buf)
+                truePeakDb: FfiConverterOptionDouble.read(from: &buf), 
+                loopWindow: FfiConverterOptionTypeLoopWindow.read(from: &buf)
         )
     }
 
@@ -3537,6 +3639,7 @@ public struct FfiConverterTypeOutputReport: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.missingGlyphs, into: &buf)
         FfiConverterOptionDouble.write(value.loudnessLufs, into: &buf)
         FfiConverterOptionDouble.write(value.truePeakDb, into: &buf)
+        FfiConverterOptionTypeLoopWindow.write(value.loopWindow, into: &buf)
     }
 }
 
@@ -6095,6 +6198,11 @@ public enum LoopMode: Equatable, Hashable {
      * Forward then reversed, repeated.
      */
     case boomerang
+    /**
+     * The clip's best loop window (see `loopPoints`), repeated with its seam crossfaded away.
+     * Needs a recipe with one video clip.
+     */
+    case seamless
 
 
 
@@ -6122,6 +6230,8 @@ public struct FfiConverterTypeLoopMode: FfiConverterRustBuffer {
         
         case 3: return .boomerang
         
+        case 4: return .seamless
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -6140,6 +6250,10 @@ public struct FfiConverterTypeLoopMode: FfiConverterRustBuffer {
         
         case .boomerang:
             writeInt(&buf, Int32(3))
+        
+        
+        case .seamless:
+            writeInt(&buf, Int32(4))
         
         }
     }
@@ -7102,6 +7216,30 @@ fileprivate struct FfiConverterOptionTypeLoopSpec: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeLoopSpec.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLoopWindow: FfiConverterRustBuffer {
+    typealias SwiftType = LoopWindow?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLoopWindow.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLoopWindow.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -5132,6 +5132,11 @@ data class LoopSpec (
     val `duration`: kotlin.Double? = null 
     , 
     val `count`: kotlin.Int? = null 
+    , 
+    /**
+     * Seamless only: seconds of crossfade baked into the seam, 0–2 (default 0.3).
+     */
+    val `crossfade`: kotlin.Double? = null 
     
 ){
     
@@ -5151,19 +5156,82 @@ public object FfiConverterTypeLoopSpec: FfiConverterRustBuffer<LoopSpec> {
             FfiConverterTypeLoopMode.read(buf),
             FfiConverterOptionalDouble.read(buf),
             FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalDouble.read(buf),
         )
     }
 
     override fun allocationSize(value: LoopSpec) = (
             FfiConverterTypeLoopMode.allocationSize(value.`mode`) +
             FfiConverterOptionalDouble.allocationSize(value.`duration`) +
-            FfiConverterOptionalInt.allocationSize(value.`count`)
+            FfiConverterOptionalInt.allocationSize(value.`count`) +
+            FfiConverterOptionalDouble.allocationSize(value.`crossfade`)
     )
 
     override fun write(value: LoopSpec, buf: ByteBuffer) {
             FfiConverterTypeLoopMode.write(value.`mode`, buf)
             FfiConverterOptionalDouble.write(value.`duration`, buf)
             FfiConverterOptionalInt.write(value.`count`, buf)
+            FfiConverterOptionalDouble.write(value.`crossfade`, buf)
+    }
+}
+
+
+
+/**
+ * The loop window a seamless export chose, in seconds of its clip.
+ */
+data class LoopWindow (
+    val `start`: kotlin.Double
+    , 
+    /**
+     * Exclusive: the last frame's time plus one frame.
+     */
+    val `end`: kotlin.Double
+    , 
+    /**
+     * Rank value in (0, 1], higher is better.
+     */
+    val `score`: kotlin.Double
+    , 
+    /**
+     * False when the clip has no good loop: this best window's seam may show.
+     */
+    val `seamless`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLoopWindow: FfiConverterRustBuffer<LoopWindow> {
+    override fun read(buf: ByteBuffer): LoopWindow {
+        return LoopWindow(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LoopWindow) = (
+            FfiConverterDouble.allocationSize(value.`start`) +
+            FfiConverterDouble.allocationSize(value.`end`) +
+            FfiConverterDouble.allocationSize(value.`score`) +
+            FfiConverterBoolean.allocationSize(value.`seamless`)
+    )
+
+    override fun write(value: LoopWindow, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`start`, buf)
+            FfiConverterDouble.write(value.`end`, buf)
+            FfiConverterDouble.write(value.`score`, buf)
+            FfiConverterBoolean.write(value.`seamless`, buf)
     }
 }
 
@@ -5383,6 +5451,11 @@ data class OutputReport (
      * True peak of the audio track (dBTP); null without audio.
      */
     val `truePeakDb`: kotlin.Double?
+    , 
+    /**
+     * `LoopMode.SEAMLESS`: the window of the clip that loops; null for other modes.
+     */
+    val `loopWindow`: LoopWindow?
     
 ){
     
@@ -5409,6 +5482,7 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterSequenceString.read(buf),
             FfiConverterOptionalDouble.read(buf),
             FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalTypeLoopWindow.read(buf),
         )
     }
 
@@ -5422,7 +5496,8 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterString.allocationSize(value.`sha256`) +
             FfiConverterSequenceString.allocationSize(value.`missingGlyphs`) +
             FfiConverterOptionalDouble.allocationSize(value.`loudnessLufs`) +
-            FfiConverterOptionalDouble.allocationSize(value.`truePeakDb`)
+            FfiConverterOptionalDouble.allocationSize(value.`truePeakDb`) +
+            FfiConverterOptionalTypeLoopWindow.allocationSize(value.`loopWindow`)
     )
 
     override fun write(value: OutputReport, buf: ByteBuffer) {
@@ -5436,6 +5511,7 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterSequenceString.write(value.`missingGlyphs`, buf)
             FfiConverterOptionalDouble.write(value.`loudnessLufs`, buf)
             FfiConverterOptionalDouble.write(value.`truePeakDb`, buf)
+            FfiConverterOptionalTypeLoopWindow.write(value.`loopWindow`, buf)
     }
 }
 
@@ -7359,7 +7435,12 @@ enum class LoopMode {
     /**
      * Forward then reversed, repeated.
      */
-    BOOMERANG;
+    BOOMERANG,
+    /**
+     * The clip's best loop window (see `loopPoints`), repeated with its seam crossfaded away.
+     * Needs a recipe with one video clip.
+     */
+    SEAMLESS;
 
     
 
@@ -8262,6 +8343,38 @@ public object FfiConverterOptionalTypeLoopSpec: FfiConverterRustBuffer<LoopSpec?
         } else {
             buf.put(1)
             FfiConverterTypeLoopSpec.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLoopWindow: FfiConverterRustBuffer<LoopWindow?> {
+    override fun read(buf: ByteBuffer): LoopWindow? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLoopWindow.read(buf)
+    }
+
+    override fun allocationSize(value: LoopWindow?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLoopWindow.allocationSize(value)
+        }
+    }
+
+    override fun write(value: LoopWindow?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLoopWindow.write(value, buf)
         }
     }
 }
