@@ -195,6 +195,11 @@ impl Recipe {
         Ok(recipe)
     }
 
+    /// The recipe as JSON (paths as they are; `base_dir` is not part of it).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
     /// Version 1 and version 2 fields are not mixed.
     pub fn check_version(&self) -> Result<()> {
         let v2_only = [
