@@ -23,7 +23,7 @@ pub enum TemplateAction {
         json: bool,
     },
     /// Fill a template, write its recipe and export every output into --out-dir.
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
 }
 
 #[derive(Args)]
@@ -86,7 +86,7 @@ pub fn run(action: TemplateAction, cancel: &CancelToken) -> Result<(), Error> {
             }
             Ok(())
         }
-        TemplateAction::Render(args) => render(args, cancel),
+        TemplateAction::Render(args) => render(*args, cancel),
     }
 }
 
