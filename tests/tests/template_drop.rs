@@ -195,3 +195,35 @@ fn unknown_template_fields_and_bad_layouts_are_refused() {
     assert!(e.message.contains("for 16:9 makes the QR code") && e.message.contains("at least 25 %"), "{}", e.message);
     assert!(out.files().is_empty());
 }
+
+#[test]
+fn every_builtin_parses_and_renders_with_its_qr_large_enough() {
+    let clip = compose_fixture("shot_green.mp4");
+    for name in Template::builtin_names() {
+        let t = Template::builtin(name).unwrap();
+        let mut f = Fills::new();
+        for s in t.slots() {
+            let v = match s.kind {
+                clipforge::SlotKind::Clip => Fill::Clip { path: clip.clone(), start: None, end: None },
+                clipforge::SlotKind::Image => Fill::Image { path: compose_fixture("still.jpg") },
+                clipforge::SlotKind::Text => Fill::Text { text: "Hi".into() },
+                clipforge::SlotKind::Price => Fill::Price { amount: "5".into(), currency: "GBP".into() },
+                clipforge::SlotKind::Link => Fill::Link { url: "https://x.example/".into(), code: None },
+                clipforge::SlotKind::Color => Fill::Color { color: "#112233".into() },
+                clipforge::SlotKind::Date => Fill::Date { date: "2027-01-01".into() },
+            };
+            f.insert(s.name.clone(), v);
+        }
+        let out = Workdir::new();
+        let r = t.render(&f, out.dir.path()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        // One card per output, shown only there, never from the first frame.
+        let cards: Vec<_> = r.overlays.iter().flatten().filter(|o| o.image.to_string_lossy().contains("-card-")).collect();
+        assert_eq!(cards.len(), 4, "{name}");
+        for (i, c) in cards.iter().enumerate() {
+            assert_eq!(c.outputs.as_deref(), Some(&[i][..]), "{name}");
+            assert!(c.start.unwrap() > 0.0, "{name}");
+            assert!(out.path(&c.image.to_string_lossy()).is_file(), "{name}");
+        }
+        assert_eq!(r.links.as_ref().map(Vec::len), Some(4), "{name}");
+    }
+}

@@ -26,6 +26,7 @@ const DEFAULT_OUTPUTS: [&str; 4] = ["9:16", "1:1", "4:5", "16:9"];
 const BUILTIN: &[(&str, &str)] = &[
     ("drop-6s", include_str!("builtin/drop-6s.json")),
     ("menu-item", include_str!("builtin/menu-item.json")),
+    ("tip-jar", include_str!("builtin/tip-jar.json")),
 ];
 
 /// Fills by slot name.
