@@ -18,6 +18,8 @@ done
 [ -x /usr/bin/time ] || need_apt+=(time)
 # Composer fixtures: speech for the ducking tests (espeak-ng), python3 to patch a display matrix.
 have espeak-ng || need_apt+=(espeak-ng)
+# Template tests read the end cards' QR codes back from exported frames with an independent decoder.
+have zbarimg || need_apt+=(zbar-tools)
 have python3 || need_apt+=(python3)
 
 if [ ${#need_apt[@]} -gt 0 ]; then

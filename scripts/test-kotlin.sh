@@ -63,3 +63,5 @@ RUST_BACKTRACE=0 java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLI
 java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" dev.clipforge.test.analysis.AnalysisTestKt "$ROOT"
 # The composer (recipe version 2) as typed records, checked with ffprobe / ebur128 / signalstats.
 java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" dev.clipforge.test.composer.ComposerTestKt "$ROOT"
+# Templates: drop-6s filled with typed values, exported; zbarimg reads each output's QR code.
+java -Djna.library.path="$ROOT/target/release" -cp "$OUT:$STDLIB:$JNA:$COROUTINES" dev.clipforge.test.template.TemplateTestKt "$ROOT"

@@ -8,20 +8,31 @@ use crate::error::{Error, Result};
 use crate::plan::{OutputPlan, Plan};
 use crate::upload::UploadPlan;
 
-/// Signs `part` (the muxed file of `out`) when the recipe asks for provenance, and returns the part
-/// of its `<name>.upload.json` when it asks for upload plans.
-pub(crate) fn finish_part(plan: &Plan, out: &OutputPlan, part: &PartFile) -> Result<Option<PartFile>> {
+/// Signs `part` (the muxed file of `out`, output `index`) when the recipe asks for provenance, and
+/// returns the parts of its side files: `<name>.upload.json` when it asks for upload plans,
+/// `<name>.links.json` when the output shows links.
+pub(crate) fn finish_part(plan: &Plan, index: usize, out: &OutputPlan, part: &PartFile) -> Result<Vec<PartFile>> {
     if let Some(prep) = &plan.provenance {
         crate::provenance::sign_output(prep, plan, out, part.path())?;
     }
-    let Some(spec) = &plan.upload_plan else { return Ok(None) };
+    let mut sides = Vec::new();
+    let names: Vec<String> =
+        plan.outputs.iter().map(|o| o.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()).collect();
+    if let Some(m) = crate::recipe::links::manifest_for(&plan.links, index, &names) {
+        let side = PartFile::create(&crate::recipe::links::manifest_path_for(&out.path))?;
+        let json = serde_json::to_string_pretty(&m).map_err(|e| Error::internal(format!("links manifest: {e}")))?;
+        std::fs::write(side.path(), json).map_err(|e| Error::io_at(side.path(), e))?;
+        sides.push(side);
+    }
+    let Some(spec) = &plan.upload_plan else { return Ok(sides) };
     // Planned from the finished part (signed if asked), described under its final name: the
     // rename keeps the size and modification time the plan records.
     let mut up = UploadPlan::new(part.path(), spec.part_size)?;
     up.file = absolute(&out.path)?;
     let side = PartFile::create(&crate::upload::plan_path_for(&out.path))?;
     std::fs::write(side.path(), up.to_json()).map_err(|e| Error::io_at(side.path(), e))?;
-    Ok(Some(side))
+    sides.push(side);
+    Ok(sides)
 }
 
 fn absolute(p: &std::path::Path) -> Result<std::path::PathBuf> {

@@ -27,6 +27,7 @@ pub mod provenance;
 pub mod preview;
 pub mod recipe;
 pub mod source;
+pub mod template;
 pub mod timeline;
 pub mod upload;
 
@@ -38,6 +39,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use export::{export, CancelToken, OutputReport};
 pub use recipe::{ClipSpec, Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
 pub use source::{probe, MediaInfo, StreamInfo};
+pub use template::{Fill, Fills, Slot, SlotKind, Template};
 pub use provenance::{Creator, ProvenanceSpec};
 pub use upload::{PartPlan, UploadPlan, UploadPlanSpec};
 #[cfg(feature = "preview")]

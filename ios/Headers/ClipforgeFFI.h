@@ -440,6 +440,46 @@ int32_t uniffi_clipforge_ffi_fn_method_tasteprofile_skips(uint64_t ptr, RustCall
 RustBuffer uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_TEMPLATE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_TEMPLATE
+uint64_t uniffi_clipforge_ffi_fn_clone_template(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_TEMPLATE
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_TEMPLATE
+void uniffi_clipforge_ffi_fn_free_template(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_TEMPLATE_BUILTIN
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_TEMPLATE_BUILTIN
+uint64_t uniffi_clipforge_ffi_fn_constructor_template_builtin(RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_TEMPLATE_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CONSTRUCTOR_TEMPLATE_FROM_JSON
+uint64_t uniffi_clipforge_ffi_fn_constructor_template_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_NAME
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_NAME
+RustBuffer uniffi_clipforge_ffi_fn_method_template_name(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_RENDER_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_RENDER_JSON
+RustBuffer uniffi_clipforge_ffi_fn_method_template_render_json(uint64_t ptr, RustBuffer fills, RustBuffer work_dir, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_SLOTS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_SLOTS
+RustBuffer uniffi_clipforge_ffi_fn_method_template_slots(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_TO_JSON
+RustBuffer uniffi_clipforge_ffi_fn_method_template_to_json(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_PARTSTREAM
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_PARTSTREAM
 uint64_t uniffi_clipforge_ffi_fn_clone_partstream(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -584,6 +624,12 @@ uint64_t uniffi_clipforge_ffi_fn_func_start_export_json(RustBuffer recipe_json, 
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_PROBE
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_PROBE
 RustBuffer uniffi_clipforge_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_BUILTIN_TEMPLATE_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_BUILTIN_TEMPLATE_NAMES
+RustBuffer uniffi_clipforge_ffi_fn_func_builtin_template_names(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_CLIPFORGE_FFI_RUSTBUFFER_ALLOC
@@ -900,6 +946,12 @@ uint16_t uniffi_clipforge_ffi_checksum_func_probe(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_BUILTIN_TEMPLATE_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_BUILTIN_TEMPLATE_NAMES
+uint16_t uniffi_clipforge_ffi_checksum_func_builtin_template_names(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_DURATION
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_DURATION
 uint16_t uniffi_clipforge_ffi_checksum_method_framereader_duration(void
@@ -1005,6 +1057,30 @@ uint16_t uniffi_clipforge_ffi_checksum_method_tasteprofile_skips(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TASTEPROFILE_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TASTEPROFILE_TO_JSON
 uint16_t uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_NAME
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_NAME
+uint16_t uniffi_clipforge_ffi_checksum_method_template_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_RENDER_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_RENDER_JSON
+uint16_t uniffi_clipforge_ffi_checksum_method_template_render_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_SLOTS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_SLOTS
+uint16_t uniffi_clipforge_ffi_checksum_method_template_slots(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_TO_JSON
+uint16_t uniffi_clipforge_ffi_checksum_method_template_to_json(void
     
 );
 #endif
@@ -1119,6 +1195,18 @@ uint16_t uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_TASTEPROFILE_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_TASTEPROFILE_NEW
 uint16_t uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_TEMPLATE_BUILTIN
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_TEMPLATE_BUILTIN
+uint16_t uniffi_clipforge_ffi_checksum_constructor_template_builtin(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_TEMPLATE_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_CONSTRUCTOR_TEMPLATE_FROM_JSON
+uint16_t uniffi_clipforge_ffi_checksum_constructor_template_from_json(void
     
 );
 #endif

@@ -3,6 +3,7 @@
 mod editor;
 mod analysis;
 mod preview;
+mod template;
 mod upload;
 
 use std::io::IsTerminal;
@@ -59,6 +60,11 @@ enum Command {
     Frame(editor::FrameArgs),
     /// Min/max audio peaks of a clip in equal stretches.
     Waveform(editor::WaveformArgs),
+    /// Templates: list the built-ins, show a template's slots, fill and render one.
+    Template {
+        #[command(subcommand)]
+        action: template::TemplateAction,
+    },
     /// Show container, duration and streams of a media file.
     Probe {
         file: PathBuf,
@@ -141,6 +147,7 @@ fn run(cli: Cli, cancel: &CancelToken) -> Result<bool, Error> {
     match cli.command {
         Command::Export { recipe, json } => export(&recipe, json, cancel).map(|_| true),
         Command::Probe { file, json } => probe(&file, json).map(|_| true),
+        Command::Template { action } => template::run(action, cancel).map(|_| true),
         Command::UploadPlan(args) => upload::plan(args).map(|_| true),
         Command::Upload(args) => upload::upload(args).map(|_| true),
         Command::Thumbnails(args) => editor::run_thumbnails(args).map(|_| true),

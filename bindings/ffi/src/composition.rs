@@ -93,6 +93,9 @@ pub struct Overlay {
     pub fade_in: Option<f64>,
     #[uniffi(default)]
     pub fade_out: Option<f64>,
+    /// Indices into the recipe's outputs that show it (default all).
+    #[uniffi(default)]
+    pub outputs: Option<Vec<u32>>,
 }
 
 /// Where an overlay sits: a named place inside the safe area, or its centre at (x, y) in 0–1.
@@ -211,6 +214,7 @@ impl From<Overlay> for core::OverlaySpec {
             opacity: o.opacity,
             fade_in: o.fade_in,
             fade_out: o.fade_out,
+            outputs: o.outputs.map(|v| v.into_iter().map(|i| i as usize).collect()),
         }
     }
 }

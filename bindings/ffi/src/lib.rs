@@ -15,6 +15,7 @@
 //! - `analysis.rs` `loop_points` (seamless-loop candidates) and its records
 //! - `preview.rs` `PreviewRanker` (poster frame + preview loop, `rank_clips`, like / skip) and
 //!   `TasteProfile` (JSON) over `clipforge::preview`
+//! - `template.rs` `Template` (built-in or JSON): `slots`, typed `SlotFill`s → recipe JSON
 //! - `editor.rs`  `thumbnails` → `ThumbnailStream`, `FrameReader`, `waveform` over `clipforge::editor`
 //!
 //! Naming, number and default conventions: docs/ARCHITECTURE.md, "Bindings conventions".
@@ -33,9 +34,11 @@ mod media;
 mod preview;
 mod provenance;
 mod recipe;
+mod template;
 mod upload;
 
 pub use analysis::{loop_points, LoopPoint, LoopSearch};
+pub use template::{builtin_template_names, FillValue, SlotFill, Template, TemplateSlot, TemplateSlotKind};
 pub use captions::{
     register_font_bytes, register_font_path, Caption, CaptionPosition, CaptionStyle, ShadowOffset, StylePreset, SubtitlesSpec,
     TextAlign, WordTime,

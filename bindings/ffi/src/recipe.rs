@@ -185,6 +185,7 @@ impl TryFrom<Recipe> for clipforge::Recipe {
             strict_fonts: r.strict_fonts,
             provenance: r.provenance.map(Into::into),
             upload_plan: r.upload_plan.map(TryInto::try_into).transpose()?,
+            links: None,
             base_dir: r.base_dir.map(PathBuf::from),
             recipe_file: None,
             // A new core field makes this literal stop compiling on purpose: mirror it above.

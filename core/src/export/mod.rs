@@ -164,7 +164,7 @@ fn export_inner(
             let track = audio.get(&audio_key(out));
             write_mp4(part.path(), video, &out.video_timeline(), track.map(|t| &t.0), &|| cancel.is_cancelled())?;
             // Signed manifest and upload plan (when asked), still uncommitted: all or nothing.
-            parts.extend(crate::deliver::finish_part(&plan, out, &part)?);
+            parts.extend(crate::deliver::finish_part(&plan, out_index(&plan, out), out, &part)?);
             progress.add(units / 10 / plan.outputs.len() as u64);
             reports.push((out_index(&plan, out), report(&plan, out, part.path(), track.map(|t| t.1))?));
             parts.push(part);

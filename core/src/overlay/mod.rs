@@ -35,6 +35,8 @@ pub struct OverlayItem {
     pub opacity: f64,
     pub fade_in: f64,
     pub fade_out: f64,
+    /// Output indices that show it; `None`: all.
+    pub outputs: Option<Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +81,9 @@ impl OverlayPlan {
                     return Err(Error::invalid(format!("{what}: anchor x and y must be fractions 0–1")));
                 }
             }
+            if let Some(bad) = s.outputs.iter().flatten().find(|&&o| o >= recipe.outputs.len()) {
+                return Err(Error::invalid(format!("{what}: outputs names output {bad}; the recipe has {}", recipe.outputs.len())));
+            }
             let picture = images::load(&recipe.resolve(&s.image), &what)?;
             items.push(OverlayItem {
                 picture: Arc::new(picture),
@@ -89,9 +94,17 @@ impl OverlayPlan {
                 opacity: num(s.opacity, 1.0, "opacity", 0.0, 1.0)?,
                 fade_in: num(s.fade_in, 0.0, "fade_in", 0.0, 10.0)?,
                 fade_out: num(s.fade_out, 0.0, "fade_out", 0.0, 10.0)?,
+                outputs: s.outputs.clone(),
             });
         }
         Ok(Some(OverlayPlan { items }))
+    }
+
+    /// The overlays output `index` shows; `None` when it shows none.
+    pub fn for_output(&self, index: usize) -> Option<OverlayPlan> {
+        let items: Vec<OverlayItem> =
+            self.items.iter().filter(|it| it.outputs.as_ref().is_none_or(|o| o.contains(&index))).cloned().collect();
+        (!items.is_empty()).then_some(OverlayPlan { items })
     }
 
     /// Overlay `i` at output time `t`, if shown.
@@ -228,7 +241,7 @@ mod tests {
 
     fn plan(anchor: Anchor, opacity: f64) -> Arc<OverlayPlan> {
         Arc::new(OverlayPlan {
-            items: vec![OverlayItem { picture: Arc::new(logo()), start: 0.0, end: 10.0, anchor, width: 0.5, opacity, fade_in: 0.0, fade_out: 0.0 }],
+            items: vec![OverlayItem { picture: Arc::new(logo()), start: 0.0, end: 10.0, anchor, width: 0.5, opacity, fade_in: 0.0, fade_out: 0.0, outputs: None }],
         })
     }
 

@@ -46,6 +46,8 @@ pub struct Plan {
     pub upload_plan: Option<crate::upload::UploadPlanSpec>,
     /// The window a seamless loop plays (the recipe was rewritten into a repeat of it).
     pub loop_window: Option<LoopWindow>,
+    /// Write `<output>.links.json` beside every output that shows one of these links.
+    pub links: Vec<crate::recipe::LinkSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -143,13 +145,15 @@ impl Plan {
         let composition = Arc::new(composition);
         let captions = CaptionPlan::from_recipe(recipe, &composition)?.map(Arc::new);
         let clip_end = outputs.iter().map(OutputPlan::duration).fold(0.0, f64::max);
-        let overlays = OverlayPlan::from_recipe(recipe, clip_end)?.map(Arc::new);
-        for o in &mut outputs {
+        let overlays = OverlayPlan::from_recipe(recipe, clip_end)?;
+        for (i, o) in outputs.iter_mut().enumerate() {
             let fps = o.fps_f64();
+            // Each output keeps only the overlays it shows (an overlay may name its outputs).
+            let overlays = overlays.as_ref().and_then(|ov| ov.for_output(i)).map(Arc::new);
             o.layers_per_pass = captions.as_ref().is_some_and(|c| c.varies_per_pass(&o.timeline, fps, &composition))
                 || overlays.as_ref().is_some_and(|ov| ov.varies_per_pass(&o.timeline, fps));
             o.captions = captions.clone();
-            o.overlays = overlays.clone();
+            o.overlays = overlays;
         }
         let largest = composition.clips.iter().map(|c| c.work_size).max_by_key(|(w, h)| u64::from(*w) * u64::from(*h)).unwrap_or((2, 2));
         let decode_passes = decode_passes::group(largest, &outputs, recipe.max_memory_mb);
@@ -162,11 +166,12 @@ impl Plan {
             }
         }
         let sound = SoundPlan::new(recipe, &composition)?;
+        let links = crate::recipe::links::checked(recipe)?;
         // Last of the checks, as it reads every input once to hash it: a bad chain or key is
         // refused here, before any encoding starts.
         let durations: Vec<f64> = assets.iter().map(|a| match a { Asset::Video(info) => info.duration, Asset::Still { .. } => 0.0 }).collect();
         let provenance = crate::provenance::prepare(recipe, &durations)?;
-        Ok(Plan { composition, mode, outputs, decode_passes, skip_deblocking: false, sound, provenance, upload_plan: recipe.upload_plan, loop_window: None })
+        Ok(Plan { composition, mode, outputs, decode_passes, skip_deblocking: false, sound, provenance, upload_plan: recipe.upload_plan, loop_window: None, links })
     }
 }
 

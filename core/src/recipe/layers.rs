@@ -30,6 +30,10 @@ pub struct OverlaySpec {
     pub fade_in: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fade_out: Option<f64>,
+    /// Indices into `outputs` that show it (default all): a template's QR end card differs per
+    /// output, as each carries its own tracked link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

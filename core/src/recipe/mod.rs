@@ -3,6 +3,7 @@
 //! transitions, stills and speed) plus `overlays`, `music` and `loudness`.
 
 mod layers;
+pub mod links;
 mod timeline;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 pub use layers::{Anchor, DuckSpec, LoudnessSpec, MusicSpec, NamedAnchor, OverlaySpec};
+pub use links::LinkSpec;
 pub use timeline::{ClipSpec, Motion, TransitionKind, TransitionSpec};
 
 /// The newest recipe version this build reads (it reads every version from 1).
@@ -63,6 +65,10 @@ pub struct Recipe {
     /// of being exported with empty boxes (and listed in each report's `missing_glyphs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strict_fonts: Option<bool>,
+    /// Links the outputs show (a template's QR end card): each output that shows one gets
+    /// `<name>.links.json` beside it, committed with the videos (see `links`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<LinkSpec>>,
     /// Directory that relative paths are resolved against (the recipe file's folder).
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
@@ -194,6 +200,11 @@ impl Recipe {
         recipe.check_version()?;
         recipe.base_dir = base_dir.map(Path::to_path_buf);
         Ok(recipe)
+    }
+
+    /// The recipe as JSON (paths as they are; `base_dir` is not part of it).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
     /// Version 1 and version 2 fields are not mixed.

@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -1718,6 +1734,184 @@ public func FfiConverterTypeTasteProfile_lift(_ handle: UInt64) throws -> TasteP
 #endif
 public func FfiConverterTypeTasteProfile_lower(_ value: TasteProfile) -> UInt64 {
     return FfiConverterTypeTasteProfile.lower(value)
+}
+
+
+
+
+
+
+public protocol TemplateProtocol: AnyObject, Sendable {
+    
+    func name()  -> String
+    
+    /**
+     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
+     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     */
+    func renderJson(fills: [SlotFill], workDir: String) throws  -> String
+    
+    func slots()  -> [TemplateSlot]
+    
+    func toJson()  -> String
+    
+}
+open class Template: TemplateProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clipforge_ffi_fn_clone_template(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clipforge_ffi_fn_free_template(handle, $0) }
+    }
+
+    
+public static func builtin(name: String)throws  -> Template  {
+    return try  FfiConverterTypeTemplate_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_template_builtin(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+public static func fromJson(json: String)throws  -> Template  {
+    return try  FfiConverterTypeTemplate_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_constructor_template_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_template_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
+     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     */
+open func renderJson(fills: [SlotFill], workDir: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_template_render_json(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeSlotFill.lower(fills),
+        FfiConverterString.lower(workDir),uniffiCallStatus
+    )
+})
+}
+    
+open func slots() -> [TemplateSlot]  {
+    return try!  FfiConverterSequenceTypeTemplateSlot.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_template_slots(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_template_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplate: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Template
+
+    public static func lift(_ handle: UInt64) throws -> Template {
+        return Template(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Template) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Template {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Template, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplate_lift(_ handle: UInt64) throws -> Template {
+    return try FfiConverterTypeTemplate.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplate_lower(_ value: Template) -> UInt64 {
+    return FfiConverterTypeTemplate.lower(value)
 }
 
 
@@ -3812,13 +4006,20 @@ public struct Overlay: Equatable, Hashable {
     public var opacity: Double?
     public var fadeIn: Double?
     public var fadeOut: Double?
+    /**
+     * Indices into the recipe's outputs that show it (default all).
+     */
+    public var outputs: [UInt32]?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(image: String, start: Double? = nil, end: Double? = nil, anchor: OverlayAnchor? = nil, 
         /**
          * Width as a fraction of the output's width (default 0.25).
-         */width: Double? = nil, opacity: Double? = nil, fadeIn: Double? = nil, fadeOut: Double? = nil) {
+         */width: Double? = nil, opacity: Double? = nil, fadeIn: Double? = nil, fadeOut: Double? = nil, 
+        /**
+         * Indices into the recipe's outputs that show it (default all).
+         */outputs: [UInt32]? = nil) {
         self.image = image
         self.start = start
         self.end = end
@@ -3827,6 +4028,7 @@ public struct Overlay: Equatable, Hashable {
         self.opacity = opacity
         self.fadeIn = fadeIn
         self.fadeOut = fadeOut
+        self.outputs = outputs
     }
 
     
@@ -3852,7 +4054,8 @@ public struct FfiConverterTypeOverlay: FfiConverterRustBuffer {
                 width: FfiConverterOptionDouble.read(from: &buf), 
                 opacity: FfiConverterOptionDouble.read(from: &buf), 
                 fadeIn: FfiConverterOptionDouble.read(from: &buf), 
-                fadeOut: FfiConverterOptionDouble.read(from: &buf)
+                fadeOut: FfiConverterOptionDouble.read(from: &buf), 
+                outputs: FfiConverterOptionSequenceUInt32.read(from: &buf)
         )
     }
 
@@ -3865,6 +4068,7 @@ public struct FfiConverterTypeOverlay: FfiConverterRustBuffer {
         FfiConverterOptionDouble.write(value.opacity, into: &buf)
         FfiConverterOptionDouble.write(value.fadeIn, into: &buf)
         FfiConverterOptionDouble.write(value.fadeOut, into: &buf)
+        FfiConverterOptionSequenceUInt32.write(value.outputs, into: &buf)
     }
 }
 
@@ -4790,6 +4994,60 @@ public func FfiConverterTypeShadowOffset_lower(_ value: ShadowOffset) -> RustBuf
 }
 
 
+public struct SlotFill: Equatable, Hashable {
+    public var slot: String
+    public var value: FillValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(slot: String, value: FillValue) {
+        self.slot = slot
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SlotFill: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSlotFill: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SlotFill {
+        return
+            try SlotFill(
+                slot: FfiConverterString.read(from: &buf), 
+                value: FfiConverterTypeFillValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SlotFill, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.slot, into: &buf)
+        FfiConverterTypeFillValue.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlotFill_lift(_ buf: RustBuffer) throws -> SlotFill {
+    return try FfiConverterTypeSlotFill.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlotFill_lower(_ value: SlotFill) -> RustBuffer {
+    return FfiConverterTypeSlotFill.lower(value)
+}
+
+
 public struct StreamInfo: Equatable, Hashable {
     public var index: Int32
     /**
@@ -4944,6 +5202,115 @@ public func FfiConverterTypeSubtitlesSpec_lift(_ buf: RustBuffer) throws -> Subt
 #endif
 public func FfiConverterTypeSubtitlesSpec_lower(_ value: SubtitlesSpec) -> RustBuffer {
     return FfiConverterTypeSubtitlesSpec.lower(value)
+}
+
+
+/**
+ * One hole of a template, with its constraints.
+ */
+public struct TemplateSlot: Equatable, Hashable {
+    public var name: String
+    public var kind: TemplateSlotKind
+    public var label: String
+    public var optional: Bool
+    /**
+     * Used when the slot is not filled (`default` in the template JSON).
+     */
+    public var defaultValue: String?
+    /**
+     * Clip slots: the usable length range, seconds.
+     */
+    public var minSeconds: Double?
+    public var maxSeconds: Double?
+    /**
+     * Clip slots: `start` (from the clip's start) or `trim` (the fill's start/end).
+     */
+    public var part: String?
+    /**
+     * Text slots: most characters.
+     */
+    public var maxChars: Int32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, kind: TemplateSlotKind, label: String, optional: Bool, 
+        /**
+         * Used when the slot is not filled (`default` in the template JSON).
+         */defaultValue: String?, 
+        /**
+         * Clip slots: the usable length range, seconds.
+         */minSeconds: Double?, maxSeconds: Double?, 
+        /**
+         * Clip slots: `start` (from the clip's start) or `trim` (the fill's start/end).
+         */part: String?, 
+        /**
+         * Text slots: most characters.
+         */maxChars: Int32?) {
+        self.name = name
+        self.kind = kind
+        self.label = label
+        self.optional = optional
+        self.defaultValue = defaultValue
+        self.minSeconds = minSeconds
+        self.maxSeconds = maxSeconds
+        self.part = part
+        self.maxChars = maxChars
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplateSlot: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateSlot: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateSlot {
+        return
+            try TemplateSlot(
+                name: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeTemplateSlotKind.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                optional: FfiConverterBool.read(from: &buf), 
+                defaultValue: FfiConverterOptionString.read(from: &buf), 
+                minSeconds: FfiConverterOptionDouble.read(from: &buf), 
+                maxSeconds: FfiConverterOptionDouble.read(from: &buf), 
+                part: FfiConverterOptionString.read(from: &buf), 
+                maxChars: FfiConverterOptionInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplateSlot, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeTemplateSlotKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterBool.write(value.optional, into: &buf)
+        FfiConverterOptionString.write(value.defaultValue, into: &buf)
+        FfiConverterOptionDouble.write(value.minSeconds, into: &buf)
+        FfiConverterOptionDouble.write(value.maxSeconds, into: &buf)
+        FfiConverterOptionString.write(value.part, into: &buf)
+        FfiConverterOptionInt32.write(value.maxChars, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateSlot_lift(_ buf: RustBuffer) throws -> TemplateSlot {
+    return try FfiConverterTypeTemplateSlot.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateSlot_lower(_ value: TemplateSlot) -> RustBuffer {
+    return FfiConverterTypeTemplateSlot.lower(value)
 }
 
 
@@ -5935,6 +6302,141 @@ public func FfiConverterTypeClipforgeError_lower(_ value: ClipforgeError) -> Rus
 }
 
 
+/**
+ * A slot's value.
+ */
+
+public enum FillValue: Equatable, Hashable {
+    
+    case clip(path: String, start: Double?, end: Double?
+    )
+    case image(path: String
+    )
+    case text(text: String
+    )
+    /**
+     * `amount` as written ("12.50"); `currency` ISO 4217.
+     */
+    case price(amount: String, currency: String
+    )
+    /**
+     * `code`: the app's short code (default: derived from the link).
+     */
+    case link(url: String, code: String?
+    )
+    case color(color: String
+    )
+    case date(date: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FillValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFillValue: FfiConverterRustBuffer {
+    typealias SwiftType = FillValue
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FillValue {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .clip(path: try FfiConverterString.read(from: &buf), start: try FfiConverterOptionDouble.read(from: &buf), end: try FfiConverterOptionDouble.read(from: &buf)
+        )
+        
+        case 2: return .image(path: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .text(text: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 4: return .price(amount: try FfiConverterString.read(from: &buf), currency: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 5: return .link(url: try FfiConverterString.read(from: &buf), code: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 6: return .color(color: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 7: return .date(date: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FillValue, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .clip(path,start,end):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterOptionDouble.write(start, into: &buf)
+            FfiConverterOptionDouble.write(end, into: &buf)
+            
+        
+        case let .image(path):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(path, into: &buf)
+            
+        
+        case let .text(text):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(text, into: &buf)
+            
+        
+        case let .price(amount,currency):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(amount, into: &buf)
+            FfiConverterString.write(currency, into: &buf)
+            
+        
+        case let .link(url,code):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(url, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            
+        
+        case let .color(color):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(color, into: &buf)
+            
+        
+        case let .date(date):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(date, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFillValue_lift(_ buf: RustBuffer) throws -> FillValue {
+    return try FfiConverterTypeFillValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFillValue_lower(_ value: FillValue) -> RustBuffer {
+    return FfiConverterTypeFillValue.lower(value)
+}
+
+
+
 
 public enum Fit: Equatable, Hashable {
     
@@ -6663,6 +7165,110 @@ public func FfiConverterTypeStylePreset_lift(_ buf: RustBuffer) throws -> StyleP
 #endif
 public func FfiConverterTypeStylePreset_lower(_ value: StylePreset) -> RustBuffer {
     return FfiConverterTypeStylePreset.lower(value)
+}
+
+
+
+/**
+ * A slot's kind: what the app's form asks for.
+ */
+
+public enum TemplateSlotKind: Equatable, Hashable {
+    
+    case clip
+    case image
+    case text
+    case price
+    case link
+    case color
+    case date
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TemplateSlotKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateSlotKind: FfiConverterRustBuffer {
+    typealias SwiftType = TemplateSlotKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateSlotKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .clip
+        
+        case 2: return .image
+        
+        case 3: return .text
+        
+        case 4: return .price
+        
+        case 5: return .link
+        
+        case 6: return .color
+        
+        case 7: return .date
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TemplateSlotKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .clip:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .image:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .text:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .price:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .link:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .color:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .date:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateSlotKind_lift(_ buf: RustBuffer) throws -> TemplateSlotKind {
+    return try FfiConverterTypeTemplateSlotKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateSlotKind_lower(_ value: TemplateSlotKind) -> RustBuffer {
+    return FfiConverterTypeTemplateSlotKind.lower(value)
 }
 
 
@@ -7728,6 +8334,30 @@ fileprivate struct FfiConverterOptionTypeTextAlign: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt32]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeCaption: FfiConverterRustBuffer {
     typealias SwiftType = [Caption]?
 
@@ -7818,6 +8448,31 @@ fileprivate struct FfiConverterOptionSequenceTypeWordTime: FfiConverterRustBuffe
         case 1: return try FfiConverterSequenceTypeWordTime.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt32]
+
+    public static func write(_ value: [UInt32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt32.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -8099,6 +8754,31 @@ fileprivate struct FfiConverterSequenceTypeScoredCandidate: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSlotFill: FfiConverterRustBuffer {
+    typealias SwiftType = [SlotFill]
+
+    public static func write(_ value: [SlotFill], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSlotFill.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SlotFill] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SlotFill]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSlotFill.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
     typealias SwiftType = [StreamInfo]
 
@@ -8116,6 +8796,31 @@ fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStreamInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTemplateSlot: FfiConverterRustBuffer {
+    typealias SwiftType = [TemplateSlot]
+
+    public static func write(_ value: [TemplateSlot], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTemplateSlot.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TemplateSlot] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TemplateSlot]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTemplateSlot.read(from: &buf))
         }
         return seq
     }
@@ -8329,6 +9034,16 @@ public func probe(path: String)throws  -> MediaInfo  {
     )
 })
 }
+/**
+ * Names of the templates shipped inside the library.
+ */
+public func builtinTemplateNames() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_builtin_template_names(uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -8370,6 +9085,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_func_probe() != 3951) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_builtin_template_names() != 12160) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_framereader_duration() != 20186) {
@@ -8424,6 +9142,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json() != 7172) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_template_name() != 58688) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_template_render_json() != 6865) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_template_slots() != 33110) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_template_to_json() != 60019) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_partstream_read() != 57426) {
@@ -8481,6 +9211,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new() != 56995) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_template_builtin() != 29319) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_constructor_template_from_json() != 46482) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json() != 23539) {

@@ -722,6 +722,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_probe(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_builtin_template_names(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_method_framereader_duration(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_framereader_frame_at(
@@ -757,6 +759,14 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_skips(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_template_name(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_template_render_json(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_template_slots(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_template_to_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_partstream_read(
     ): Int
@@ -795,6 +805,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_from_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_template_builtin(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_constructor_template_from_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json(
     ): Int
@@ -893,6 +907,22 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_fn_method_tasteprofile_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_clone_template(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_template(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_constructor_template_builtin(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_constructor_template_from_json(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_method_template_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_template_render_json(`ptr`: Long,`fills`: RustBuffer.ByValue,`workDir`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_template_slots(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_template_to_json(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_clone_partstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clipforge_ffi_fn_free_partstream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -950,6 +980,8 @@ internal object UniffiLib {
     external fun uniffi_clipforge_ffi_fn_func_start_export_json(`recipeJson`: RustBuffer.ByValue,`baseDir`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clipforge_ffi_fn_func_probe(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_func_builtin_template_names(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_clipforge_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1097,6 +1129,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_func_probe() and 0xFFFF) != 3951) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_builtin_template_names() and 0xFFFF) != 12160) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clipforge_ffi_checksum_method_framereader_duration() and 0xFFFF) != 20186) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1149,6 +1184,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json() and 0xFFFF) != 7172) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_template_name() and 0xFFFF) != 58688) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_template_render_json() and 0xFFFF) != 6865) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_template_slots() and 0xFFFF) != 33110) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_template_to_json() and 0xFFFF) != 60019) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_partstream_read() and 0xFFFF) != 57426) {
@@ -1206,6 +1253,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_constructor_tasteprofile_new() and 0xFFFF) != 56995) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_template_builtin() and 0xFFFF) != 29319) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_constructor_template_from_json() and 0xFFFF) != 46482) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_constructor_uploadplan_from_json() and 0xFFFF) != 23539) {
@@ -1440,6 +1493,29 @@ private class JavaLangRefCleanable(
     val cleanable: java.lang.ref.Cleaner.Cleanable
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUInt: FfiConverter<UInt, Int> {
+    override fun lift(value: Int): UInt {
+        return value.toUInt()
+    }
+
+    override fun read(buf: ByteBuffer): UInt {
+        return lift(buf.getInt())
+    }
+
+    override fun lower(value: UInt): Int {
+        return value.toInt()
+    }
+
+    override fun allocationSize(value: UInt) = 4UL
+
+    override fun write(value: UInt, buf: ByteBuffer) {
+        buf.putInt(value.toInt())
+    }
 }
 
 /**
@@ -3687,6 +3763,341 @@ public object FfiConverterTypeTasteProfile: FfiConverter<TasteProfile, Long> {
 //
 
 
+public interface TemplateInterface {
+    
+    fun `name`(): kotlin.String
+    
+    /**
+     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
+     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     */
+    fun `renderJson`(`fills`: List<SlotFill>, `workDir`: kotlin.String): kotlin.String
+    
+    fun `slots`(): List<TemplateSlot>
+    
+    fun `toJson`(): kotlin.String
+    
+    companion object
+}
+
+open class Template: Disposable, AutoCloseable, TemplateInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_template(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_template(handle, status)
+        }
+    }
+
+    override fun `name`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_template_name(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
+     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     */
+    @Throws(ClipforgeException::class)override fun `renderJson`(`fills`: List<SlotFill>, `workDir`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_template_render_json(
+        it,
+        
+        FfiConverterSequenceTypeSlotFill.lower(`fills`),
+        FfiConverterString.lower(`workDir`),_status)
+}
+    }
+    )
+    }
+    
+
+    override fun `slots`(): List<TemplateSlot> {
+            return FfiConverterSequenceTypeTemplateSlot.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_template_slots(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `toJson`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_template_to_json(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    companion object {
+        
+    @Throws(ClipforgeException::class) fun `builtin`(`name`: kotlin.String): Template {
+            return FfiConverterTypeTemplate.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_template_builtin(
+    
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        
+    @Throws(ClipforgeException::class) fun `fromJson`(`json`: kotlin.String): Template {
+            return FfiConverterTypeTemplate.lift(
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_constructor_template_from_json(
+    
+        
+        FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTemplate: FfiConverter<Template, Long> {
+    override fun lower(value: Template): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Template {
+        return Template(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Template {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Template) = 8UL
+
+    override fun write(value: Template, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
 /**
  * Thumbnails as they are decoded. Closing (or dropping) it stops the decoding.
  */
@@ -5646,6 +6057,11 @@ data class Overlay (
     val `fadeIn`: kotlin.Double? = null 
     , 
     val `fadeOut`: kotlin.Double? = null 
+    , 
+    /**
+     * Indices into the recipe's outputs that show it (default all).
+     */
+    val `outputs`: List<kotlin.UInt>? = null 
     
 ){
     
@@ -5670,6 +6086,7 @@ public object FfiConverterTypeOverlay: FfiConverterRustBuffer<Overlay> {
             FfiConverterOptionalDouble.read(buf),
             FfiConverterOptionalDouble.read(buf),
             FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalSequenceUInt.read(buf),
         )
     }
 
@@ -5681,7 +6098,8 @@ public object FfiConverterTypeOverlay: FfiConverterRustBuffer<Overlay> {
             FfiConverterOptionalDouble.allocationSize(value.`width`) +
             FfiConverterOptionalDouble.allocationSize(value.`opacity`) +
             FfiConverterOptionalDouble.allocationSize(value.`fadeIn`) +
-            FfiConverterOptionalDouble.allocationSize(value.`fadeOut`)
+            FfiConverterOptionalDouble.allocationSize(value.`fadeOut`) +
+            FfiConverterOptionalSequenceUInt.allocationSize(value.`outputs`)
     )
 
     override fun write(value: Overlay, buf: ByteBuffer) {
@@ -5693,6 +6111,7 @@ public object FfiConverterTypeOverlay: FfiConverterRustBuffer<Overlay> {
             FfiConverterOptionalDouble.write(value.`opacity`, buf)
             FfiConverterOptionalDouble.write(value.`fadeIn`, buf)
             FfiConverterOptionalDouble.write(value.`fadeOut`, buf)
+            FfiConverterOptionalSequenceUInt.write(value.`outputs`, buf)
     }
 }
 
@@ -6391,6 +6810,44 @@ public object FfiConverterTypeShadowOffset: FfiConverterRustBuffer<ShadowOffset>
 
 
 
+data class SlotFill (
+    val `slot`: kotlin.String
+    , 
+    val `value`: FillValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSlotFill: FfiConverterRustBuffer<SlotFill> {
+    override fun read(buf: ByteBuffer): SlotFill {
+        return SlotFill(
+            FfiConverterString.read(buf),
+            FfiConverterTypeFillValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SlotFill) = (
+            FfiConverterString.allocationSize(value.`slot`) +
+            FfiConverterTypeFillValue.allocationSize(value.`value`)
+    )
+
+    override fun write(value: SlotFill, buf: ByteBuffer) {
+            FfiConverterString.write(value.`slot`, buf)
+            FfiConverterTypeFillValue.write(value.`value`, buf)
+    }
+}
+
+
+
 data class StreamInfo (
     val `index`: kotlin.Int
     , 
@@ -6509,6 +6966,94 @@ public object FfiConverterTypeSubtitlesSpec: FfiConverterRustBuffer<SubtitlesSpe
             FfiConverterOptionalTypeCaptionPosition.write(value.`position`, buf)
             FfiConverterOptionalDouble.write(value.`fadeIn`, buf)
             FfiConverterOptionalDouble.write(value.`fadeOut`, buf)
+    }
+}
+
+
+
+/**
+ * One hole of a template, with its constraints.
+ */
+data class TemplateSlot (
+    val `name`: kotlin.String
+    , 
+    val `kind`: TemplateSlotKind
+    , 
+    val `label`: kotlin.String
+    , 
+    val `optional`: kotlin.Boolean
+    , 
+    /**
+     * Used when the slot is not filled (`default` in the template JSON).
+     */
+    val `defaultValue`: kotlin.String?
+    , 
+    /**
+     * Clip slots: the usable length range, seconds.
+     */
+    val `minSeconds`: kotlin.Double?
+    , 
+    val `maxSeconds`: kotlin.Double?
+    , 
+    /**
+     * Clip slots: `start` (from the clip's start) or `trim` (the fill's start/end).
+     */
+    val `part`: kotlin.String?
+    , 
+    /**
+     * Text slots: most characters.
+     */
+    val `maxChars`: kotlin.Int?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTemplateSlot: FfiConverterRustBuffer<TemplateSlot> {
+    override fun read(buf: ByteBuffer): TemplateSlot {
+        return TemplateSlot(
+            FfiConverterString.read(buf),
+            FfiConverterTypeTemplateSlotKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TemplateSlot) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeTemplateSlotKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterBoolean.allocationSize(value.`optional`) +
+            FfiConverterOptionalString.allocationSize(value.`defaultValue`) +
+            FfiConverterOptionalDouble.allocationSize(value.`minSeconds`) +
+            FfiConverterOptionalDouble.allocationSize(value.`maxSeconds`) +
+            FfiConverterOptionalString.allocationSize(value.`part`) +
+            FfiConverterOptionalInt.allocationSize(value.`maxChars`)
+    )
+
+    override fun write(value: TemplateSlot, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeTemplateSlotKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterBoolean.write(value.`optional`, buf)
+            FfiConverterOptionalString.write(value.`defaultValue`, buf)
+            FfiConverterOptionalDouble.write(value.`minSeconds`, buf)
+            FfiConverterOptionalDouble.write(value.`maxSeconds`, buf)
+            FfiConverterOptionalString.write(value.`part`, buf)
+            FfiConverterOptionalInt.write(value.`maxChars`, buf)
     }
 }
 
@@ -7293,6 +7838,234 @@ public object FfiConverterTypeClipforgeError : FfiConverterRustBuffer<ClipforgeE
 
 
 
+/**
+ * A slot's value.
+ */
+sealed class FillValue {
+    
+    data class Clip(
+        val `path`: kotlin.String, 
+        val `start`: kotlin.Double?, 
+        val `end`: kotlin.Double?) : FillValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Image(
+        val `path`: kotlin.String) : FillValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Text(
+        val `text`: kotlin.String) : FillValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * `amount` as written ("12.50"); `currency` ISO 4217.
+     */
+    data class Price(
+        val `amount`: kotlin.String, 
+        val `currency`: kotlin.String) : FillValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * `code`: the app's short code (default: derived from the link).
+     */
+    data class Link(
+        val `url`: kotlin.String, 
+        val `code`: kotlin.String?) : FillValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Color(
+        val `color`: kotlin.String) : FillValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Date(
+        val `date`: kotlin.String) : FillValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFillValue : FfiConverterRustBuffer<FillValue>{
+    override fun read(buf: ByteBuffer): FillValue {
+        return when(buf.getInt()) {
+            1 -> FillValue.Clip(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalDouble.read(buf),
+                FfiConverterOptionalDouble.read(buf),
+                )
+            2 -> FillValue.Image(
+                FfiConverterString.read(buf),
+                )
+            3 -> FillValue.Text(
+                FfiConverterString.read(buf),
+                )
+            4 -> FillValue.Price(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            5 -> FillValue.Link(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            6 -> FillValue.Color(
+                FfiConverterString.read(buf),
+                )
+            7 -> FillValue.Date(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: FillValue): ULong = when(value) {
+        is FillValue.Clip -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`path`)
+                + FfiConverterOptionalDouble.allocationSize(value.`start`)
+                + FfiConverterOptionalDouble.allocationSize(value.`end`)
+            )
+        }
+        is FillValue.Image -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`path`)
+            )
+        }
+        is FillValue.Text -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`text`)
+            )
+        }
+        is FillValue.Price -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`amount`)
+                + FfiConverterString.allocationSize(value.`currency`)
+            )
+        }
+        is FillValue.Link -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`url`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+            )
+        }
+        is FillValue.Color -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`color`)
+            )
+        }
+        is FillValue.Date -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`date`)
+            )
+        }
+    }
+
+    override fun write(value: FillValue, buf: ByteBuffer) {
+        when(value) {
+            is FillValue.Clip -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`path`, buf)
+                FfiConverterOptionalDouble.write(value.`start`, buf)
+                FfiConverterOptionalDouble.write(value.`end`, buf)
+                Unit
+            }
+            is FillValue.Image -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`path`, buf)
+                Unit
+            }
+            is FillValue.Text -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`text`, buf)
+                Unit
+            }
+            is FillValue.Price -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`amount`, buf)
+                FfiConverterString.write(value.`currency`, buf)
+                Unit
+            }
+            is FillValue.Link -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`url`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                Unit
+            }
+            is FillValue.Color -> {
+                buf.putInt(6)
+                FfiConverterString.write(value.`color`, buf)
+                Unit
+            }
+            is FillValue.Date -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.`date`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
 
 enum class Fit {
     
@@ -7784,6 +8557,48 @@ public object FfiConverterTypeStylePreset: FfiConverterRustBuffer<StylePreset> {
     override fun allocationSize(value: StylePreset) = 4UL
 
     override fun write(value: StylePreset, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * A slot's kind: what the app's form asks for.
+ */
+
+enum class TemplateSlotKind {
+    
+    CLIP,
+    IMAGE,
+    TEXT,
+    PRICE,
+    LINK,
+    COLOR,
+    DATE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTemplateSlotKind: FfiConverterRustBuffer<TemplateSlotKind> {
+    override fun read(buf: ByteBuffer) = try {
+        TemplateSlotKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TemplateSlotKind) = 4UL
+
+    override fun write(value: TemplateSlotKind, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -9025,6 +9840,38 @@ public object FfiConverterOptionalTypeTextAlign: FfiConverterRustBuffer<TextAlig
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceUInt: FfiConverterRustBuffer<List<kotlin.UInt>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.UInt>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceUInt.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.UInt>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.UInt>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceUInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceTypeCaption: FfiConverterRustBuffer<List<Caption>?> {
     override fun read(buf: ByteBuffer): List<Caption>? {
         if (buf.get().toInt() == 0) {
@@ -9143,6 +9990,34 @@ public object FfiConverterOptionalSequenceTypeWordTime: FfiConverterRustBuffer<L
         } else {
             buf.put(1)
             FfiConverterSequenceTypeWordTime.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceUInt: FfiConverterRustBuffer<List<kotlin.UInt>> {
+    override fun read(buf: ByteBuffer): List<kotlin.UInt> {
+        val len = buf.getInt()
+        return List<kotlin.UInt>(len) {
+            FfiConverterUInt.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.UInt>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterUInt.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.UInt>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterUInt.write(it, buf)
         }
     }
 }
@@ -9461,6 +10336,34 @@ public object FfiConverterSequenceTypeScoredCandidate: FfiConverterRustBuffer<Li
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeSlotFill: FfiConverterRustBuffer<List<SlotFill>> {
+    override fun read(buf: ByteBuffer): List<SlotFill> {
+        val len = buf.getInt()
+        return List<SlotFill>(len) {
+            FfiConverterTypeSlotFill.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SlotFill>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSlotFill.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SlotFill>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSlotFill.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer<List<StreamInfo>> {
     override fun read(buf: ByteBuffer): List<StreamInfo> {
         val len = buf.getInt()
@@ -9479,6 +10382,34 @@ public object FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer<List<St
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeStreamInfo.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTemplateSlot: FfiConverterRustBuffer<List<TemplateSlot>> {
+    override fun read(buf: ByteBuffer): List<TemplateSlot> {
+        val len = buf.getInt()
+        return List<TemplateSlot>(len) {
+            FfiConverterTypeTemplateSlot.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TemplateSlot>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTemplateSlot.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TemplateSlot>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTemplateSlot.write(it, buf)
         }
     }
 }
@@ -9687,6 +10618,19 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
     
         
         FfiConverterString.lower(`path`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Names of the templates shipped inside the library.
+         */ fun `builtinTemplateNames`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_builtin_template_names(
+    
+        _status)
 }
     )
     }
