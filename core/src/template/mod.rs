@@ -307,7 +307,7 @@ impl Template {
             clips: Some(clips),
             looping: match s.looping.unwrap_or(crate::recipe::LoopMode::Repeat) {
                 crate::recipe::LoopMode::None => None,
-                mode => Some(LoopSpec { mode, duration: Some(s.length), count: None }),
+                mode => Some(LoopSpec { mode, duration: Some(s.length), count: None, crossfade: None }),
             },
             audio: None,
             outputs,
