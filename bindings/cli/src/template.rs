@@ -98,7 +98,8 @@ fn load(name_or_file: &str) -> Result<Template, Error> {
 fn constraints(s: &Slot) -> String {
     let mut v = Vec::new();
     if s.kind == SlotKind::Clip {
-        v.push(format!("{}–{} s", s.min_seconds.unwrap_or(0.5), s.max_seconds.map_or("?".into(), |m| m.to_string())));
+        let (lo, hi) = s.clip_seconds();
+        v.push(format!("{lo}–{} s", hi.map_or("?".into(), |m| m.to_string())));
     }
     if let Some(m) = s.max_chars {
         v.push(format!("≤ {m} chars"));

@@ -123,7 +123,15 @@ pub fn bench_sign(recipe: &Recipe, output: usize, file: &Path) -> Result<(std::t
     let mut unsigned = recipe.clone();
     unsigned.provenance = None;
     let plan = Plan::for_recipe(&unsigned)?;
-    let durations: Vec<f64> = plan.composition.clips.iter().map(|c| c.src_end).collect();
+    // The sources' own lengths (what "trimmed" is measured against), as the export passes them.
+    let durations = recipe
+        .timeline_clips()
+        .iter()
+        .map(|c| match crate::source::asset::probe_asset(&recipe.resolve(&c.source))? {
+            crate::source::asset::Asset::Video(info) => Ok(info.duration),
+            crate::source::asset::Asset::Still { .. } => Ok(0.0),
+        })
+        .collect::<Result<Vec<f64>>>()?;
     let t0 = std::time::Instant::now();
     let prep = prepare(recipe, &durations)?.ok_or_else(|| Error::invalid("the recipe asks for no provenance"))?;
     let prepared = t0.elapsed();

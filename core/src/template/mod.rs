@@ -105,7 +105,8 @@ impl Template {
                 return Err(bad(format!("slot '{}' is defined twice", slot.name)));
             }
             if slot.kind == SlotKind::Clip {
-                let (lo, hi) = (slot.min_seconds.unwrap_or(0.5), slot.max_seconds.unwrap_or(s.length));
+                let (lo, hi) = slot.clip_seconds();
+                let hi = hi.unwrap_or(s.length);
                 if !(lo > 0.0 && lo <= hi && hi <= 60.0) {
                     return Err(bad(format!("slot '{}': min_seconds/max_seconds {lo}–{hi} are not a range within 0–60 s", slot.name)));
                 }
@@ -421,7 +422,8 @@ fn check_fill(slot: &Slot, fill: &Fill) -> std::result::Result<Value, String> {
         }
         Fill::Clip { path, start, end } => {
             local_file(path)?;
-            let (lo, hi) = (slot.min_seconds.unwrap_or(0.5), slot.max_seconds.unwrap_or(60.0));
+            let (lo, hi) = slot.clip_seconds();
+            let hi = hi.unwrap_or(60.0);
             let info = crate::source::probe(path).map_err(|e| e.message)?;
             let dur = info.duration;
             let (s, e) = match slot.part.unwrap_or_default() {

@@ -109,6 +109,16 @@ pub struct Slot {
     pub max_chars: Option<usize>,
 }
 
+/// A clip slot's shortest usable part when the template does not say.
+pub const DEFAULT_MIN_CLIP_SECONDS: f64 = 0.5;
+
+impl Slot {
+    /// A clip slot's usable length: (shortest, longest), the longest `None` when unbounded here.
+    pub fn clip_seconds(&self) -> (f64, Option<f64>) {
+        (self.min_seconds.unwrap_or(DEFAULT_MIN_CLIP_SECONDS), self.max_seconds)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClipEntry {
