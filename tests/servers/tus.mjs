@@ -8,6 +8,8 @@
 // 460 Checksum Mismatch without touching the store when it differs. Everything else, and every
 // accepted PATCH, is handled by @tus/server itself.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import { Server } from '@tus/server';
 import { FileStore } from '@tus/file-store';
@@ -68,11 +70,26 @@ async function checkedPatch(req, res, checksum) {
   await reply(res, await tus.handleWeb(webRequest(req, body)));
 }
 
+// A finished upload read back (the uploader's final check), served from the store's own file.
+// @tus/server's GET answers through a web stream that, on Node 20, sometimes closes twice after
+// the client has read it all and ends the process (ERR_INVALID_STATE in undici): seen in CI.
+function get(req, res) {
+  const id = req.url.slice('/files/'.length);
+  if (!/^[0-9a-f]{16,64}$/.test(id)) return send(res, 404, {}, 'no such upload');
+  const file = path.join(dir, id);
+  fs.stat(file, (err, st) => {
+    if (err || !st.isFile()) return send(res, 404, {}, 'no such upload');
+    res.writeHead(200, { 'Tus-Resumable': '1.0.0', 'Content-Type': 'application/octet-stream', 'Content-Length': st.size });
+    fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  });
+}
+
 const fail = (res) => (e) => send(res, 500, {}, String(e));
 const server = http.createServer((req, res) => {
   const checksum = req.headers['upload-checksum'];
   if (req.method === 'OPTIONS') return options(req, res).catch(fail(res));
   if (req.method === 'PATCH' && checksum) return checkedPatch(req, res, checksum).catch(fail(res));
+  if (req.method === 'GET' && req.url.startsWith('/files/')) return get(req, res);
   return tus.handle(req, res);
 });
 server.listen(Number(port), '127.0.0.1', () => console.log(`tus server on http://127.0.0.1:${port}/files/ storing in ${dir}`));
