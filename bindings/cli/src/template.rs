@@ -106,6 +106,7 @@ fn constraints(s: &Slot) -> String {
     if s.kind == SlotKind::Clip {
         let (lo, hi) = s.clip_seconds();
         v.push(format!("{lo}–{} s", hi.map_or("?".into(), |m| m.to_string())));
+        v.push(format!("part {}", s.part.unwrap_or_default().name()));
     }
     if let Some(m) = s.max_chars {
         v.push(format!("≤ {m} chars"));

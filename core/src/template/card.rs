@@ -158,6 +158,36 @@ mod tests {
         );
     }
 
+    /// Pixels of the card's text column that are neither the panel colour nor transparent.
+    fn ink_in(card: &Card, x0: u32) -> usize {
+        let mut n = 0;
+        for y in 0..card.height {
+            for x in x0..card.width {
+                let i = ((y * card.width + x) * 4) as usize;
+                let p = &card.rgba[i..i + 4];
+                if p[3] == 255 && (p[0], p[1], p[2]) != (0x22, 0x44, 0x88) {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn the_card_draws_its_text_beside_the_code_and_keeps_the_qr_share() {
+        let panel = [0x22, 0x44, 0x88];
+        let bare = render("https://x.example/", panel, &CardText::default(), true).unwrap();
+        let text = CardText { title: Some("Glow serum".into()), price: Some("12,50 €".into()), label: Some("Scan".into()), badge: Some("endet So. 18:00".into()) };
+        let full = render("https://x.example/", panel, &text, true).unwrap();
+        assert_eq!((bare.width, bare.height), (full.width, full.height), "the text fits beside the code");
+        let qr_end = (full.qr_fraction * f64::from(full.width)) as u32 + 40;
+        assert_eq!(ink_in(&bare, qr_end), 0);
+        assert!(ink_in(&full, qr_end) > 2000, "{}", ink_in(&full, qr_end));
+        // Stacked: taller than wide, the code spanning the width but its border.
+        let col = render("https://x.example/", panel, &text, false).unwrap();
+        assert!(col.height > col.width && col.qr_fraction > 0.85, "{}x{} {}", col.width, col.height, col.qr_fraction);
+    }
+
     #[test]
     fn short_codes_are_stable_and_differ_per_link() {
         assert_eq!(short_code("https://a.example/"), short_code("https://a.example/"));
