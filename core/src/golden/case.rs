@@ -108,7 +108,8 @@ impl Case {
         let path = dir.join("case.json");
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io_at(&path, e))?;
         let f: CaseFile = serde_json::from_str(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))?;
-        if f.template.is_some() == !f.recipe.is_null() {
+        let has_recipe = !f.recipe.is_null();
+        if f.template.is_some() == has_recipe {
             return Err(Error::invalid(format!("{}: give either 'recipe' or 'template'", path.display())));
         }
         if f.times.is_empty() {

@@ -93,7 +93,7 @@ impl Locale {
         for (i, c) in digits.iter().enumerate() {
             // Group thousands, but not a four-digit amount in locales whose CLDR minimum grouping is 2.
             let left = digits.len() - i;
-            if i > 0 && left % 3 == 0 && (digits.len() > 4 || !self.min_grouping_two()) {
+            if i > 0 && left.is_multiple_of(3) && (digits.len() > 4 || !self.min_grouping_two()) {
                 n.push(self.group);
             }
             n.push(*c);
