@@ -20,6 +20,8 @@ done
 have espeak-ng || need_apt+=(espeak-ng)
 # Template tests read the end cards' QR codes back from exported frames with an independent decoder.
 have zbarimg || need_apt+=(zbar-tools)
+# ... and read the end cards' title, price and expiry badge back with an OCR engine (English data).
+have tesseract || need_apt+=(tesseract-ocr tesseract-ocr-eng)
 have python3 || need_apt+=(python3)
 
 if [ ${#need_apt[@]} -gt 0 ]; then

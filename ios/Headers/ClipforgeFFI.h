@@ -465,9 +465,14 @@ uint64_t uniffi_clipforge_ffi_fn_constructor_template_from_json(RustBuffer json,
 RustBuffer uniffi_clipforge_ffi_fn_method_template_name(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_RENDER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_RENDER
+RustBuffer uniffi_clipforge_ffi_fn_method_template_render(uint64_t ptr, RustBuffer fills, RustBuffer work_dir, RustBuffer locale, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_RENDER_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_RENDER_JSON
-RustBuffer uniffi_clipforge_ffi_fn_method_template_render_json(uint64_t ptr, RustBuffer fills, RustBuffer work_dir, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_clipforge_ffi_fn_method_template_render_json(uint64_t ptr, RustBuffer fills, RustBuffer work_dir, RustBuffer locale, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_SLOTS
@@ -629,6 +634,12 @@ RustBuffer uniffi_clipforge_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_BUILTIN_TEMPLATE_NAMES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_BUILTIN_TEMPLATE_NAMES
 RustBuffer uniffi_clipforge_ffi_fn_func_builtin_template_names(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_TEMPLATE_LOCALES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_TEMPLATE_LOCALES
+RustBuffer uniffi_clipforge_ffi_fn_func_template_locales(RustCallStatus *_Nonnull out_status
     
 );
 #endif
@@ -952,6 +963,12 @@ uint16_t uniffi_clipforge_ffi_checksum_func_builtin_template_names(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_TEMPLATE_LOCALES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_TEMPLATE_LOCALES
+uint16_t uniffi_clipforge_ffi_checksum_func_template_locales(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_DURATION
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_FRAMEREADER_DURATION
 uint16_t uniffi_clipforge_ffi_checksum_method_framereader_duration(void
@@ -1063,6 +1080,12 @@ uint16_t uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_NAME
 uint16_t uniffi_clipforge_ffi_checksum_method_template_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_RENDER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_RENDER
+uint16_t uniffi_clipforge_ffi_checksum_method_template_render(void
     
 );
 #endif

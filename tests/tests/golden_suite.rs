@@ -137,3 +137,15 @@ fn the_report_shows_expected_actual_and_heatmap_per_frame() {
     assert!(heat.rgb.iter().filter(|&&v| v > 200).count() > 100);
     assert!(tmp.path().join("report/img/fit-crop-9x16-sheet-0.png").is_file());
 }
+
+#[test]
+fn every_builtin_template_has_a_golden_case() {
+    for name in clipforge::Template::builtin_names() {
+        let case = Case::load(&root().join(format!("template-{name}"))).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!(case.template.as_ref().map(|t| t.name.as_str()), Some(name));
+        assert!(case.meta_path().is_file(), "{name}: not blessed");
+        for t in &case.times {
+            assert!(case.frame_path(&format!("{name}-9x16.mp4"), *t).is_file(), "{name} @{t}: no golden frame");
+        }
+    }
+}

@@ -41,7 +41,7 @@ pub struct RenderArgs {
     image: Vec<String>,
     #[arg(long, value_name = "NAME=TEXT")]
     text: Vec<String>,
-    /// NAME=AMOUNT:CURRENCY, e.g. price=12.50:EUR.
+    /// NAME=AMOUNT:CURRENCY, e.g. price=12.50:EUR (written as --locale writes money).
     #[arg(long, value_name = "NAME=AMOUNT:CUR")]
     price: Vec<String>,
     /// NAME=URL, or NAME=URL,code=SHORT to give the short code.
@@ -53,6 +53,12 @@ pub struct RenderArgs {
     /// NAME=YYYY-MM-DD[THH:MM].
     #[arg(long, value_name = "NAME=DATE")]
     date: Vec<String>,
+    /// How prices and the expiry badge are written (BCP 47: en-US, de-DE, fr-FR, …).
+    #[arg(long, value_name = "TAG", default_value = clipforge::template::DEFAULT_LOCALE)]
+    locale: String,
+    /// Height of every output, pixels (default: the recipe's, 1080 class).
+    #[arg(long, value_name = "PX")]
+    height: Option<u32>,
     /// Where the recipe, the card images, the videos and their links manifests go.
     #[arg(long, value_name = "DIR")]
     out_dir: PathBuf,
@@ -100,6 +106,7 @@ fn constraints(s: &Slot) -> String {
     if s.kind == SlotKind::Clip {
         let (lo, hi) = s.clip_seconds();
         v.push(format!("{lo}–{} s", hi.map_or("?".into(), |m| m.to_string())));
+        v.push(format!("part {}", s.part.unwrap_or_default().name()));
     }
     if let Some(m) = s.max_chars {
         v.push(format!("≤ {m} chars"));
@@ -169,7 +176,10 @@ fn render(a: RenderArgs, cancel: &CancelToken) -> Result<(), Error> {
     let t = load(&a.template)?;
     let fills = fills(&a)?;
     std::fs::create_dir_all(&a.out_dir).map_err(|e| Error::io_at(&a.out_dir, e))?;
-    let recipe = t.render(&fills, &a.out_dir)?;
+    let mut recipe = t.render_for(&fills, &a.locale, &a.out_dir)?;
+    for o in &mut recipe.outputs {
+        o.height = a.height.or(o.height);
+    }
     let reports = clipforge::export(&recipe, &|_| {}, cancel)?;
     let recipe_path = a.out_dir.join(format!("{}.recipe.json", t.name()));
     let json = serde_json::to_string_pretty(&recipe).map_err(|e| Error::internal(e.to_string()))?;

@@ -338,6 +338,7 @@ mod tests {
             strict_fonts: Some(true),
             provenance: None,
             upload_plan: None,
+            links: None,
             base_dir: None,
         };
         let json = r##"{ "version": 1, "source": "in.mp4", "outputs": [ { "path": "out.mp4", "aspect": "9:16" } ],
@@ -393,6 +394,7 @@ mod tests {
             strict_fonts: None,
             provenance: None,
             upload_plan: None,
+            links: None,
             base_dir: None,
         };
         assert!(clipforge::Recipe::try_from(recipe(640, 23)).is_ok());

@@ -34,11 +34,12 @@ mod media;
 mod preview;
 mod provenance;
 mod recipe;
+mod recipe_out;
 mod template;
 mod upload;
 
 pub use analysis::{loop_points, LoopPoint, LoopSearch};
-pub use template::{builtin_template_names, FillValue, SlotFill, Template, TemplateSlot, TemplateSlotKind};
+pub use template::{builtin_template_names, template_locales, FillValue, SlotFill, Template, TemplateSlot, TemplateSlotKind};
 pub use captions::{
     register_font_bytes, register_font_path, Caption, CaptionPosition, CaptionStyle, ShadowOffset, StylePreset, SubtitlesSpec,
     TextAlign, WordTime,
@@ -52,7 +53,7 @@ pub use preview::{
     ScoredCandidate, TasteProfile,
 };
 pub use provenance::{Creator, Provenance};
-pub use recipe::{AudioSpec, Fit, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
+pub use recipe::{AudioSpec, Fit, Link, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
 pub use upload::{PartStream, UploadDigests, UploadPart, UploadPlan, UploadPlanOptions};
 
 /// The library's version (the workspace version), e.g. for an app's about screen or bug reports.

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 
 use crate::captions::{Caption, SubtitlesSpec};
-use crate::convert::{opt_u32, opt_u64, opt_u8};
+use crate::convert::{opt_u32, opt_u64, opt_u8, u32_of};
 use crate::error::ClipforgeError;
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -57,9 +57,28 @@ pub struct Recipe {
     /// Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
     #[uniffi(default)]
     pub upload_plan: Option<crate::upload::UploadPlanOptions>,
+    /// Tracked links (a template's end cards): each written as `<output>.links.json` beside the
+    /// outputs that show it.
+    #[uniffi(default)]
+    pub links: Option<Vec<Link>>,
     /// Folder that relative `source`, output, subtitle and font paths resolve against.
     #[uniffi(default)]
     pub base_dir: Option<String>,
+}
+
+/// A link shown in some outputs (a QR code), for the app's redirect service: the recipe JSON's
+/// `links` entry.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Link {
+    /// The short code the redirect service maps to `url`.
+    pub code: String,
+    /// The full link with its tracking parameters.
+    pub url: String,
+    /// When the offer ends (ISO 8601).
+    #[uniffi(default)]
+    pub expires: Option<String>,
+    /// Indices into `outputs` that show the link.
+    pub outputs: Vec<i32>,
 }
 
 /// Segment of the source in seconds of source time; `end` defaults to the source's end.
@@ -185,7 +204,7 @@ impl TryFrom<Recipe> for clipforge::Recipe {
             strict_fonts: r.strict_fonts,
             provenance: r.provenance.map(Into::into),
             upload_plan: r.upload_plan.map(TryInto::try_into).transpose()?,
-            links: None,
+            links: r.links.map(|l| l.into_iter().enumerate().map(|(i, l)| link(l, i)).collect::<Result<_, _>>()).transpose()?,
             base_dir: r.base_dir.map(PathBuf::from),
             recipe_file: None,
             // A new core field makes this literal stop compiling on purpose: mirror it above.
@@ -201,6 +220,11 @@ impl From<Fit> for clipforge::Fit {
             Fit::Blur => clipforge::Fit::Blur,
         }
     }
+}
+
+fn link(l: Link, i: usize) -> Result<clipforge::recipe::LinkSpec, ClipforgeError> {
+    let outputs = l.outputs.iter().map(|&o| u32_of(o, &format!("links[{i}].outputs")).map(|o| o as usize)).collect::<Result<_, _>>()?;
+    Ok(clipforge::recipe::LinkSpec { code: l.code, url: l.url, expires: l.expires, outputs })
 }
 
 fn output(o: OutputSpec, i: usize) -> Result<clipforge::OutputSpec, ClipforgeError> {

@@ -1,5 +1,6 @@
 //! `Template` (built-in or JSON) over `clipforge::template`: its slots as records, typed fills in,
-//! the expanded recipe out as JSON (export it with `start_export_json(json, work_dir)`).
+//! the expanded recipe out as typed records (`render`: inspect, tweak, `start_export(recipe)`) or
+//! as JSON (`render_json`, for `start_export_json(json, work_dir)`).
 
 use std::sync::Arc;
 
@@ -37,7 +38,8 @@ pub struct TemplateSlot {
     /// Clip slots: the usable length range, seconds.
     pub min_seconds: Option<f64>,
     pub max_seconds: Option<f64>,
-    /// Clip slots: `start` (from the clip's start) or `trim` (the fill's start/end).
+    /// Clip slots: `start` (from the clip's start), `trim` (the fill's start/end) or `loop` (the
+    /// clip's best loop window).
     pub part: Option<String>,
     /// Text slots: most characters.
     pub max_chars: Option<i32>,
@@ -61,6 +63,12 @@ pub enum FillValue {
 pub struct SlotFill {
     pub slot: String,
     pub value: FillValue,
+}
+
+/// The locales prices and expiry badges can be written for (BCP 47 tags).
+#[uniffi::export]
+pub fn template_locales() -> Vec<String> {
+    core::Locale::tags().into_iter().map(String::from).collect()
 }
 
 /// Names of the templates shipped inside the library.
@@ -93,13 +101,30 @@ impl Template {
         self.inner.slots().iter().map(TemplateSlot::from).collect()
     }
 
-    /// Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
-    /// returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
-    pub fn render_json(&self, fills: Vec<SlotFill>, work_dir: String) -> Result<String, ClipforgeError> {
+    /// Checks every fill (errors name the slot), writes the generated pictures (end cards,
+    /// stings) into `work_dir` and returns the recipe (version 2) as typed records, `base_dir` set
+    /// to `work_dir`: inspect or change it, then `start_export(recipe)`. Prices and the expiry
+    /// badge are written for `locale` (default "en-US"; see `template_locales()`).
+    #[uniffi::method(default(locale = None))]
+    pub fn render(&self, fills: Vec<SlotFill>, work_dir: String, locale: Option<String>) -> Result<crate::recipe::Recipe, ClipforgeError> {
         catch(|| {
-            let fills: core::Fills = fills.into_iter().map(|f| (f.slot, f.value.into())).collect();
-            Ok(self.inner.render(&fills, std::path::Path::new(&work_dir))?.to_json())
+            let recipe = self.expand(fills, &work_dir, locale)?;
+            crate::recipe::Recipe::try_from(&recipe)
         })
+    }
+
+    /// `render`, with the recipe as JSON (its relative paths resolving against `work_dir`).
+    #[uniffi::method(default(locale = None))]
+    pub fn render_json(&self, fills: Vec<SlotFill>, work_dir: String, locale: Option<String>) -> Result<String, ClipforgeError> {
+        catch(|| Ok(self.expand(fills, &work_dir, locale)?.to_json()))
+    }
+}
+
+impl Template {
+    fn expand(&self, fills: Vec<SlotFill>, work_dir: &str, locale: Option<String>) -> Result<clipforge::Recipe, ClipforgeError> {
+        let fills: core::Fills = fills.into_iter().map(|f| (f.slot, f.value.into())).collect();
+        let locale = locale.as_deref().unwrap_or(core::DEFAULT_LOCALE);
+        Ok(self.inner.render_for(&fills, locale, std::path::Path::new(work_dir))?)
     }
 }
 
@@ -122,10 +147,7 @@ impl From<&core::Slot> for TemplateSlot {
             default_value: s.default.clone(),
             min_seconds: s.min_seconds,
             max_seconds: s.max_seconds,
-            part: s.part.map(|p| match p {
-                core::ClipPart::Start => "start".into(),
-                core::ClipPart::Trim => "trim".into(),
-            }),
+            part: s.part.map(|p| p.name().to_string()),
             max_chars: s.max_chars.map(|m| i32::try_from(m).unwrap_or(i32::MAX)),
         }
     }

@@ -39,7 +39,11 @@ impl Thresholds {
 struct CaseFile {
     #[serde(default)]
     description: String,
+    /// The recipe; or, with `template`, none (the template's expansion is the recipe).
+    #[serde(default)]
     recipe: serde_json::Value,
+    #[serde(default)]
+    template: Option<TemplateCase>,
     /// Output times (seconds) whose frames are compared.
     times: Vec<f64>,
     #[serde(default)]
@@ -48,6 +52,21 @@ struct CaseFile {
     /// 360p) through the preview path instead of `export`; the recipe names source and output.
     #[serde(default)]
     preview_window: Option<[f64; 2]>,
+}
+
+/// A case whose recipe is a template filled: paths in the fills are relative to the case folder.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateCase {
+    /// A built-in template's name.
+    pub name: String,
+    /// BCP 47 (default en-US).
+    #[serde(default)]
+    pub locale: Option<String>,
+    pub fills: crate::template::Fills,
+    /// Height of every output (the goldens' frames are small anyway).
+    #[serde(default)]
+    pub height: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +78,7 @@ pub struct Case {
     pub times: Vec<f64>,
     pub thresholds: Thresholds,
     pub preview_window: Option<(f64, f64)>,
+    pub template: Option<TemplateCase>,
 }
 
 /// Cases under `root`, sorted by name; `only` (if not empty) selects by name.
@@ -88,6 +108,10 @@ impl Case {
         let path = dir.join("case.json");
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io_at(&path, e))?;
         let f: CaseFile = serde_json::from_str(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))?;
+        let has_recipe = !f.recipe.is_null();
+        if f.template.is_some() == has_recipe {
+            return Err(Error::invalid(format!("{}: give either 'recipe' or 'template'", path.display())));
+        }
         if f.times.is_empty() {
             return Err(Error::invalid(format!("{}: 'times' is empty", path.display())));
         }
@@ -99,11 +123,15 @@ impl Case {
             times: f.times,
             thresholds: f.thresholds,
             preview_window: f.preview_window.map(|[a, b]| (a, b)),
+            template: f.template,
         })
     }
 
     /// The case's recipe with the source resolved against the case folder and outputs in `work`.
     pub fn recipe_into(&self, work: &Path) -> Result<Recipe> {
+        if let Some(t) = &self.template {
+            return self.template_into(t, work);
+        }
         let mut recipe = Recipe::from_json(&self.recipe_json.to_string(), Some(&self.dir))?;
         // Sources absolute: the recipe's folder is the case's, its outputs go elsewhere.
         if let Some(src) = recipe.source.take() {
@@ -116,6 +144,31 @@ impl Case {
         for o in &mut recipe.outputs {
             let name = o.path.file_name().ok_or_else(|| Error::invalid(format!("{}: output without a file name", self.name)))?;
             o.path = work.join(name);
+        }
+        Ok(recipe)
+    }
+
+    /// The template filled (its pictures written into `work`, with the outputs).
+    fn template_into(&self, t: &TemplateCase, work: &Path) -> Result<Recipe> {
+        use crate::template::Fill;
+        let fills = t
+            .fills
+            .iter()
+            .map(|(k, v)| {
+                let v = match v.clone() {
+                    Fill::Clip { path, start, end } => Fill::Clip { path: self.dir.join(path), start, end },
+                    Fill::Image { path } => Fill::Image { path: self.dir.join(path) },
+                    other => other,
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        std::fs::create_dir_all(work).map_err(|e| Error::io_at(work, e))?;
+        let locale = t.locale.as_deref().unwrap_or(crate::template::DEFAULT_LOCALE);
+        let mut recipe = crate::template::Template::builtin(&t.name)?.render_for(&fills, locale, work)?;
+        for o in &mut recipe.outputs {
+            o.height = t.height.or(o.height);
+            o.path = work.join(&o.path);
         }
         Ok(recipe)
     }

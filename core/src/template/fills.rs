@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::locale::Locale;
+
 /// One slot's value. In JSON: `{ "kind": "price", "amount": "12.50", "currency": "EUR" }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
@@ -47,34 +49,39 @@ impl Fill {
     }
 }
 
-/// ISO 4217 codes clipforge formats: (code, minor-unit digits, symbol, symbol before the amount).
-/// A short table of the currencies creators sell in; others are refused rather than guessed.
-const CURRENCIES: &[(&str, u32, &str, bool)] = &[
-    ("EUR", 2, "€", true),
-    ("USD", 2, "$", true),
-    ("GBP", 2, "£", true),
-    ("JPY", 0, "¥", true),
-    ("CNY", 2, "¥", true),
-    ("KRW", 0, "₩", true),
-    ("INR", 2, "₹", true),
-    ("CHF", 2, "CHF ", true),
-    ("CAD", 2, "CA$", true),
-    ("AUD", 2, "A$", true),
-    ("BRL", 2, "R$", true),
-    ("MXN", 2, "MX$", true),
-    ("SEK", 2, " kr", false),
-    ("NOK", 2, " kr", false),
-    ("DKK", 2, " kr", false),
-    ("PLN", 2, " zł", false),
-    ("TRY", 2, "₺", true),
-    ("KWD", 3, "KWD ", true),
+/// ISO 4217 codes clipforge formats: (code, minor-unit digits, sign). A short table of the
+/// currencies creators sell in; others are refused rather than guessed.
+const CURRENCIES: &[(&str, u32, &str)] = &[
+    ("EUR", 2, "€"),
+    ("USD", 2, "$"),
+    ("GBP", 2, "£"),
+    ("JPY", 0, "¥"),
+    ("CNY", 2, "CN¥"),
+    ("KRW", 0, "₩"),
+    ("INR", 2, "₹"),
+    ("CHF", 2, "CHF"),
+    ("CAD", 2, "CA$"),
+    ("AUD", 2, "A$"),
+    ("BRL", 2, "R$"),
+    ("MXN", 2, "MX$"),
+    ("SEK", 2, "kr"),
+    ("NOK", 2, "kr"),
+    ("DKK", 2, "kr."),
+    ("PLN", 2, "zł"),
+    ("TRY", 2, "₺"),
+    ("KWD", 3, "KWD"),
 ];
 
-/// "€12.50" from ("12.50", "EUR"); the amount may have at most the currency's minor digits.
-pub fn format_price(amount: &str, currency: &str) -> Result<String, String> {
-    let Some(&(code, decimals, symbol, before)) = CURRENCIES.iter().find(|c| c.0 == currency) else {
-        let known: Vec<&str> = CURRENCIES.iter().map(|c| c.0).collect();
-        return Err(format!("currency '{}' is not one of {}", crate::error::snippet(currency), known.join(", ")));
+/// The ISO 4217 codes [`format_price`] knows.
+pub fn currencies() -> Vec<&'static str> {
+    CURRENCIES.iter().map(|c| c.0).collect()
+}
+
+/// The price as `locale` writes it: ("12.5", "EUR") is "12,50 €" in de-DE and "€12.50" in en-US.
+/// The amount may have at most the currency's minor digits.
+pub fn format_price(amount: &str, currency: &str, locale: &Locale) -> Result<String, String> {
+    let Some(&(code, decimals, sign)) = CURRENCIES.iter().find(|c| c.0 == currency) else {
+        return Err(format!("currency '{}' is not one of {}", crate::error::snippet(currency), currencies().join(", ")));
     };
     let a = amount.trim();
     let (int, frac) = a.split_once('.').unwrap_or((a, ""));
@@ -87,17 +94,12 @@ pub fn format_price(amount: &str, currency: &str) -> Result<String, String> {
     }
     let int = int.trim_start_matches('0');
     let int = if int.is_empty() { "0" } else { int };
-    let mut s = int.to_string();
-    if decimals > 0 {
-        s.push('.');
-        s.push_str(frac);
-        s.extend(std::iter::repeat_n('0', (decimals as usize) - frac.len()));
-    }
-    Ok(if before { format!("{symbol}{s}") } else { format!("{s}{symbol}") })
+    Ok(locale.money(int, frac, decimals, sign))
 }
 
-/// "Sun 18:00" (or "Sun 13 Dec" for a date without time) from ISO `YYYY-MM-DD[THH:MM]`.
-pub fn format_date(date: &str) -> Result<String, String> {
+/// The expiry badge from ISO `YYYY-MM-DD[THH:MM]`, as `locale` writes it: "ends Sun 18:00",
+/// "endet So. 18:00" (or "ends Sun 13 Dec" for a date without time).
+pub fn format_date(date: &str, locale: &Locale) -> Result<String, String> {
     let bad = || format!("date '{}' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM", crate::error::snippet(date));
     let (day, time) = match date.split_once('T') {
         Some((d, t)) => (d, Some(t)),
@@ -112,21 +114,20 @@ pub fn format_date(date: &str) -> Result<String, String> {
     if !(1..=12).contains(&m) || d < 1 || d > month_days[(m - 1) as usize] {
         return Err(bad());
     }
-    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days_from_civil(y, m, d).rem_euclid(7) as usize];
-    match time {
+    // 1970-01-01 was a Thursday (index 3, Monday first).
+    let weekday = (days_from_civil(y, m, d) + 3).rem_euclid(7) as usize;
+    let time = match time {
         Some(t) => {
             let (h, mi) = t.split_once(':').ok_or_else(bad)?;
             let (h, mi) = (num(h, 2).ok_or_else(bad)?, num(mi, 2).ok_or_else(bad)?);
             if h > 23 || mi > 59 {
                 return Err(bad());
             }
-            Ok(format!("{weekday} {h:02}:{mi:02}"))
+            Some((h as u32, mi as u32))
         }
-        None => {
-            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(m - 1) as usize];
-            Ok(format!("{weekday} {d} {month}"))
-        }
-    }
+        None => None,
+    };
+    Ok(locale.ends(&locale.when(weekday, d as u32, m as u32, time)))
 }
 
 /// Days since 1970-01-01 (a Thursday), proleptic Gregorian (Howard Hinnant's algorithm).
@@ -151,22 +152,33 @@ pub fn parse_color(s: &str) -> Result<[u8; 3], String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn prices_follow_the_currency() {
-        assert_eq!(format_price("12.5", "EUR").unwrap(), "€12.50");
-        assert_eq!(format_price("1200", "JPY").unwrap(), "¥1200");
-        assert_eq!(format_price("99", "SEK").unwrap(), "99.00 kr");
-        assert!(format_price("12.50", "JPY").unwrap_err().contains("JPY has 0"));
-        assert!(format_price("12.50", "XXX").unwrap_err().contains("not one of"));
-        assert!(format_price("-3", "EUR").is_err());
-        assert!(format_price("1e3", "EUR").is_err());
+    fn loc(t: &str) -> Locale {
+        Locale::find(t).unwrap()
     }
 
     #[test]
-    fn dates_show_their_weekday() {
-        assert_eq!(format_date("2026-12-13T18:00").unwrap(), "Sun 18:00");
-        assert_eq!(format_date("2024-02-29").unwrap(), "Thu 29 Feb");
-        assert!(format_date("2026-02-29").is_err());
-        assert!(format_date("2026-12-13T25:00").is_err());
+    fn prices_follow_the_currency_and_locale() {
+        let us = loc("en-US");
+        assert_eq!(format_price("12.5", "EUR", &loc("de-DE")).unwrap(), "12,50\u{a0}€");
+        assert_eq!(format_price("12.5", "USD", &us).unwrap(), "$12.50");
+        assert_eq!(format_price("12.5", "EUR", &us).unwrap(), "€12.50");
+        assert_eq!(format_price("1200", "JPY", &us).unwrap(), "¥1,200");
+        assert_eq!(format_price("99", "SEK", &loc("sv-SE")).unwrap(), "99,00\u{a0}kr");
+        assert_eq!(format_price("007", "GBP", &loc("en-GB")).unwrap(), "£7.00");
+        assert!(format_price("12.50", "JPY", &us).unwrap_err().contains("JPY has 0"));
+        assert!(format_price("12.50", "XXX", &us).unwrap_err().contains("not one of"));
+        assert!(format_price("-3", "EUR", &us).is_err());
+        assert!(format_price("1e3", "EUR", &us).is_err());
+    }
+
+    #[test]
+    fn dates_show_their_weekday_in_the_locale() {
+        assert_eq!(format_date("2026-12-13T18:00", &loc("en-US")).unwrap(), "ends Sun 18:00");
+        assert_eq!(format_date("2026-12-13T18:00", &loc("de-DE")).unwrap(), "endet So. 18:00");
+        assert_eq!(format_date("2024-02-29", &loc("en-GB")).unwrap(), "ends Thu 29 Feb");
+        assert_eq!(format_date("2026-12-13", &loc("de-DE")).unwrap(), "endet So. 13. Dez.");
+        assert_eq!(format_date("2026-12-14T09:30", &loc("fr-FR")).unwrap(), "fin lun. 09:30");
+        assert!(format_date("2026-02-29", &loc("en-US")).is_err());
+        assert!(format_date("2026-12-13T25:00", &loc("en-US")).is_err());
     }
 }

@@ -5,7 +5,10 @@
 
 mod card;
 mod fills;
+mod ink;
+mod locale;
 mod model;
+mod sting;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,19 +16,26 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::recipe::{Anchor, ClipSpec, LinkSpec, LoopSpec, OutputSpec, OverlaySpec, Recipe, Trim};
 pub use card::{aspect_tag, short_code, tracked_url};
-pub use fills::{format_date, format_price, Fill};
-pub use model::{CaptionEntry, ClipEntry, ClipPart, EndCard, LayoutBox, OverlayEntry, Slot, SlotKind, TemplateSpec, Tracking, TEMPLATE_VERSION};
+pub use fills::{currencies, format_date, format_price, Fill};
+pub use locale::{Locale, DEFAULT_LOCALE};
+pub use model::{CaptionEntry, ClipEntry, ClipPart, EndCard, LayoutBox, OverlayEntry, Slot, SlotKind, Sting, TemplateSpec, Tracking, TEMPLATE_VERSION};
 
 /// Largest template file read.
 const MAX_TEMPLATE_BYTES: usize = 256 * 1024;
 /// The QR code must be at least this share of the output's short side to scan from another screen.
 pub const MIN_QR_SHARE: f64 = 0.25;
 const DEFAULT_OUTPUTS: [&str; 4] = ["9:16", "1:1", "4:5", "16:9"];
+/// A sponsored sting's length range, seconds.
+const STING_SECONDS: (f64, f64) = (1.0, 2.0);
+/// A sting's panel when the template names no color slot.
+const STING_PANEL: [u8; 3] = [20, 20, 24];
 
 /// The templates shipped inside the library: (name, JSON).
 const BUILTIN: &[(&str, &str)] = &[
     ("drop-6s", include_str!("builtin/drop-6s.json")),
+    ("event-recap-15s", include_str!("builtin/event-recap-15s.json")),
     ("menu-item", include_str!("builtin/menu-item.json")),
+    ("sponsored-moment", include_str!("builtin/sponsored-moment.json")),
     ("tip-jar", include_str!("builtin/tip-jar.json")),
 ];
 
@@ -127,6 +137,18 @@ impl Template {
             if self.slot(&c.slot).is_some_and(|sl| sl.kind == SlotKind::Image) && c.duration.is_none() {
                 return Err(bad(format!("clips[{i}]: an image slot needs a duration")));
             }
+            if let Some(st) = &c.sting {
+                need(&c.slot, &[SlotKind::Image], &format!("clips[{i}] (a sting)"))?;
+                if !c.duration.is_some_and(|d| (STING_SECONDS.0..=STING_SECONDS.1).contains(&d)) {
+                    return Err(bad(format!("clips[{i}]: a sting lasts {}–{} s (duration)", STING_SECONDS.0, STING_SECONDS.1)));
+                }
+                if let Some(c) = &st.color {
+                    need(c, &[SlotKind::Color], &format!("clips[{i}].sting.color"))?;
+                }
+                if let Some(t) = &st.text {
+                    need(t, &[SlotKind::Text], &format!("clips[{i}].sting.text"))?;
+                }
+            }
         }
         for (i, c) in s.captions.iter().enumerate() {
             for name in placeholders(&c.text) {
@@ -145,6 +167,14 @@ impl Template {
             }
             if let Some(d) = &card.expires {
                 need(d, &[SlotKind::Date], "end_card.expires")?;
+            }
+            for (field, slot) in [("title", &card.title), ("label", &card.label)] {
+                if let Some(t) = slot {
+                    need(t, &[SlotKind::Text], &format!("end_card.{field}"))?;
+                }
+            }
+            if let Some(p) = &card.price {
+                need(p, &[SlotKind::Price], "end_card.price")?;
             }
             if !(card.seconds > 0.0 && card.seconds < s.length) {
                 return Err(bad(format!("end_card.seconds {} must be more than 0 and less than the length (the card is never the first frame)", card.seconds)));
@@ -171,11 +201,20 @@ impl Template {
         l.get(aspect).and_then(|m| m.get(name)).or_else(|| l.get("*").and_then(|m| m.get(name))).copied()
     }
 
-    /// Expands the template with `fills` into a version 2 recipe whose outputs and card images
-    /// sit in `work_dir` (its base folder). Every fill is checked first; a refused fill writes nothing.
+    /// [`Template::render_for`] in the default locale (en-US).
     pub fn render(&self, fills: &Fills, work_dir: &Path) -> Result<Recipe> {
+        self.render_for(fills, DEFAULT_LOCALE, work_dir)
+    }
+
+    /// Expands the template with `fills` into a version 2 recipe whose outputs and generated
+    /// pictures (end cards, stings) sit in `work_dir` (its base folder); prices and the expiry
+    /// badge are written as `locale` (a BCP 47 tag, see [`Locale::tags`]) writes them. Every fill
+    /// is checked first; a refused fill writes nothing.
+    pub fn render_for(&self, fills: &Fills, locale: &str, work_dir: &Path) -> Result<Recipe> {
         let s = &self.spec;
-        let values = self.check_fills(fills)?;
+        let locale = Locale::find(locale).map_err(Error::invalid)?;
+        let values = self.check_fills(fills, &locale)?;
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         // Clips.
         let mut clips = Vec::new();
         for c in &s.clips {
@@ -196,6 +235,14 @@ impl Template {
             if slot.kind == SlotKind::Image {
                 spec.trim = None;
                 spec.duration = c.duration;
+            }
+            if let Some(st) = &c.sting {
+                let panel = st.color.as_ref().and_then(|c| values.get(c)).and_then(|v| v.color).unwrap_or(STING_PANEL);
+                let line = st.text.as_ref().and_then(|t| values.get(t)).map(|v| v.text.as_str());
+                let png = sting::render(&spec.source, panel, line).map_err(|m| slot_err(&c.slot, &m))?;
+                let name = PathBuf::from(format!("{}-sting-{}.png", s.name, clips.len()));
+                files.push((name.clone(), png));
+                spec.source = name;
             }
             clips.push(spec);
         }
@@ -236,7 +283,6 @@ impl Template {
             }
         }
         let mut links = Vec::new();
-        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         if let Some(card) = &s.end_card {
             let v = values.get(&card.link).ok_or_else(|| slot_err(&card.link, "the end card needs a link"))?;
             let link = v.url.clone().ok_or_else(|| Error::internal("checked link"))?;
@@ -251,13 +297,15 @@ impl Template {
                 campaign: t.campaign.as_deref().unwrap_or(&s.name),
             };
             let expires = card.expires.as_ref().and_then(|d| values.get(d)).and_then(|v| v.raw.clone());
+            let shown = |slot: &Option<String>| slot.as_ref().and_then(|n| values.get(n)).map(|v| v.text.clone()).filter(|t| !t.trim().is_empty());
+            let text = card::CardText { title: shown(&card.title), price: shown(&card.price), label: shown(&card.label), badge: shown(&card.expires) };
             for (i, a) in aspects.iter().enumerate() {
                 let url = tracked_url(&link, &tv, a);
                 if url.chars().count() > crate::recipe::links::MAX_URL_CHARS {
                     return Err(slot_err(&card.link, &format!("with its tracking the link is {} characters; at most {}", url.chars().count(), crate::recipe::links::MAX_URL_CHARS)));
                 }
-                let art = card::render(&url, panel).map_err(|m| slot_err(&card.link, &m))?;
                 let b = self.layout_box(a, &card.at).ok_or_else(|| Error::internal("checked layout"))?;
+                let art = card::render(&url, panel, &text, !b.column.unwrap_or(false)).map_err(|m| slot_err(&card.link, &m))?;
                 let share = qr_share(a, b.width, art.qr_fraction).ok_or_else(|| Error::invalid(format!("output aspect '{a}' is not W:H")))?;
                 if share < MIN_QR_SHARE {
                     return Err(Error::invalid(format!(
@@ -331,7 +379,7 @@ impl Template {
     }
 
     /// Every slot's value, checked: missing, wrong kind, out of range and unknown fills refused.
-    fn check_fills(&self, fills: &Fills) -> Result<BTreeMap<String, Value>> {
+    fn check_fills(&self, fills: &Fills, locale: &Locale) -> Result<BTreeMap<String, Value>> {
         if let Some(name) = fills.keys().find(|n| self.slot(n).is_none()) {
             return Err(slot_err(name, "the template has no such slot"));
         }
@@ -346,7 +394,7 @@ impl Template {
             if fill.kind() != slot.kind {
                 return Err(slot_err(&slot.name, &format!("is a {} slot; got a {}", slot.kind.name(), fill.kind().name())));
             }
-            let v = check_fill(slot, &fill).map_err(|m| slot_err(&slot.name, &m))?;
+            let v = check_fill(slot, &fill, locale).map_err(|m| slot_err(&slot.name, &m))?;
             out.insert(slot.name.clone(), v);
         }
         Ok(out)
@@ -386,7 +434,7 @@ fn default_fill(kind: SlotKind, d: &str) -> std::result::Result<Fill, String> {
     })
 }
 
-fn check_fill(slot: &Slot, fill: &Fill) -> std::result::Result<Value, String> {
+fn check_fill(slot: &Slot, fill: &Fill, locale: &Locale) -> std::result::Result<Value, String> {
     let mut v = Value::default();
     match fill {
         Fill::Text { text } => {
@@ -397,7 +445,7 @@ fn check_fill(slot: &Slot, fill: &Fill) -> std::result::Result<Value, String> {
             }
             v.text = text.clone();
         }
-        Fill::Price { amount, currency } => v.text = format_price(amount, currency)?,
+        Fill::Price { amount, currency } => v.text = format_price(amount, currency, locale)?,
         Fill::Link { url, code } => {
             v.url = Some(crate::recipe::links::check_url(url)?);
             if let Some(c) = code {
@@ -413,7 +461,7 @@ fn check_fill(slot: &Slot, fill: &Fill) -> std::result::Result<Value, String> {
             v.text = color.clone();
         }
         Fill::Date { date } => {
-            v.text = format_date(date)?;
+            v.text = format_date(date, locale)?;
             v.raw = Some(date.clone());
         }
         Fill::Image { path } => {
@@ -440,6 +488,12 @@ fn check_fill(slot: &Slot, fill: &Fill) -> std::result::Result<Value, String> {
                     }
                     (s, e)
                 }
+                ClipPart::Loop => {
+                    if start.is_some() || end.is_some() {
+                        return Err("this slot uses the clip's best loop window; start/end are not taken".into());
+                    }
+                    best_loop(path, dur, lo, hi)?
+                }
             };
             let len = e - s;
             if len + 1e-3 < lo || len > hi + 1e-3 {
@@ -451,6 +505,18 @@ fn check_fill(slot: &Slot, fill: &Fill) -> std::result::Result<Value, String> {
         }
     }
     Ok(v)
+}
+
+/// The best loop window of `path` lasting `lo`–`hi` s (the `clipforge loop-points` search); a
+/// clip shorter than `lo` is reported as such.
+fn best_loop(path: &Path, dur: f64, lo: f64, hi: f64) -> std::result::Result<(f64, f64), String> {
+    if dur + 1e-3 < lo {
+        return Err(format!("the clip is {dur:.1} s, needs {lo}–{hi} s"));
+    }
+    let search = crate::analysis::loop_points::LoopSearch { min: lo, max: hi.min(dur).max(lo), count: 1, ..Default::default() };
+    let best = crate::analysis::loop_points::loop_points(path, &search, &crate::export::CancelToken::new()).map_err(|e| e.message)?;
+    let p = best.first().ok_or_else(|| format!("the clip has no loop window of {lo}–{hi} s"))?;
+    Ok((p.start, p.end))
 }
 
 /// Only local regular files are read.

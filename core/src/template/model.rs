@@ -81,6 +81,19 @@ pub enum ClipPart {
     Start,
     /// The creator's trim (`start`/`end` of the fill).
     Trim,
+    /// The clip's best loop window within the slot's length range: the same search as
+    /// `clipforge loop-points` (`analysis::loop_points`), done when the template is rendered.
+    Loop,
+}
+
+impl ClipPart {
+    pub fn name(self) -> &'static str {
+        match self {
+            ClipPart::Start => "start",
+            ClipPart::Trim => "trim",
+            ClipPart::Loop => "loop",
+        }
+    }
 }
 
 /// A hole of the template: what the app's form asks for.
@@ -133,6 +146,22 @@ pub struct ClipEntry {
     pub transition: Option<TransitionSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
+    /// Image slots: shown as a branded sting (the picture as a logo on a brand-colour panel, with
+    /// an optional line) rather than full frame. Use `duration` 1–2 s and a `motion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sting: Option<Sting>,
+}
+
+/// A sponsored moment's look: the logo on a panel of a color slot, a text slot under it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sting {
+    /// A color slot for the panel (default near-black).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// A text slot shown under the logo ("Presented by …").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,9 +207,19 @@ pub struct EndCard {
     pub seconds: f64,
     /// A layout box name (its `width` is the card's, fraction of the output width).
     pub at: String,
-    /// A date slot whose value is the offer's expiry (in the links manifest).
+    /// A date slot whose value is the offer's expiry (in the links manifest, and as a badge on
+    /// the card: "ends Sun 18:00", localised).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+    /// A text slot drawn above the QR code (or beside it on wide outputs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A price slot drawn under the code, formatted for the render's locale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<String>,
+    /// A text slot drawn as a button under the price ("Scan to shop").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Seconds the card fades in (default 0.25).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fade_in: Option<f64>,
@@ -207,4 +246,7 @@ pub struct LayoutBox {
     pub x: f64,
     pub y: f64,
     pub width: f64,
+    /// End card only: its text above and below the QR code (a tall card) instead of beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<bool>,
 }

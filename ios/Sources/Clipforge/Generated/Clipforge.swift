@@ -1746,10 +1746,17 @@ public protocol TemplateProtocol: AnyObject, Sendable {
     func name()  -> String
     
     /**
-     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
-     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     * Checks every fill (errors name the slot), writes the generated pictures (end cards,
+     * stings) into `work_dir` and returns the recipe (version 2) as typed records, `base_dir` set
+     * to `work_dir`: inspect or change it, then `start_export(recipe)`. Prices and the expiry
+     * badge are written for `locale` (default "en-US"; see `template_locales()`).
      */
-    func renderJson(fills: [SlotFill], workDir: String) throws  -> String
+    func render(fills: [SlotFill], workDir: String, locale: String?) throws  -> Recipe
+    
+    /**
+     * `render`, with the recipe as JSON (its relative paths resolving against `work_dir`).
+     */
+    func renderJson(fills: [SlotFill], workDir: String, locale: String?) throws  -> String
     
     func slots()  -> [TemplateSlot]
     
@@ -1837,16 +1844,34 @@ open func name() -> String  {
 }
     
     /**
-     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
-     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     * Checks every fill (errors name the slot), writes the generated pictures (end cards,
+     * stings) into `work_dir` and returns the recipe (version 2) as typed records, `base_dir` set
+     * to `work_dir`: inspect or change it, then `start_export(recipe)`. Prices and the expiry
+     * badge are written for `locale` (default "en-US"; see `template_locales()`).
      */
-open func renderJson(fills: [SlotFill], workDir: String)throws  -> String  {
+open func render(fills: [SlotFill], workDir: String, locale: String? = nil)throws  -> Recipe  {
+    return try  FfiConverterTypeRecipe_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_template_render(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeSlotFill.lower(fills),
+        FfiConverterString.lower(workDir),
+        FfiConverterOptionString.lower(locale),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `render`, with the recipe as JSON (its relative paths resolving against `work_dir`).
+     */
+open func renderJson(fills: [SlotFill], workDir: String, locale: String? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_method_template_render_json(
             self.uniffiCloneHandle(),
         FfiConverterSequenceTypeSlotFill.lower(fills),
-        FfiConverterString.lower(workDir),uniffiCallStatus
+        FfiConverterString.lower(workDir),
+        FfiConverterOptionString.lower(locale),uniffiCallStatus
     )
 })
 }
@@ -3125,6 +3150,96 @@ public func FfiConverterTypeDuck_lift(_ buf: RustBuffer) throws -> Duck {
 #endif
 public func FfiConverterTypeDuck_lower(_ value: Duck) -> RustBuffer {
     return FfiConverterTypeDuck.lower(value)
+}
+
+
+/**
+ * A link shown in some outputs (a QR code), for the app's redirect service: the recipe JSON's
+ * `links` entry.
+ */
+public struct Link: Equatable, Hashable {
+    /**
+     * The short code the redirect service maps to `url`.
+     */
+    public var code: String
+    /**
+     * The full link with its tracking parameters.
+     */
+    public var url: String
+    /**
+     * When the offer ends (ISO 8601).
+     */
+    public var expires: String?
+    /**
+     * Indices into `outputs` that show the link.
+     */
+    public var outputs: [Int32]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The short code the redirect service maps to `url`.
+         */code: String, 
+        /**
+         * The full link with its tracking parameters.
+         */url: String, 
+        /**
+         * When the offer ends (ISO 8601).
+         */expires: String? = nil, 
+        /**
+         * Indices into `outputs` that show the link.
+         */outputs: [Int32]) {
+        self.code = code
+        self.url = url
+        self.expires = expires
+        self.outputs = outputs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Link: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLink: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Link {
+        return
+            try Link(
+                code: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                expires: FfiConverterOptionString.read(from: &buf), 
+                outputs: FfiConverterSequenceInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Link, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterOptionString.write(value.expires, into: &buf)
+        FfiConverterSequenceInt32.write(value.outputs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLink_lift(_ buf: RustBuffer) throws -> Link {
+    return try FfiConverterTypeLink.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLink_lower(_ value: Link) -> RustBuffer {
+    return FfiConverterTypeLink.lower(value)
 }
 
 
@@ -4710,6 +4825,11 @@ public struct Recipe: Equatable, Hashable {
      */
     public var uploadPlan: UploadPlanOptions?
     /**
+     * Tracked links (a template's end cards): each written as `<output>.links.json` beside the
+     * outputs that show it.
+     */
+    public var links: [Link]?
+    /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     public var baseDir: String?
@@ -4757,6 +4877,10 @@ public struct Recipe: Equatable, Hashable {
          * Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
          */uploadPlan: UploadPlanOptions? = nil, 
         /**
+         * Tracked links (a template's end cards): each written as `<output>.links.json` beside the
+         * outputs that show it.
+         */links: [Link]? = nil, 
+        /**
          * Folder that relative `source`, output, subtitle and font paths resolve against.
          */baseDir: String? = nil) {
         self.source = source
@@ -4774,6 +4898,7 @@ public struct Recipe: Equatable, Hashable {
         self.strictFonts = strictFonts
         self.provenance = provenance
         self.uploadPlan = uploadPlan
+        self.links = links
         self.baseDir = baseDir
     }
 
@@ -4808,6 +4933,7 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
                 strictFonts: FfiConverterOptionBool.read(from: &buf), 
                 provenance: FfiConverterOptionTypeProvenance.read(from: &buf), 
                 uploadPlan: FfiConverterOptionTypeUploadPlanOptions.read(from: &buf), 
+                links: FfiConverterOptionSequenceTypeLink.read(from: &buf), 
                 baseDir: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -4828,6 +4954,7 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
         FfiConverterOptionBool.write(value.strictFonts, into: &buf)
         FfiConverterOptionTypeProvenance.write(value.provenance, into: &buf)
         FfiConverterOptionTypeUploadPlanOptions.write(value.uploadPlan, into: &buf)
+        FfiConverterOptionSequenceTypeLink.write(value.links, into: &buf)
         FfiConverterOptionString.write(value.baseDir, into: &buf)
     }
 }
@@ -5223,7 +5350,8 @@ public struct TemplateSlot: Equatable, Hashable {
     public var minSeconds: Double?
     public var maxSeconds: Double?
     /**
-     * Clip slots: `start` (from the clip's start) or `trim` (the fill's start/end).
+     * Clip slots: `start` (from the clip's start), `trim` (the fill's start/end) or `loop` (the
+     * clip's best loop window).
      */
     public var part: String?
     /**
@@ -5241,7 +5369,8 @@ public struct TemplateSlot: Equatable, Hashable {
          * Clip slots: the usable length range, seconds.
          */minSeconds: Double?, maxSeconds: Double?, 
         /**
-         * Clip slots: `start` (from the clip's start) or `trim` (the fill's start/end).
+         * Clip slots: `start` (from the clip's start), `trim` (the fill's start/end) or `loop` (the
+         * clip's best loop window).
          */part: String?, 
         /**
          * Text slots: most characters.
@@ -8406,6 +8535,30 @@ fileprivate struct FfiConverterOptionSequenceTypeClip: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceTypeLink: FfiConverterRustBuffer {
+    typealias SwiftType = [Link]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeLink.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeLink.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeOverlay: FfiConverterRustBuffer {
     typealias SwiftType = [Overlay]?
 
@@ -8596,6 +8749,31 @@ fileprivate struct FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeClipRank.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLink: FfiConverterRustBuffer {
+    typealias SwiftType = [Link]
+
+    public static func write(_ value: [Link], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLink.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Link] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Link]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLink.read(from: &buf))
         }
         return seq
     }
@@ -9044,6 +9222,16 @@ public func builtinTemplateNames() -> [String]  {
     )
 })
 }
+/**
+ * The locales prices and expiry badges can be written for (BCP 47 tags).
+ */
+public func templateLocales() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_template_locales(uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -9088,6 +9276,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_func_builtin_template_names() != 12160) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_template_locales() != 61520) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_framereader_duration() != 20186) {
@@ -9147,7 +9338,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clipforge_ffi_checksum_method_template_name() != 58688) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_method_template_render_json() != 6865) {
+    if (uniffi_clipforge_ffi_checksum_method_template_render() != 65181) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_template_render_json() != 24175) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_template_slots() != 33110) {

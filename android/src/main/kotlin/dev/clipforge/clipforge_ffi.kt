@@ -724,6 +724,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_builtin_template_names(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_template_locales(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_method_framereader_duration(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_framereader_frame_at(
@@ -761,6 +763,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_template_name(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_template_render(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_template_render_json(
     ): Int
@@ -917,7 +921,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_clipforge_ffi_fn_method_template_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_clipforge_ffi_fn_method_template_render_json(`ptr`: Long,`fills`: RustBuffer.ByValue,`workDir`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_clipforge_ffi_fn_method_template_render(`ptr`: Long,`fills`: RustBuffer.ByValue,`workDir`: RustBuffer.ByValue,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_template_render_json(`ptr`: Long,`fills`: RustBuffer.ByValue,`workDir`: RustBuffer.ByValue,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_method_template_slots(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -982,6 +988,8 @@ internal object UniffiLib {
     external fun uniffi_clipforge_ffi_fn_func_probe(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_builtin_template_names(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_func_template_locales(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_clipforge_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1132,6 +1140,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_func_builtin_template_names() and 0xFFFF) != 12160) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_template_locales() and 0xFFFF) != 61520) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clipforge_ffi_checksum_method_framereader_duration() and 0xFFFF) != 20186) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1189,7 +1200,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_method_template_name() and 0xFFFF) != 58688) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_template_render_json() and 0xFFFF) != 6865) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_template_render() and 0xFFFF) != 65181) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_template_render_json() and 0xFFFF) != 24175) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_template_slots() and 0xFFFF) != 33110) {
@@ -3768,10 +3782,17 @@ public interface TemplateInterface {
     fun `name`(): kotlin.String
     
     /**
-     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
-     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     * Checks every fill (errors name the slot), writes the generated pictures (end cards,
+     * stings) into `work_dir` and returns the recipe (version 2) as typed records, `base_dir` set
+     * to `work_dir`: inspect or change it, then `start_export(recipe)`. Prices and the expiry
+     * badge are written for `locale` (default "en-US"; see `template_locales()`).
      */
-    fun `renderJson`(`fills`: List<SlotFill>, `workDir`: kotlin.String): kotlin.String
+    fun `render`(`fills`: List<SlotFill>, `workDir`: kotlin.String, `locale`: kotlin.String? = null): Recipe
+    
+    /**
+     * `render`, with the recipe as JSON (its relative paths resolving against `work_dir`).
+     */
+    fun `renderJson`(`fills`: List<SlotFill>, `workDir`: kotlin.String, `locale`: kotlin.String? = null): kotlin.String
     
     fun `slots`(): List<TemplateSlot>
     
@@ -3896,10 +3917,32 @@ open class Template: Disposable, AutoCloseable, TemplateInterface
 
     
     /**
-     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
-     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     * Checks every fill (errors name the slot), writes the generated pictures (end cards,
+     * stings) into `work_dir` and returns the recipe (version 2) as typed records, `base_dir` set
+     * to `work_dir`: inspect or change it, then `start_export(recipe)`. Prices and the expiry
+     * badge are written for `locale` (default "en-US"; see `template_locales()`).
      */
-    @Throws(ClipforgeException::class)override fun `renderJson`(`fills`: List<SlotFill>, `workDir`: kotlin.String): kotlin.String {
+    @Throws(ClipforgeException::class)override fun `render`(`fills`: List<SlotFill>, `workDir`: kotlin.String, `locale`: kotlin.String?): Recipe {
+            return FfiConverterTypeRecipe.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_template_render(
+        it,
+        
+        FfiConverterSequenceTypeSlotFill.lower(`fills`),
+        FfiConverterString.lower(`workDir`),
+        FfiConverterOptionalString.lower(`locale`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `render`, with the recipe as JSON (its relative paths resolving against `work_dir`).
+     */
+    @Throws(ClipforgeException::class)override fun `renderJson`(`fills`: List<SlotFill>, `workDir`: kotlin.String, `locale`: kotlin.String?): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(ClipforgeException) { _status ->
@@ -3907,7 +3950,8 @@ open class Template: Disposable, AutoCloseable, TemplateInterface
         it,
         
         FfiConverterSequenceTypeSlotFill.lower(`fills`),
-        FfiConverterString.lower(`workDir`),_status)
+        FfiConverterString.lower(`workDir`),
+        FfiConverterOptionalString.lower(`locale`),_status)
 }
     }
     )
@@ -5384,6 +5428,70 @@ public object FfiConverterTypeDuck: FfiConverterRustBuffer<Duck> {
 
 
 /**
+ * A link shown in some outputs (a QR code), for the app's redirect service: the recipe JSON's
+ * `links` entry.
+ */
+data class Link (
+    /**
+     * The short code the redirect service maps to `url`.
+     */
+    val `code`: kotlin.String
+    , 
+    /**
+     * The full link with its tracking parameters.
+     */
+    val `url`: kotlin.String
+    , 
+    /**
+     * When the offer ends (ISO 8601).
+     */
+    val `expires`: kotlin.String? = null 
+    , 
+    /**
+     * Indices into `outputs` that show the link.
+     */
+    val `outputs`: List<kotlin.Int>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLink: FfiConverterRustBuffer<Link> {
+    override fun read(buf: ByteBuffer): Link {
+        return Link(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Link) = (
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterOptionalString.allocationSize(value.`expires`) +
+            FfiConverterSequenceInt.allocationSize(value.`outputs`)
+    )
+
+    override fun write(value: Link, buf: ByteBuffer) {
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterOptionalString.write(value.`expires`, buf)
+            FfiConverterSequenceInt.write(value.`outputs`, buf)
+    }
+}
+
+
+
+/**
  * One candidate loop window.
  */
 data class LoopPoint (
@@ -6618,6 +6726,12 @@ data class Recipe (
     val `uploadPlan`: UploadPlanOptions? = null 
     , 
     /**
+     * Tracked links (a template's end cards): each written as `<output>.links.json` beside the
+     * outputs that show it.
+     */
+    val `links`: List<Link>? = null 
+    , 
+    /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     val `baseDir`: kotlin.String? = null 
@@ -6652,6 +6766,7 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalTypeProvenance.read(buf),
             FfiConverterOptionalTypeUploadPlanOptions.read(buf),
+            FfiConverterOptionalSequenceTypeLink.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -6672,6 +6787,7 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalBoolean.allocationSize(value.`strictFonts`) +
             FfiConverterOptionalTypeProvenance.allocationSize(value.`provenance`) +
             FfiConverterOptionalTypeUploadPlanOptions.allocationSize(value.`uploadPlan`) +
+            FfiConverterOptionalSequenceTypeLink.allocationSize(value.`links`) +
             FfiConverterOptionalString.allocationSize(value.`baseDir`)
     )
 
@@ -6691,6 +6807,7 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalBoolean.write(value.`strictFonts`, buf)
             FfiConverterOptionalTypeProvenance.write(value.`provenance`, buf)
             FfiConverterOptionalTypeUploadPlanOptions.write(value.`uploadPlan`, buf)
+            FfiConverterOptionalSequenceTypeLink.write(value.`links`, buf)
             FfiConverterOptionalString.write(value.`baseDir`, buf)
     }
 }
@@ -6996,7 +7113,8 @@ data class TemplateSlot (
     val `maxSeconds`: kotlin.Double?
     , 
     /**
-     * Clip slots: `start` (from the clip's start) or `trim` (the fill's start/end).
+     * Clip slots: `start` (from the clip's start), `trim` (the fill's start/end) or `loop` (the
+     * clip's best loop window).
      */
     val `part`: kotlin.String?
     , 
@@ -9936,6 +10054,38 @@ public object FfiConverterOptionalSequenceTypeClip: FfiConverterRustBuffer<List<
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceTypeLink: FfiConverterRustBuffer<List<Link>?> {
+    override fun read(buf: ByteBuffer): List<Link>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeLink.read(buf)
+    }
+
+    override fun allocationSize(value: List<Link>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeLink.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<Link>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeLink.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceTypeOverlay: FfiConverterRustBuffer<List<Overlay>?> {
     override fun read(buf: ByteBuffer): List<Overlay>? {
         if (buf.get().toInt() == 0) {
@@ -10158,6 +10308,34 @@ public object FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer<List<Clip
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeClipRank.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLink: FfiConverterRustBuffer<List<Link>> {
+    override fun read(buf: ByteBuffer): List<Link> {
+        val len = buf.getInt()
+        return List<Link>(len) {
+            FfiConverterTypeLink.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Link>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLink.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Link>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLink.write(it, buf)
         }
     }
 }
@@ -10629,6 +10807,19 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
             return FfiConverterSequenceString.lift(
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_func_builtin_template_names(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * The locales prices and expiry badges can be written for (BCP 47 tags).
+         */ fun `templateLocales`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_template_locales(
     
         _status)
 }
