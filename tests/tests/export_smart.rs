@@ -7,22 +7,15 @@
 mod analysis_common;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Once;
 
 use analysis_common::*;
 use clipforge::analysis::SubjectKind;
-use clipforge::onnx::ModelSource;
-use clipforge::{ErrorKind, SubjectModels};
+use clipforge::ErrorKind;
 use clipforge_e2e::*;
 use serde_json::json;
 
 fn register_models() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let (lib, faces, sal) = (ort_lib(), model(FACES), model(SALIENCY));
-        let models = SubjectModels { runtime_lib: &lib, faces: ModelSource::Path(&faces), saliency: Some(ModelSource::Path(&sal)), threads: 2 };
-        clipforge::register_subject_models(&models).expect("register the subject models");
-    });
+    register_fixture_subject_models();
 }
 
 /// Where `out` (a full-height crop of `src`, scaled) sits in `src`: the window's left edge in
