@@ -235,3 +235,50 @@ fn the_analysis_is_cancellable_and_counted_in_progress() {
     assert!(!tall.exists());
     assert_eq!(w.unexpected_files(&["recipe.json"]), Vec::<String>::new());
 }
+
+/// Share of pixels of the astronaut's orange suit in a decoded picture.
+fn orange_share(f: &Frame, m: Matrix) -> f64 {
+    let mut n = 0;
+    for y in (0..f.height).step_by(2) {
+        for x in (0..f.width).step_by(2) {
+            let (l, u, v) = f.yuv(x, y);
+            let [r, g, b] = yuv_to_rgb(f64::from(l), f64::from(u), f64::from(v), m);
+            if r > 150.0 && (40.0..150.0).contains(&g) && b < 100.0 && r - g > 60.0 {
+                n += 1;
+            }
+        }
+    }
+    f64::from(n) / f64::from((f.width / 2) * (f.height / 2))
+}
+
+#[test]
+fn a_rotated_recording_is_followed_upright() {
+    register_models();
+    let w = Workdir::new();
+    // subject_cross stored with a display matrix turning it a quarter (720x1280 upright): the
+    // astronaut, lying on her side, crosses the picture from bottom to top (or top to bottom).
+    let rotated = w.path("rotated.mp4");
+    let st = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i"])
+        .arg(clip("subject_cross.mp4"))
+        .args(["-map", "0", "-c", "copy", "-metadata:s:v:0", "rotate=-90"])
+        .arg(&rotated)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(st.success());
+    let (smart, crop) = (w.path("smart.mp4"), w.path("crop.mp4"));
+    let r = w.export_ok(&json!({
+        "version": 1, "source": rotated,
+        "outputs": [smart_output(&smart, "1:1", 360), { "path": crop, "aspect": "1:1", "height": 360, "fit": "crop" }],
+    }));
+    let s = r[0].smart.as_ref().unwrap();
+    assert!(!s.fallback && s.subject_frames >= 0.8, "{s:?}");
+    let (a, b) = (decode_video(&smart), decode_video(&crop));
+    assert_eq!((a.width, a.height), (360, 360));
+    // At both ends of her path the centred square shows little of her; the smart one shows her suit.
+    for n in [15usize, 225] {
+        let (os, oc) = (orange_share(a.frame(n), a.matrix()), orange_share(b.frame(n), b.matrix()));
+        eprintln!("rotated, frame {n}: orange share smart {os:.3}, crop {oc:.3}");
+        assert!(os > 0.08 && os > 2.0 * oc, "frame {n}: suit share smart {os:.3}, crop {oc:.3}");
+    }
+}

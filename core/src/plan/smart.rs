@@ -5,14 +5,19 @@
 //! window at its source time, so trims, speed, transitions and loop replay need nothing more.
 //! Stills, and scenes where nothing is found, keep the centred crop.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
-use super::{ClipKind, ClipPlan, Layers, OutputPlan, Plan};
-use crate::analysis::reframe_path::{crop_size, reframe_path, CropWindow, PathOptions, ReframePath};
-use crate::analysis::{SubjectKind, SubjectTrack};
+use super::{ClipPlan, Layers, OutputPlan, Plan};
+use crate::analysis::reframe_path::{CropWindow, ReframePath};
+use crate::analysis::SubjectKind;
 use crate::error::{Error, Result};
+#[cfg(feature = "smart")]
+use {
+    super::ClipKind,
+    crate::analysis::reframe_path::{crop_size, reframe_path, PathOptions},
+    crate::analysis::SubjectTrack,
+    std::sync::Arc,
+};
 use crate::export::CancelToken;
 use crate::recipe::Fit;
 
@@ -20,9 +25,12 @@ use crate::recipe::Fit;
 /// about a tenth of a 30 fps encode).
 pub const UNITS_PER_SECOND: f64 = 3.0;
 /// Longest gap between analysed frames (every keyframe is analysed as well), seconds.
+#[cfg(feature = "smart")]
 const INTERVAL: f64 = 1.0;
 /// Camera limits of `PathOptions::new`, in output seconds (scaled by the clip's speed).
+#[cfg(feature = "smart")]
 const MAX_SPEED: f64 = 0.6;
+#[cfg(feature = "smart")]
 const MAX_ACCEL: f64 = 1.2;
 /// Spans listed in a report at most (the longest are kept).
 const MAX_SPANS: usize = 16;
@@ -142,11 +150,12 @@ pub fn attach(plan: &mut Plan, _cancel: &CancelToken, _progress: &dyn Fn(u64)) -
 
 /// The analysis reads the stored picture un-mirrored; the export shows it mirrored (then rotated),
 /// which is a flip of the upright picture along x (0°/180°) or y (90°/270°).
+#[cfg(feature = "smart")]
 fn mirror_track(track: &mut SubjectTrack, rotation: u32) {
     let (w, h) = (f64::from(track.width), f64::from(track.height));
     for d in track.samples.iter_mut().flat_map(|s| s.detections.iter_mut()) {
         let r = &mut d.region;
-        if rotation % 180 == 0 {
+        if rotation.is_multiple_of(180) {
             r.x = w - r.x - r.w;
         } else {
             r.y = h - r.y - r.h;
@@ -156,6 +165,7 @@ fn mirror_track(track: &mut SubjectTrack, rotation: u32) {
 
 /// The path of `clip` for `out`: path frames at the output's rate in composed time (the output
 /// rate × speed in source time), camera limits in output seconds.
+#[cfg(feature = "smart")]
 fn clip_path(track: &SubjectTrack, clip: &ClipPlan, out: &OutputPlan) -> Result<ClipPath> {
     let fps = out.fps_f64() / clip.speed;
     let frames = ((clip.src_end - clip.src_start) * fps).ceil() as u32 + 1;
@@ -171,6 +181,7 @@ fn clip_path(track: &SubjectTrack, clip: &ClipPlan, out: &OutputPlan) -> Result<
 }
 
 /// Each subject frame's kind: that of the nearest sample that saw something (a face wins).
+#[cfg(feature = "smart")]
 fn kinds(track: &SubjectTrack, path: &ReframePath, opts: &PathOptions) -> Vec<Option<SubjectKind>> {
     let seen: Vec<(f64, SubjectKind)> = track
         .samples
