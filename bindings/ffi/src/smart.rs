@@ -95,3 +95,17 @@ impl From<clipforge::plan::smart::SmartReport> for SmartReport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_registrations_are_typed_errors_and_register_nothing() {
+        let missing = register_subject_models("/nonexistent/libonnxruntime.so".into(), "/nonexistent/face.onnx".into(), None, 2);
+        assert!(matches!(missing, Err(ClipforgeError::Io { .. })), "{missing:?}");
+        let threads = register_subject_model_bytes("/nonexistent/libonnxruntime.so".into(), vec![1, 2, 3], None, -1);
+        assert!(matches!(threads, Err(ClipforgeError::InvalidRecipe { ref message }) if message.contains("threads")), "{threads:?}");
+        assert!(!subject_models_registered());
+    }
+}
