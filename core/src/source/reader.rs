@@ -46,6 +46,8 @@ pub struct VideoReader {
     position: Option<f64>,
     /// The demuxer has no more packets since the last seek.
     at_end: bool,
+    /// Decoder frame threads.
+    threads: usize,
 }
 
 impl VideoReader {
@@ -86,6 +88,7 @@ impl VideoReader {
             packets: PacketReader::default(),
             position: None,
             at_end: true,
+            threads: threads.max(1),
         };
         // Reading the index left the demuxer at the end.
         reader.seek(0.0)?;
@@ -146,7 +149,7 @@ impl VideoReader {
     /// The keyframes that start at `keys` (times from the index, ascending), decoding nothing else,
     /// handed to `each` as they come out; `each` returns false to stop. Only the keyframe packets
     /// reach the decoder (the demuxer jumps from one to the next), so its frame threads decode
-    /// several keyframes side by side. A keyframe that does not decode is left out.
+    /// several keyframes side by side; a one-thread decoder hands each out as soon as it is decoded. A keyframe that does not decode is left out.
     pub fn keyframes(&mut self, keys: &[f64], mut each: impl FnMut(TimedFrame) -> Result<bool>) -> Result<()> {
         let Some(&first) = keys.first() else { return Ok(()) };
         self.seek(first)?;
@@ -168,6 +171,15 @@ impl VideoReader {
                 }
                 self.decoder.send(&packet);
                 break;
+            }
+            if self.threads == 1 {
+                // One thread: nothing decodes beside this keyframe, so drain it now rather than
+                // behind the decoder's reordering delay (two more keyframes for B-pyramid streams).
+                self.decoder.send_eof();
+                while let Some(frame) = self.decoder.receive()? {
+                    going = going && each(frame)?;
+                }
+                self.decoder.flush();
             }
             while let Some(frame) = self.decoder.receive()? {
                 going = going && each(frame)?;

@@ -20,6 +20,7 @@ pub mod uploader;
 
 pub use part::PartReader;
 pub use part_size::{DEFAULT_PART_SIZE, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE};
+#[cfg(any(feature = "uploader", feature = "provenance"))]
 pub(crate) use plan::hex;
 
 /// `<file>.upload.json`: where `export` writes a file's plan and where the uploader keeps its
