@@ -307,3 +307,32 @@ fn a_clip_can_be_smart_in_a_crop_output() {
     assert_eq!(f.colour_at(120.0, 320.0, 8.0, m), Colour::Blue);
     assert_eq!(f.colour_at(240.0, 320.0, 8.0, m), Colour::Red);
 }
+
+#[test]
+fn the_cli_loads_the_models_for_a_smart_recipe() {
+    let w = Workdir::new();
+    let out = w.path("tall.mp4");
+    let recipe = w.write_recipe(&json!({
+        "version": 1, "source": clip("subject_still.mp4"), "loop": { "mode": "repeat", "duration": 6.0 },
+        "outputs": [smart_output(&out, "9:16", 320)],
+    }));
+    let run = |env: &[(&str, std::path::PathBuf)]| {
+        let mut c = std::process::Command::new(clipforge_bin());
+        c.args(["export", "--json"]).arg(&recipe).current_dir(workspace_root());
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().expect("run clipforge")
+    };
+    // A face model that is not there: one line, error[Io], nothing written.
+    let bad = run(&[("CLIPFORGE_FACE_MODEL", w.path("missing.onnx"))]);
+    let err = String::from_utf8_lossy(&bad.stderr).into_owned();
+    assert!(!bad.status.success() && err.starts_with("error[Io]: ") && err.trim().lines().count() == 1, "{err}");
+    assert!(!out.exists());
+    // Found the way the preview model is (env var, else the checkout's fixtures/models).
+    let ok = run(&[("CLIPFORGE_FACE_MODEL", model(FACES)), ("CLIPFORGE_ORT_LIB", ort_lib())]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&ok.stdout).expect("one JSON line");
+    assert_eq!(line["smart"]["fallback"], json!(false), "{line}");
+    assert_eq!(line["smart"]["spans"][0]["kind"], json!("face"), "{line}");
+}
