@@ -31,7 +31,9 @@ pub mod template;
 pub mod timeline;
 pub mod upload;
 
-pub use analysis::{loop_points, LoopPoint, LoopSearch};
+pub use analysis::{loop_points, subject_models_registered, LoopPoint, LoopSearch};
+#[cfg(feature = "smart")]
+pub use analysis::{register_subject_models, SubjectModels};
 pub use captions::fonts::{register_font_bytes, register_font_path};
 #[cfg(feature = "editor")]
 pub use editor::{thumbnails, waveform, FrameReader};

@@ -631,6 +631,22 @@ uint64_t uniffi_clipforge_ffi_fn_func_start_export_json(RustBuffer recipe_json, 
 RustBuffer uniffi_clipforge_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_SUBJECT_MODEL_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_SUBJECT_MODEL_BYTES
+void uniffi_clipforge_ffi_fn_func_register_subject_model_bytes(RustBuffer runtime_lib, RustBuffer face_model, RustBuffer saliency_model, int32_t threads, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_SUBJECT_MODELS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_SUBJECT_MODELS
+void uniffi_clipforge_ffi_fn_func_register_subject_models(RustBuffer runtime_lib, RustBuffer face_model, RustBuffer saliency_model, int32_t threads, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_SUBJECT_MODELS_REGISTERED
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_SUBJECT_MODELS_REGISTERED
+int8_t uniffi_clipforge_ffi_fn_func_subject_models_registered(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_BUILTIN_TEMPLATE_NAMES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_BUILTIN_TEMPLATE_NAMES
 RustBuffer uniffi_clipforge_ffi_fn_func_builtin_template_names(RustCallStatus *_Nonnull out_status
@@ -954,6 +970,24 @@ uint16_t uniffi_clipforge_ffi_checksum_func_start_export_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_PROBE
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_PROBE
 uint16_t uniffi_clipforge_ffi_checksum_func_probe(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_SUBJECT_MODEL_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_SUBJECT_MODEL_BYTES
+uint16_t uniffi_clipforge_ffi_checksum_func_register_subject_model_bytes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_SUBJECT_MODELS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_SUBJECT_MODELS
+uint16_t uniffi_clipforge_ffi_checksum_func_register_subject_models(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_SUBJECT_MODELS_REGISTERED
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_SUBJECT_MODELS_REGISTERED
+uint16_t uniffi_clipforge_ffi_checksum_func_subject_models_registered(void
     
 );
 #endif

@@ -2,11 +2,20 @@
 // host release build of libclipforge_ffi.so and fixtures/analysis/media (scripts/setup-analysis.sh):
 // the best window of a clip whose picture comes back every 2.4 s is a whole number of periods, a
 // clip without a loop says so, bad input is a typed exception; a LoopMode.SEAMLESS export loops on
-// that window (its length checked with ffprobe) and reports it.
+// that window (its length checked with ffprobe) and reports it. Fit.SMART: refused before the subject
+// models are registered, then (registered with Clipforge.registerSubjectModels) the crop follows the
+// astronaut: FFmpeg's decoded pixels show her suit where the centred crop shows only brick.
 // Usage: java -Djna.library.path=target/release -cp ... dev.clipforge.test.analysis.AnalysisTestKt REPO_ROOT
 package dev.clipforge.test.analysis
 
+import dev.clipforge.Clipforge
 import dev.clipforge.ClipforgeException
+import dev.clipforge.Fit
+import dev.clipforge.SmartReport
+import dev.clipforge.SubjectKind
+import dev.clipforge.registerSubjectModels
+import dev.clipforge.subjectModelsRegistered
+import kotlinx.coroutines.runBlocking
 import dev.clipforge.LoopMode
 import dev.clipforge.LoopSearch
 import dev.clipforge.LoopSpec
@@ -84,6 +93,49 @@ fun main(args: Array<String>) {
         } catch (e: ClipforgeException.InvalidRecipe) {
             expect(e.message!!.contains("single video clip")) { "message ${e.message}" }
         }
+    }
+
+    val root = File(args.getOrElse(0) { "." }).absoluteFile
+    val ortLib = File(root, ".cache/onnxruntime/libonnxruntime.so.1.31.1").path
+    val faceModel = File(root, "fixtures/models/blazeface_back_256.onnx").path
+    val saliencyModel = File(root, "fixtures/models/efficientnet_lite0.onnx").path
+    val smartDir = kotlin.io.path.createTempDirectory("clipforge-kt-smart").toFile().apply { deleteOnExit() }
+    fun smartRecipe(name: String, fit: Fit) = Recipe(source = clip("subject_cross.mp4"),
+        outputs = listOf(OutputSpec(path = File(smartDir, name).path, aspect = "9:16", height = 480, fit = fit)))
+
+    test("Fit.SMART before registerSubjectModels: InvalidRecipe saying how to register them") {
+        expect(!subjectModelsRegistered()) { "registered already" }
+        try { startExport(smartRecipe("early.mp4", Fit.SMART)).join(); throw AssertionError("no error") } catch (e: ClipforgeException.InvalidRecipe) {
+            expect(e.message!!.contains("registerSubjectModels")) { "message ${e.message}" }
+        }
+        try { registerSubjectModels(ortLib, File(smartDir, "missing.onnx").path); throw AssertionError("no error") } catch (e: ClipforgeException.Io) {}
+        expect(!subjectModelsRegistered()) { "a failed registration registered" }
+    }
+
+    test("Fit.SMART: Clipforge.registerSubjectModels, then the crop follows the face (FFmpeg's pixels) and the report says so") {
+        runBlocking { Clipforge.registerSubjectModels(ortLib, faceModel, saliencyModel) }
+        expect(subjectModelsRegistered()) { "not registered" }
+        val smart = runBlocking { Clipforge.export(smartRecipe("smart.mp4", Fit.SMART)) }.single()
+        val s: SmartReport = smart.smart ?: throw AssertionError("no smart report in $smart")
+        expect(!s.fallback && s.subjectFrames >= 0.95 && s.spans.isNotEmpty() && s.spans.all { it.kind == SubjectKind.FACE }) { "report $s" }
+        val crop = runBlocking { Clipforge.export(smartRecipe("crop.mp4", Fit.CROP)) }.single()
+        expect(crop.smart == null) { "crop has a smart report: $crop" }
+        // At 7.5 s the astronaut stands at the right (x 920–1240 of 1280): the smart crop shows her
+        // orange suit, the centred crop (x 437–843) only brick.
+        fun orangeShare(file: String, t: Double): Double {
+            val p = ProcessBuilder("ffmpeg", "-v", "error", "-ss", "$t", "-i", file, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start()
+            val rgb = p.inputStream.readBytes()
+            expect(p.waitFor() == 0 && rgb.size == 270 * 480 * 3) { "ffmpeg gave ${rgb.size} bytes" }
+            var n = 0
+            for (i in rgb.indices step 3) {
+                val (r, g, b) = Triple(rgb[i].toInt() and 255, rgb[i + 1].toInt() and 255, rgb[i + 2].toInt() and 255)
+                if (r > 150 && g in 40..150 && b < 100 && r - g > 60) n++
+            }
+            return n / (270.0 * 480.0)
+        }
+        val (inSmart, inCrop) = orangeShare(smart.path, 7.5) to orangeShare(crop.path, 7.5)
+        expect(inSmart > 0.05 && inCrop < 0.005) { "orange share at 7.5 s: smart $inSmart, crop $inCrop" }
     }
 
     val failed = results.filter { it.second != null }

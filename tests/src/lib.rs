@@ -46,6 +46,28 @@ pub fn register_fixture_fonts() {
     });
 }
 
+/// Registers the subject models of `fit: "smart"` (fixtures/models: BlazeFace, EfficientNet-Lite0,
+/// through the ONNX Runtime of scripts/setup-onnxruntime.sh) for this test process, once, as an
+/// app does at start-up.
+pub fn register_fixture_subject_models() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let root = workspace_root();
+        let lib = root.join(".cache/onnxruntime/libonnxruntime.so.1.31.1");
+        let (faces, saliency) = (root.join("fixtures/models/blazeface_back_256.onnx"), root.join("fixtures/models/efficientnet_lite0.onnx"));
+        for p in [&lib, &faces, &saliency] {
+            assert!(p.is_file(), "{} is missing: run `bash scripts/setup-analysis.sh`", p.display());
+        }
+        let models = clipforge::SubjectModels {
+            runtime_lib: &lib,
+            faces: clipforge::onnx::ModelSource::Path(&faces),
+            saliency: Some(clipforge::onnx::ModelSource::Path(&saliency)),
+            threads: 2,
+        };
+        clipforge::register_subject_models(&models).expect("subject models register");
+    });
+}
+
 /// Initialises FFmpeg once, with its console logging quiet.
 pub fn init_ffmpeg() {
     static ONCE: std::sync::Once = std::sync::Once::new();

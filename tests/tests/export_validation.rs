@@ -123,3 +123,20 @@ fn other_impossible_settings_are_refused() {
         invalid(recipe(extra));
     }
 }
+
+#[test]
+fn smart_fit_without_registered_models_says_how_to_register_them() {
+    // Nothing in this test process registers the subject models.
+    assert!(!clipforge::subject_models_registered());
+    let out = json!([{ "path": "out.mp4", "aspect": "9:16", "height": 320, "fit": "smart" }]);
+    let msg = invalid(recipe(json!({ "outputs": out })));
+    assert!(msg.contains("outputs[0]") && msg.contains("smart") && msg.contains("register_subject_models"), "{msg}");
+    assert!(msg.contains("registerSubjectModels") && msg.contains("CLIPFORGE_FACE_MODEL"), "{msg}");
+    // A clip's own fit too (version 2).
+    let v2 = json!({
+        "version": 2, "clips": [{ "source": "counter.mp4", "fit": "smart" }],
+        "outputs": [{ "path": "out.mp4", "aspect": "9:16", "height": 320 }]
+    });
+    let msg = invalid(v2);
+    assert!(msg.contains("a clip") && msg.contains("register_subject_models"), "{msg}");
+}

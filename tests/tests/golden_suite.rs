@@ -8,6 +8,8 @@ use clipforge::golden::{self, Case, Thumb};
 fn root() -> PathBuf {
     // Some cases have captions in other scripts: the fixture fonts, registered as an app would.
     clipforge_e2e::register_fixture_fonts();
+    // fit "smart" cases: the subject models, registered as an app would.
+    clipforge_e2e::register_fixture_subject_models();
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/golden")
 }
 
@@ -148,4 +150,27 @@ fn every_builtin_template_has_a_golden_case() {
             assert!(case.frame_path(&format!("{name}-9x16.mp4"), *t).is_file(), "{name} @{t}: no golden frame");
         }
     }
+}
+
+#[test]
+fn a_centred_crop_fails_the_smart_golden() {
+    // The smart case's recipe with fit "crop": the centre of the frame, not the astronaut, so
+    // the pictures differ (the golden suite would catch smart reframe falling back to the centre).
+    let tmp = tempfile::tempdir().unwrap();
+    let src = root().join("fit-smart-9x16");
+    let dst = tmp.path().join("fit-smart-9x16");
+    std::fs::create_dir_all(dst.join("expected")).unwrap();
+    for e in std::fs::read_dir(src.join("expected")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dst.join("expected").join(e.file_name())).unwrap();
+    }
+    let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(src.join("case.json")).unwrap()).unwrap();
+    let source = src.join(json["recipe"]["source"].as_str().unwrap()).canonicalize().expect("fixtures made");
+    json["recipe"]["source"] = serde_json::Value::String(source.to_string_lossy().into_owned());
+    json["recipe"]["outputs"][0]["fit"] = serde_json::json!("crop");
+    std::fs::write(dst.join("case.json"), json.to_string()).unwrap();
+    let r = golden::run_case(&Case::load(&dst).unwrap(), &tmp.path().join("work")).unwrap();
+    assert!(!r.passed());
+    let reason = r.failures.join("\n");
+    assert!(reason.contains("@0.5s: PSNR") && reason.contains("@7.5s: PSNR"), "{reason}");
 }

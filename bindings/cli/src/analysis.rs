@@ -1,5 +1,6 @@
 //! `clipforge loop-points` and `clipforge reframe-path`: arguments to `clipforge::analysis` calls,
-//! results to text or JSON (a QA and app-prototyping aid; the export wires both in).
+//! results to text or JSON (a QA and app-prototyping aid; the export wires both in). Also where the
+//! subject models of `fit: "smart"` are found (`SubjectModelArgs`).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -59,6 +60,60 @@ pub fn loop_points_cmd(a: LoopPointsArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// Where the subject models (`fit: "smart"`, `reframe-path`) come from: found like the preview model.
+#[derive(Args, Debug, Clone)]
+pub struct SubjectModelArgs {
+    /// Faces only: no saliency fallback.
+    #[arg(long)]
+    no_saliency: bool,
+    /// BlazeFace ONNX model (default: $CLIPFORGE_FACE_MODEL, else fixtures/models/blazeface_back_256.onnx).
+    #[arg(long, value_name = "FILE")]
+    face_model: Option<PathBuf>,
+    /// EfficientNet-Lite0 ONNX model for saliency (default: $CLIPFORGE_MODEL, else fixtures/models/efficientnet_lite0.onnx).
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// ONNX Runtime shared library (default: $CLIPFORGE_ORT_LIB, else .cache/onnxruntime/libonnxruntime.so.1.31.1).
+    #[arg(long, value_name = "FILE")]
+    onnxruntime: Option<PathBuf>,
+    /// ONNX Runtime intra-op threads.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+}
+
+impl SubjectModelArgs {
+    fn paths(&self) -> (PathBuf, PathBuf, Option<PathBuf>) {
+        let ort = locate(self.onnxruntime.as_deref(), ORT_ENV, ORT_REL);
+        let faces = locate(self.face_model.as_deref(), FACE_MODEL_ENV, FACE_MODEL_REL);
+        let saliency = (!self.no_saliency).then(|| locate(self.model.as_deref(), MODEL_ENV, MODEL_REL));
+        (ort, faces, saliency)
+    }
+
+    fn with_models<R>(&self, f: impl FnOnce(&SubjectModels<'_>) -> Result<R, Error>) -> Result<R, Error> {
+        let (ort, faces, saliency) = self.paths();
+        f(&SubjectModels {
+            runtime_lib: &ort,
+            faces: ModelSource::Path(&faces),
+            saliency: saliency.as_deref().map(ModelSource::Path),
+            threads: self.threads,
+        })
+    }
+
+    /// Registers the models for the exports of this process.
+    pub fn register(&self) -> Result<(), Error> {
+        self.with_models(clipforge::register_subject_models)
+    }
+
+    /// Registers them when the face model and the runtime are where they are looked for (golden
+    /// runs: a smart case without them fails with the core's own explanation).
+    pub fn register_if_found(&self) -> Result<(), Error> {
+        let (ort, faces, _) = self.paths();
+        if ort.is_file() && faces.is_file() {
+            self.register()?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Args)]
 pub struct ReframePathArgs {
     clip: PathBuf,
@@ -77,21 +132,8 @@ pub struct ReframePathArgs {
     /// Longest gap between analysed frames, seconds (keyframes are always analysed).
     #[arg(long, default_value_t = SubjectOptions::default().interval)]
     interval: f64,
-    /// Faces only: no saliency fallback.
-    #[arg(long)]
-    no_saliency: bool,
-    /// BlazeFace ONNX model (default: $CLIPFORGE_FACE_MODEL, else fixtures/models/blazeface_back_256.onnx).
-    #[arg(long, value_name = "FILE")]
-    face_model: Option<PathBuf>,
-    /// EfficientNet-Lite0 ONNX model for saliency (default: $CLIPFORGE_MODEL, else fixtures/models/efficientnet_lite0.onnx).
-    #[arg(long, value_name = "FILE")]
-    model: Option<PathBuf>,
-    /// ONNX Runtime shared library (default: $CLIPFORGE_ORT_LIB, else .cache/onnxruntime/libonnxruntime.so.1.31.1).
-    #[arg(long, value_name = "FILE")]
-    onnxruntime: Option<PathBuf>,
-    /// ONNX Runtime intra-op threads.
-    #[arg(long, default_value_t = 2)]
-    threads: usize,
+    #[command(flatten)]
+    models: SubjectModelArgs,
     /// Print the path (one window per frame), the samples and the cuts as JSON.
     #[arg(long)]
     json: bool,
@@ -99,16 +141,7 @@ pub struct ReframePathArgs {
 
 pub fn reframe_path_cmd(a: ReframePathArgs) -> Result<(), Error> {
     let (aw, ah) = clipforge::plan::parse_aspect(&a.aspect).ok_or_else(|| Error::invalid(format!("aspect '{}' is not W:H", a.aspect)))?;
-    let ort = locate(a.onnxruntime.as_deref(), ORT_ENV, ORT_REL);
-    let faces = locate(a.face_model.as_deref(), FACE_MODEL_ENV, FACE_MODEL_REL);
-    let saliency = (!a.no_saliency).then(|| locate(a.model.as_deref(), MODEL_ENV, MODEL_REL));
-    let models = SubjectModels {
-        runtime_lib: &ort,
-        faces: ModelSource::Path(&faces),
-        saliency: saliency.as_deref().map(ModelSource::Path),
-        threads: a.threads,
-    };
-    let mut analysis = SubjectAnalysis::new(&models)?;
+    let mut analysis = a.models.with_models(SubjectAnalysis::new)?;
     let t0 = Instant::now();
     let opts = SubjectOptions { start: a.start, end: a.end, interval: a.interval };
     let track = analysis.analyze(&a.clip, &opts, &CancelToken::new())?;

@@ -33,6 +33,9 @@ enum Command {
         /// Print one JSON object per output instead of a summary.
         #[arg(long)]
         json: bool,
+        /// Subject models, loaded when the recipe uses `fit: "smart"`.
+        #[command(flatten)]
+        models: analysis::SubjectModelArgs,
     },
     /// Golden tests for QA: re-export each case and compare with its blessed frames and metadata.
     Golden {
@@ -84,12 +87,17 @@ enum GoldenAction {
         /// Folder holding the cases.
         #[arg(long, default_value = "fixtures/golden")]
         root: PathBuf,
+        /// Subject models for `fit: "smart"` cases (registered when found).
+        #[command(flatten)]
+        models: analysis::SubjectModelArgs,
     },
     /// Re-export cases and store their frames and metadata as the new goldens; print what changed.
     Bless {
         cases: Vec<String>,
         #[arg(long, default_value = "fixtures/golden")]
         root: PathBuf,
+        #[command(flatten)]
+        models: analysis::SubjectModelArgs,
     },
 }
 
@@ -145,7 +153,7 @@ fn register_fonts(flags: &[PathBuf]) -> Result<(), Error> {
 fn run(cli: Cli, cancel: &CancelToken) -> Result<bool, Error> {
     register_fonts(&cli.fonts)?;
     match cli.command {
-        Command::Export { recipe, json } => export(&recipe, json, cancel).map(|_| true),
+        Command::Export { recipe, json, models } => export(&recipe, json, &models, cancel).map(|_| true),
         Command::Probe { file, json } => probe(&file, json).map(|_| true),
         Command::Template { action } => template::run(action, cancel).map(|_| true),
         Command::UploadPlan(args) => upload::plan(args).map(|_| true),
@@ -157,8 +165,14 @@ fn run(cli: Cli, cancel: &CancelToken) -> Result<bool, Error> {
         Command::ReframePath(args) => analysis::reframe_path_cmd(args).map(|_| true),
         Command::Preview(args) => preview::preview(args, cancel).map(|_| true),
         Command::Profile { action } => preview::profile(action).map(|_| true),
-        Command::Golden { action: GoldenAction::Run { cases, report, root } } => golden_run(&root, &cases, report.as_deref()),
-        Command::Golden { action: GoldenAction::Bless { cases, root } } => golden_bless(&root, &cases).map(|_| true),
+        Command::Golden { action: GoldenAction::Run { cases, report, root, models } } => {
+            models.register_if_found()?;
+            golden_run(&root, &cases, report.as_deref())
+        }
+        Command::Golden { action: GoldenAction::Bless { cases, root, models } } => {
+            models.register_if_found()?;
+            golden_bless(&root, &cases).map(|_| true)
+        }
     }
 }
 
@@ -208,8 +222,11 @@ fn golden_bless(root: &std::path::Path, names: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
-fn export(path: &std::path::Path, json: bool, cancel: &CancelToken) -> Result<(), Error> {
+fn export(path: &std::path::Path, json: bool, models: &analysis::SubjectModelArgs, cancel: &CancelToken) -> Result<(), Error> {
     let recipe = Recipe::from_file(path)?;
+    if recipe.uses_fit(clipforge::Fit::Smart) {
+        models.register()?;
+    }
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(1000);
         bar.set_style(
@@ -236,6 +253,10 @@ fn export(path: &std::path::Path, json: bool, cancel: &CancelToken) -> Result<()
             if let Some(w) = r.loop_window {
                 let how = if w.seamless { "seamless" } else { "no good loop in the clip; its seam may show" };
                 println!("  loop window {:.3}–{:.3}s  score {:.3}  ({how})", w.start, w.end, w.score);
+            }
+            if let Some(s) = &r.smart {
+                let how = if s.fallback { "nothing found: centred crop" } else { "following the subject" };
+                println!("  smart: subject in {:.0} % of frames ({how})", s.subject_frames * 100.0);
             }
             if !r.missing_glyphs.is_empty() {
                 eprintln!("warning: no font has {} (drawn as empty boxes; see --fonts)", r.missing_glyphs.join(" "));

@@ -51,6 +51,9 @@ pub struct OutputReport {
     pub true_peak_db: Option<f64>,
     /// `LoopMode.SEAMLESS`: the window of the clip that loops; null for other modes.
     pub loop_window: Option<LoopWindow>,
+    /// `Fit.SMART`: where the crop followed a subject, and whether it fell back to the centred
+    /// crop; null when no clip of this output is smart.
+    pub smart: Option<crate::smart::SmartReport>,
 }
 
 /// The loop window a seamless export chose, in seconds of its clip.
@@ -239,6 +242,7 @@ impl From<clipforge::OutputReport> for OutputReport {
             loudness_lufs: r.loudness_lufs,
             true_peak_db: r.true_peak_db,
             loop_window: r.loop_window.map(|w| LoopWindow { start: w.start, end: w.end, score: w.score, seamless: w.seamless }),
+            smart: r.smart.map(Into::into),
         }
     }
 }

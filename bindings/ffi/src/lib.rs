@@ -12,6 +12,8 @@
 //! - `export.rs`  `start_export` / `start_export_json` → `ExportJob` (cancel, join, async outcome)
 //! - `upload.rs`  `UploadPlan` (part bytes / stream, complete, JSON state) over `clipforge::upload`
 //! - `provenance.rs` the recipe's `Provenance` record (PEM bytes or ephemeral)
+//! - `smart.rs`   `register_subject_models` / `register_subject_model_bytes` (fit smart) and
+//!   `SmartReport`
 //! - `analysis.rs` `loop_points` (seamless-loop candidates) and its records
 //! - `preview.rs` `PreviewRanker` (poster frame + preview loop, `rank_clips`, like / skip) and
 //!   `TasteProfile` (JSON) over `clipforge::preview`
@@ -35,6 +37,7 @@ mod preview;
 mod provenance;
 mod recipe;
 mod recipe_out;
+mod smart;
 mod template;
 mod upload;
 
@@ -54,6 +57,7 @@ pub use preview::{
 };
 pub use provenance::{Creator, Provenance};
 pub use recipe::{AudioSpec, Fit, Link, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};
+pub use smart::{register_subject_model_bytes, register_subject_models, subject_models_registered, SmartReport, SubjectKind, SubjectSpan};
 pub use upload::{PartStream, UploadDigests, UploadPart, UploadPlan, UploadPlanOptions};
 
 /// The library's version (the workspace version), e.g. for an app's about screen or bug reports.

@@ -131,6 +131,9 @@ pub enum Fit {
     Pad,
     /// Fit inside, bars filled with a blurred, darkened copy of the frame.
     Blur,
+    /// Fill the frame like `Crop`, the window following the subject (faces, else salient regions;
+    /// centred where nothing is found). Needs `register_subject_models` first.
+    Smart,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -218,6 +221,7 @@ impl From<Fit> for clipforge::Fit {
             Fit::Crop => clipforge::Fit::Crop,
             Fit::Pad => clipforge::Fit::Pad,
             Fit::Blur => clipforge::Fit::Blur,
+            Fit::Smart => clipforge::Fit::Smart,
         }
     }
 }

@@ -89,6 +89,7 @@ impl From<core::Fit> for Fit {
             core::Fit::Crop => Fit::Crop,
             core::Fit::Pad => Fit::Pad,
             core::Fit::Blur => Fit::Blur,
+            core::Fit::Smart => Fit::Smart,
         }
     }
 }

@@ -12,6 +12,7 @@
 //!   subject.rs       keyframes + fill frames (sample_plan.rs, gaps ≤ 1 s), long side 256 →
 //!                    faces.rs (BlazeFace ONNX) or, with no face, saliency.rs (EfficientNet-Lite0
 //!                    activations) → SubjectTrack (track.rs) + scene cuts
+//!   models.rs        the registered models (once per process, like fonts)
 //!   reframe_path.rs  SubjectTrack + crop size → per-output-frame crop window (AutoFlip-like
 //!                    kinematic path: hold, pan with limited speed and acceleration, cut at cuts)
 //! ```
@@ -27,6 +28,8 @@ pub mod thumbs;
 #[cfg(feature = "smart")]
 pub mod faces;
 #[cfg(feature = "smart")]
+pub mod models;
+#[cfg(feature = "smart")]
 pub mod saliency;
 #[cfg(feature = "smart")]
 pub mod subject;
@@ -37,3 +40,18 @@ pub use reframe_path::{reframe_path, CropWindow, PathOptions, ReframePath};
 pub use track::{Detection, Region, SubjectKind, SubjectSample, SubjectTrack};
 #[cfg(feature = "smart")]
 pub use subject::{analyze_subjects, SubjectAnalysis, SubjectModels, SubjectOptions};
+#[cfg(feature = "smart")]
+pub use models::{register_subject_models, subject_models_registered};
+
+/// Why a `fit: "smart"` cannot run yet, and how to fix it (ends every such error).
+pub const NOT_REGISTERED: &str = "needs the subject models: register them first (Rust \
+     `clipforge::register_subject_models`, Kotlin `Clipforge.registerSubjectModels`, Swift \
+     `registerSubjectModels`: the BlazeFace face model, optionally EfficientNet-Lite0 for saliency, and \
+     the ONNX Runtime library; CLI: they are found like the preview model, `--face-model` / \
+     $CLIPFORGE_FACE_MODEL, `--model` / $CLIPFORGE_MODEL, `--onnxruntime` / $CLIPFORGE_ORT_LIB)";
+
+/// Without the `smart` feature no model can be registered.
+#[cfg(not(feature = "smart"))]
+pub fn subject_models_registered() -> bool {
+    false
+}

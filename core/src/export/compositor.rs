@@ -143,7 +143,11 @@ impl<'a> Compositor<'a> {
         let (out_w, out_h, background) = (self.out.width, self.out.height, self.out.background);
         let frame = &picture.1;
         let reframer = self.reframers.entry(c).or_insert_with(|| Reframer::new(frame.width, frame.height, out_w, out_h, fit, background));
-        if clip.is_still() && clip.motion != crate::recipe::Motion::None {
+        // fit "smart": the window of the clip's crop path at this picture's source time.
+        let path = if fit == crate::recipe::Fit::Smart { self.out.smart.get(c).and_then(Option::as_ref) } else { None };
+        if let Some(window) = path.filter(|_| !clip.is_still()).and_then(|p| p.window_at(picture.0, (frame.width, frame.height))) {
+            reframer.apply_window_into(frame, window.rect(), out);
+        } else if clip.is_still() && clip.motion != crate::recipe::Motion::None {
             let progress = if clip.len > 0.0 { (t - clip.start) / clip.len } else { 0.0 };
             motion::render(clip.motion, progress, frame, &mut self.resizer, &mut self.view);
             reframer.apply_into(&self.view, out);

@@ -59,6 +59,10 @@ pub struct OutputReport {
     /// should not show (false: the clip has no good loop; this is its best). Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loop_window: Option<crate::plan::LoopWindow>,
+    /// `fit: "smart"`: which part of the output followed a subject, and whether it fell back to
+    /// the centred crop (nothing found). Absent when no clip of this output is smart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smart: Option<crate::plan::smart::SmartReport>,
 }
 
 /// Runs `recipe`: every output or none is written. `progress` gets 0..1, never decreasing.
@@ -140,7 +144,9 @@ fn export_inner(
     plan.skip_deblocking = mode.skip_deblocking;
     let units: u64 = plan.outputs.iter().map(|o| u64::from(o.video_timeline().encoded())).sum();
     // Muxing and audio are cheap next to encoding; a tenth of the bar keeps the tail honest.
-    let progress = Progress::new(progress, units + units / 10);
+    let progress = Progress::new(progress, units + units / 10 + crate::plan::smart::units(&plan));
+    // fit "smart": one subject analysis per clip a smart output shows, before any decoding.
+    crate::plan::smart::attach(&mut plan, cancel, &|u| progress.add(u))?;
 
     // Each pass decodes the clips once for its outputs; the sound comes with the first. Outputs
     // are muxed as their pass ends, so finished streams do not wait in memory for later passes.
@@ -202,6 +208,7 @@ fn report(plan: &Plan, out: &crate::plan::OutputPlan, written: &std::path::Path,
         true_peak_db: sound.map(|m| (m.true_peak_db * 100.0).round() / 100.0),
         missing_glyphs: out.captions.as_ref().map(|c| c.missing_glyphs.clone()).unwrap_or_default(),
         loop_window: plan.loop_window,
+        smart: crate::plan::smart::report(plan, out),
     })
 }
 

@@ -4,6 +4,7 @@
 pub mod composition;
 mod decode_passes;
 pub mod seamless;
+pub mod smart;
 pub mod sound;
 
 use std::path::{Path, PathBuf};
@@ -67,6 +68,9 @@ pub struct OutputPlan {
     pub overlays: Option<Arc<OverlayPlan>>,
     /// Captions or overlays differ between loop passes: encode every frame instead of replaying one pass.
     pub layers_per_pass: bool,
+    /// `fit: "smart"`: per clip index, the crop path this output shows it through (filled by
+    /// `smart::attach` after the analysis; empty before, and for clips that keep the centre).
+    pub smart: Vec<Option<Arc<smart::ClipPath>>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -170,8 +174,11 @@ impl Plan {
         // Last of the checks, as it reads every input once to hash it: a bad chain or key is
         // refused here, before any encoding starts.
         let durations: Vec<f64> = assets.iter().map(|a| match a { Asset::Video(info) => info.duration, Asset::Still { .. } => 0.0 }).collect();
-        let provenance = crate::provenance::prepare(recipe, &durations)?;
-        Ok(Plan { composition, mode, outputs, decode_passes, skip_deblocking: false, sound, provenance, upload_plan: recipe.upload_plan, loop_window: None, links })
+        let mut plan = Plan { composition, mode, outputs, decode_passes, skip_deblocking: false, sound, provenance: None, upload_plan: recipe.upload_plan, loop_window: None, links };
+        // A smart fit without its models is refused before the provenance check reads the inputs.
+        smart::check_models(&plan)?;
+        plan.provenance = crate::provenance::prepare(recipe, &durations)?;
+        Ok(plan)
     }
 }
 
@@ -225,6 +232,7 @@ fn output_plan(recipe: &Recipe, spec: &OutputSpec, i: usize, composition: &Compo
         captions: None,
         overlays: None,
         layers_per_pass: false,
+        smart: Vec::new(),
     })
 }
 
@@ -329,7 +337,7 @@ fn work_size(src: (u32, u32), outputs: &[OutputPlan], clip_fit: Option<Fit>) -> 
         .map(|o| {
             let (sx, sy) = (f64::from(o.width) / sw, f64::from(o.height) / sh);
             match clip_fit.unwrap_or(o.fit) {
-                Fit::Crop => sx.max(sy),
+                Fit::Crop | Fit::Smart => sx.max(sy),
                 Fit::Pad | Fit::Blur => sx.min(sy),
             }
         })

@@ -154,6 +154,10 @@ pub enum Fit {
     Pad,
     /// Fit inside, bars filled with a blurred, darkened copy of the frame.
     Blur,
+    /// Fill the frame like `Crop`, the window following the subject (faces, else salient
+    /// regions; centred where nothing is found). Needs the subject models registered
+    /// (`analysis::register_subject_models`).
+    Smart,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -243,6 +247,11 @@ impl Recipe {
     }
 
     /// The timeline's clips: version 2's `clips`, or version 1's source as the one clip.
+    /// Whether some output or clip asks for `fit` (e.g. `Fit::Smart`, which needs its models).
+    pub fn uses_fit(&self, fit: Fit) -> bool {
+        self.outputs.iter().any(|o| o.fit == fit) || self.timeline_clips().iter().any(|c| c.fit == Some(fit))
+    }
+
     pub fn timeline_clips(&self) -> Vec<ClipSpec> {
         match (&self.clips, &self.source) {
             (Some(c), _) => c.clone(),

@@ -99,6 +99,20 @@ public enum Composer {
         }
     }
 
+    // MARK: smart reframe (Fit.smart)
+
+    /// Loads the subject models `Fit.smart` needs (BlazeFace; EfficientNet-Lite0 as the saliency
+    /// fallback, nil for faces only) through ONNX Runtime's library `runtimeLib`, for every later
+    /// export of this process: call it once at start-up, like the fonts.
+    public static func registerSubjectModels(runtimeLib: String, faceModel: String, saliencyModel: String? = nil, threads: Int32 = 2) async throws {
+        try await detached { try Clipforge.registerSubjectModels(runtimeLib: runtimeLib, faceModel: faceModel, saliencyModel: saliencyModel, threads: threads) }
+    }
+
+    /// `registerSubjectModels` with the models' bytes (e.g. from the app bundle's data).
+    public static func registerSubjectModels(runtimeLib: String, faceModel: Data, saliencyModel: Data? = nil, threads: Int32 = 2) async throws {
+        try await detached { try Clipforge.registerSubjectModelBytes(runtimeLib: runtimeLib, faceModel: faceModel, saliencyModel: saliencyModel, threads: threads) }
+    }
+
     // MARK: fonts
 
     /// Registers a font file, or every font in a folder, for every later export of this process.

@@ -98,7 +98,8 @@ impl Reframer {
         };
         let cover = cover_crop(src_w, src_h, out_w, out_h);
         let (crop, dest, fill) = match fit {
-            Fit::Crop => (cover, full_out, Fill::None),
+            // Smart is a crop whose window moves (window.rs); centred until told otherwise.
+            Fit::Crop | Fit::Smart => (cover, full_out, Fill::None),
             Fit::Pad | Fit::Blur => {
                 let whole = RectF {
                     x: 0.0,

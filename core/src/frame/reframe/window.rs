@@ -7,13 +7,13 @@ use crate::frame::Frame;
 use crate::recipe::Fit;
 
 impl Reframer {
-    /// Like [`Reframer::apply_into`] for a Reframer made with `Fit::Crop`, showing the window
+    /// Like [`Reframer::apply_into`] for a Reframer made with `Fit::Crop` or `Fit::Smart`, showing the window
     /// `(x, y, w, h)` of `src` (its luma pixels; e.g. `analysis::CropWindow::scaled_to` the working
     /// size) stretched over the whole output. The window is moved and shrunk as needed to lie
     /// inside `src`; give it the output's aspect (`analysis::reframe_path::crop_size`) or the
     /// picture is stretched. The next plain `apply_into` is the centred crop again.
     pub fn apply_window_into(&mut self, src: &Frame, (x, y, w, h): (f64, f64, f64, f64), out: &mut Frame) {
-        debug_assert_eq!(self.fit, Fit::Crop, "a moving window is a crop");
+        debug_assert!(matches!(self.fit, Fit::Crop | Fit::Smart), "a moving window is a crop");
         self.replan_if_resized(src);
         let centred = self.crop;
         self.crop = inside(x, y, w, h, f64::from(self.src_w), f64::from(self.src_h)).unwrap_or(centred);

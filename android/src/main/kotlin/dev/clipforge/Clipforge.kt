@@ -97,6 +97,20 @@ object Clipforge {
 
     private val FONT_EXTENSIONS = setOf("ttf", "otf", "ttc", "otc")
 
+    // ---- smart reframe (Fit.SMART) -----------------------------------------------------------------
+
+    /**
+     * Loads the subject models [Fit.SMART] needs (BlazeFace; EfficientNet-Lite0 as the saliency
+     * fallback, null for faces only) through ONNX Runtime's library [runtimeLib], for every later
+     * export of this process: call it once at start-up, like the fonts.
+     */
+    suspend fun registerSubjectModels(runtimeLib: String, faceModel: String, saliencyModel: String? = null, threads: Int = 2) =
+        io { dev.clipforge.registerSubjectModels(runtimeLib, faceModel, saliencyModel, threads) }
+
+    /** [registerSubjectModels] with the models' bytes (e.g. read from assets). */
+    suspend fun registerSubjectModels(runtimeLib: String, faceModel: ByteArray, saliencyModel: ByteArray? = null, threads: Int = 2) =
+        io { dev.clipforge.registerSubjectModelBytes(runtimeLib, faceModel, saliencyModel, threads) }
+
     // ---- preview personalization ------------------------------------------------------------------
 
     /** Loads ONNX Runtime and the model (100–200 ms): a [PreviewRanker]. */

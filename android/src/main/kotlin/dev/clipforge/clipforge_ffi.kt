@@ -722,6 +722,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_probe(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_register_subject_model_bytes(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_register_subject_models(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_subject_models_registered(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_func_builtin_template_names(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_template_locales(
@@ -987,6 +993,12 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_clipforge_ffi_fn_func_probe(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_func_register_subject_model_bytes(`runtimeLib`: RustBuffer.ByValue,`faceModel`: RustBuffer.ByValue,`saliencyModel`: RustBuffer.ByValue,`threads`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_func_register_subject_models(`runtimeLib`: RustBuffer.ByValue,`faceModel`: RustBuffer.ByValue,`saliencyModel`: RustBuffer.ByValue,`threads`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_func_subject_models_registered(uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_clipforge_ffi_fn_func_builtin_template_names(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_func_template_locales(uniffi_out_err: UniffiRustCallStatus, 
@@ -1135,6 +1147,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_func_probe() and 0xFFFF) != 3951) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_register_subject_model_bytes() and 0xFFFF) != 28112) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_register_subject_models() and 0xFFFF) != 1936) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_subject_models_registered() and 0xFFFF) != 4738) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_func_builtin_template_names() and 0xFFFF) != 12160) {
@@ -5975,6 +5996,12 @@ data class OutputReport (
      * `LoopMode.SEAMLESS`: the window of the clip that loops; null for other modes.
      */
     val `loopWindow`: LoopWindow?
+    , 
+    /**
+     * `Fit.SMART`: where the crop followed a subject, and whether it fell back to the centred
+     * crop; null when no clip of this output is smart.
+     */
+    val `smart`: SmartReport?
     
 ){
     
@@ -6002,6 +6029,7 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterOptionalDouble.read(buf),
             FfiConverterOptionalDouble.read(buf),
             FfiConverterOptionalTypeLoopWindow.read(buf),
+            FfiConverterOptionalTypeSmartReport.read(buf),
         )
     }
 
@@ -6016,7 +6044,8 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterSequenceString.allocationSize(value.`missingGlyphs`) +
             FfiConverterOptionalDouble.allocationSize(value.`loudnessLufs`) +
             FfiConverterOptionalDouble.allocationSize(value.`truePeakDb`) +
-            FfiConverterOptionalTypeLoopWindow.allocationSize(value.`loopWindow`)
+            FfiConverterOptionalTypeLoopWindow.allocationSize(value.`loopWindow`) +
+            FfiConverterOptionalTypeSmartReport.allocationSize(value.`smart`)
     )
 
     override fun write(value: OutputReport, buf: ByteBuffer) {
@@ -6031,6 +6060,7 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterOptionalDouble.write(value.`loudnessLufs`, buf)
             FfiConverterOptionalDouble.write(value.`truePeakDb`, buf)
             FfiConverterOptionalTypeLoopWindow.write(value.`loopWindow`, buf)
+            FfiConverterOptionalTypeSmartReport.write(value.`smart`, buf)
     }
 }
 
@@ -6965,6 +6995,61 @@ public object FfiConverterTypeSlotFill: FfiConverterRustBuffer<SlotFill> {
 
 
 
+/**
+ * What `Fit.SMART` found for one output.
+ */
+data class SmartReport (
+    /**
+     * Fraction (0–1) of the output's smart frames (one loop pass) that had a subject.
+     */
+    val `subjectFrames`: kotlin.Double
+    , 
+    /**
+     * True when no frame had one: the output is the centred crop.
+     */
+    val `fallback`: kotlin.Boolean
+    , 
+    /**
+     * Where a subject was followed, in seconds of one loop pass (the longest 16, in time order).
+     */
+    val `spans`: List<SubjectSpan>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSmartReport: FfiConverterRustBuffer<SmartReport> {
+    override fun read(buf: ByteBuffer): SmartReport {
+        return SmartReport(
+            FfiConverterDouble.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeSubjectSpan.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SmartReport) = (
+            FfiConverterDouble.allocationSize(value.`subjectFrames`) +
+            FfiConverterBoolean.allocationSize(value.`fallback`) +
+            FfiConverterSequenceTypeSubjectSpan.allocationSize(value.`spans`)
+    )
+
+    override fun write(value: SmartReport, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`subjectFrames`, buf)
+            FfiConverterBoolean.write(value.`fallback`, buf)
+            FfiConverterSequenceTypeSubjectSpan.write(value.`spans`, buf)
+    }
+}
+
+
+
 data class StreamInfo (
     val `index`: kotlin.Int
     , 
@@ -7024,6 +7109,52 @@ public object FfiConverterTypeStreamInfo: FfiConverterRustBuffer<StreamInfo> {
             FfiConverterDouble.write(value.`duration`, buf)
             FfiConverterOptionalTypeVideoStreamInfo.write(value.`video`, buf)
             FfiConverterOptionalTypeAudioStreamInfo.write(value.`audio`, buf)
+    }
+}
+
+
+
+data class SubjectSpan (
+    val `start`: kotlin.Double
+    , 
+    /**
+     * Exclusive: the last frame's time plus one frame.
+     */
+    val `end`: kotlin.Double
+    , 
+    val `kind`: SubjectKind
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSubjectSpan: FfiConverterRustBuffer<SubjectSpan> {
+    override fun read(buf: ByteBuffer): SubjectSpan {
+        return SubjectSpan(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterTypeSubjectKind.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SubjectSpan) = (
+            FfiConverterDouble.allocationSize(value.`start`) +
+            FfiConverterDouble.allocationSize(value.`end`) +
+            FfiConverterTypeSubjectKind.allocationSize(value.`kind`)
+    )
+
+    override fun write(value: SubjectSpan, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`start`, buf)
+            FfiConverterDouble.write(value.`end`, buf)
+            FfiConverterTypeSubjectKind.write(value.`kind`, buf)
     }
 }
 
@@ -8198,7 +8329,12 @@ enum class Fit {
     /**
      * Fit inside, bars filled with a blurred, darkened copy of the frame.
      */
-    BLUR;
+    BLUR,
+    /**
+     * Fill the frame like `Crop`, the window following the subject (faces, else salient regions;
+     * centred where nothing is found). Needs `register_subject_models` first.
+     */
+    SMART;
 
     
 
@@ -8675,6 +8811,46 @@ public object FfiConverterTypeStylePreset: FfiConverterRustBuffer<StylePreset> {
     override fun allocationSize(value: StylePreset) = 4UL
 
     override fun write(value: StylePreset, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What the crop followed.
+ */
+
+enum class SubjectKind {
+    
+    FACE,
+    /**
+     * A salient region (no face in the frame).
+     */
+    SALIENT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSubjectKind: FfiConverterRustBuffer<SubjectKind> {
+    override fun read(buf: ByteBuffer) = try {
+        SubjectKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: SubjectKind) = 4UL
+
+    override fun write(value: SubjectKind, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -9468,6 +9644,38 @@ public object FfiConverterOptionalTypeShadowOffset: FfiConverterRustBuffer<Shado
         } else {
             buf.put(1)
             FfiConverterTypeShadowOffset.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSmartReport: FfiConverterRustBuffer<SmartReport?> {
+    override fun read(buf: ByteBuffer): SmartReport? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSmartReport.read(buf)
+    }
+
+    override fun allocationSize(value: SmartReport?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSmartReport.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SmartReport?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSmartReport.write(value, buf)
         }
     }
 }
@@ -10570,6 +10778,34 @@ public object FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer<List<St
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeSubjectSpan: FfiConverterRustBuffer<List<SubjectSpan>> {
+    override fun read(buf: ByteBuffer): List<SubjectSpan> {
+        val len = buf.getInt()
+        return List<SubjectSpan>(len) {
+            FfiConverterTypeSubjectSpan.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SubjectSpan>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSubjectSpan.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SubjectSpan>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSubjectSpan.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeTemplateSlot: FfiConverterRustBuffer<List<TemplateSlot>> {
     override fun read(buf: ByteBuffer): List<TemplateSlot> {
         val len = buf.getInt()
@@ -10796,6 +11032,59 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
     
         
         FfiConverterString.lower(`path`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Like `register_subject_models`, with the models' bytes (e.g. from an app's assets).
+         */
+    @Throws(ClipforgeException::class) fun `registerSubjectModelBytes`(`runtimeLib`: kotlin.String, `faceModel`: kotlin.ByteArray, `saliencyModel`: kotlin.ByteArray? = null, `threads`: kotlin.Int = 2)
+        = 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_register_subject_model_bytes(
+    
+        
+        FfiConverterString.lower(`runtimeLib`),
+        FfiConverterByteArray.lower(`faceModel`),
+        FfiConverterOptionalByteArray.lower(`saliencyModel`),
+        FfiConverterInt.lower(`threads`),_status)
+}
+    
+    
+
+        /**
+         * Loads the subject models `Fit.SMART` needs and keeps them for every later export of this
+         * process (like fonts; registering again replaces them). `runtime_lib`: ONNX Runtime's shared
+         * library (1.31+), as for `PreviewRanker`; `face_model`: BlazeFace (back camera, 256x256);
+         * `saliency_model`: EfficientNet-Lite0 with its `features` output, the fallback where no face is
+         * found (null: faces only); `threads`: intra-op threads (1–2). Loads the models (reads files: call
+         * it off the main thread, e.g. `Clipforge.registerSubjectModels`). A missing file → `Io`; a file
+         * that is not the model → `UnsupportedInput`.
+         */
+    @Throws(ClipforgeException::class) fun `registerSubjectModels`(`runtimeLib`: kotlin.String, `faceModel`: kotlin.String, `saliencyModel`: kotlin.String? = null, `threads`: kotlin.Int = 2)
+        = 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_register_subject_models(
+    
+        
+        FfiConverterString.lower(`runtimeLib`),
+        FfiConverterString.lower(`faceModel`),
+        FfiConverterOptionalString.lower(`saliencyModel`),
+        FfiConverterInt.lower(`threads`),_status)
+}
+    
+    
+
+        /**
+         * Whether subject models are registered in this process (`Fit.SMART` can run).
+         */ fun `subjectModelsRegistered`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_subject_models_registered(
+    
+        _status)
 }
     )
     }
