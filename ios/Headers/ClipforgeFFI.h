@@ -465,9 +465,14 @@ uint64_t uniffi_clipforge_ffi_fn_constructor_template_from_json(RustBuffer json,
 RustBuffer uniffi_clipforge_ffi_fn_method_template_name(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_RENDER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_RENDER
+RustBuffer uniffi_clipforge_ffi_fn_method_template_render(uint64_t ptr, RustBuffer fills, RustBuffer work_dir, RustBuffer locale, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_RENDER_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_RENDER_JSON
-RustBuffer uniffi_clipforge_ffi_fn_method_template_render_json(uint64_t ptr, RustBuffer fills, RustBuffer work_dir, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_clipforge_ffi_fn_method_template_render_json(uint64_t ptr, RustBuffer fills, RustBuffer work_dir, RustBuffer locale, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_TEMPLATE_SLOTS
@@ -626,9 +631,31 @@ uint64_t uniffi_clipforge_ffi_fn_func_start_export_json(RustBuffer recipe_json, 
 RustBuffer uniffi_clipforge_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_SUBJECT_MODEL_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_SUBJECT_MODEL_BYTES
+void uniffi_clipforge_ffi_fn_func_register_subject_model_bytes(RustBuffer runtime_lib, RustBuffer face_model, RustBuffer saliency_model, int32_t threads, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_SUBJECT_MODELS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_REGISTER_SUBJECT_MODELS
+void uniffi_clipforge_ffi_fn_func_register_subject_models(RustBuffer runtime_lib, RustBuffer face_model, RustBuffer saliency_model, int32_t threads, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_SUBJECT_MODELS_REGISTERED
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_SUBJECT_MODELS_REGISTERED
+int8_t uniffi_clipforge_ffi_fn_func_subject_models_registered(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_BUILTIN_TEMPLATE_NAMES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_BUILTIN_TEMPLATE_NAMES
 RustBuffer uniffi_clipforge_ffi_fn_func_builtin_template_names(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_TEMPLATE_LOCALES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FUNC_TEMPLATE_LOCALES
+RustBuffer uniffi_clipforge_ffi_fn_func_template_locales(RustCallStatus *_Nonnull out_status
     
 );
 #endif
@@ -946,9 +973,33 @@ uint16_t uniffi_clipforge_ffi_checksum_func_probe(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_SUBJECT_MODEL_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_SUBJECT_MODEL_BYTES
+uint16_t uniffi_clipforge_ffi_checksum_func_register_subject_model_bytes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_SUBJECT_MODELS
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_REGISTER_SUBJECT_MODELS
+uint16_t uniffi_clipforge_ffi_checksum_func_register_subject_models(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_SUBJECT_MODELS_REGISTERED
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_SUBJECT_MODELS_REGISTERED
+uint16_t uniffi_clipforge_ffi_checksum_func_subject_models_registered(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_BUILTIN_TEMPLATE_NAMES
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_BUILTIN_TEMPLATE_NAMES
 uint16_t uniffi_clipforge_ffi_checksum_func_builtin_template_names(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_TEMPLATE_LOCALES
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_FUNC_TEMPLATE_LOCALES
+uint16_t uniffi_clipforge_ffi_checksum_func_template_locales(void
     
 );
 #endif
@@ -1063,6 +1114,12 @@ uint16_t uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_NAME
 uint16_t uniffi_clipforge_ffi_checksum_method_template_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_RENDER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_TEMPLATE_RENDER
+uint16_t uniffi_clipforge_ffi_checksum_method_template_render(void
     
 );
 #endif

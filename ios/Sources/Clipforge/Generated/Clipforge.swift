@@ -1746,10 +1746,17 @@ public protocol TemplateProtocol: AnyObject, Sendable {
     func name()  -> String
     
     /**
-     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
-     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     * Checks every fill (errors name the slot), writes the generated pictures (end cards,
+     * stings) into `work_dir` and returns the recipe (version 2) as typed records, `base_dir` set
+     * to `work_dir`: inspect or change it, then `start_export(recipe)`. Prices and the expiry
+     * badge are written for `locale` (default "en-US"; see `template_locales()`).
      */
-    func renderJson(fills: [SlotFill], workDir: String) throws  -> String
+    func render(fills: [SlotFill], workDir: String, locale: String?) throws  -> Recipe
+    
+    /**
+     * `render`, with the recipe as JSON (its relative paths resolving against `work_dir`).
+     */
+    func renderJson(fills: [SlotFill], workDir: String, locale: String?) throws  -> String
     
     func slots()  -> [TemplateSlot]
     
@@ -1837,16 +1844,34 @@ open func name() -> String  {
 }
     
     /**
-     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
-     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     * Checks every fill (errors name the slot), writes the generated pictures (end cards,
+     * stings) into `work_dir` and returns the recipe (version 2) as typed records, `base_dir` set
+     * to `work_dir`: inspect or change it, then `start_export(recipe)`. Prices and the expiry
+     * badge are written for `locale` (default "en-US"; see `template_locales()`).
      */
-open func renderJson(fills: [SlotFill], workDir: String)throws  -> String  {
+open func render(fills: [SlotFill], workDir: String, locale: String? = nil)throws  -> Recipe  {
+    return try  FfiConverterTypeRecipe_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_template_render(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeSlotFill.lower(fills),
+        FfiConverterString.lower(workDir),
+        FfiConverterOptionString.lower(locale),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `render`, with the recipe as JSON (its relative paths resolving against `work_dir`).
+     */
+open func renderJson(fills: [SlotFill], workDir: String, locale: String? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_method_template_render_json(
             self.uniffiCloneHandle(),
         FfiConverterSequenceTypeSlotFill.lower(fills),
-        FfiConverterString.lower(workDir),uniffiCallStatus
+        FfiConverterString.lower(workDir),
+        FfiConverterOptionString.lower(locale),uniffiCallStatus
     )
 })
 }
@@ -3129,6 +3154,96 @@ public func FfiConverterTypeDuck_lower(_ value: Duck) -> RustBuffer {
 
 
 /**
+ * A link shown in some outputs (a QR code), for the app's redirect service: the recipe JSON's
+ * `links` entry.
+ */
+public struct Link: Equatable, Hashable {
+    /**
+     * The short code the redirect service maps to `url`.
+     */
+    public var code: String
+    /**
+     * The full link with its tracking parameters.
+     */
+    public var url: String
+    /**
+     * When the offer ends (ISO 8601).
+     */
+    public var expires: String?
+    /**
+     * Indices into `outputs` that show the link.
+     */
+    public var outputs: [Int32]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The short code the redirect service maps to `url`.
+         */code: String, 
+        /**
+         * The full link with its tracking parameters.
+         */url: String, 
+        /**
+         * When the offer ends (ISO 8601).
+         */expires: String? = nil, 
+        /**
+         * Indices into `outputs` that show the link.
+         */outputs: [Int32]) {
+        self.code = code
+        self.url = url
+        self.expires = expires
+        self.outputs = outputs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Link: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLink: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Link {
+        return
+            try Link(
+                code: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                expires: FfiConverterOptionString.read(from: &buf), 
+                outputs: FfiConverterSequenceInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Link, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterOptionString.write(value.expires, into: &buf)
+        FfiConverterSequenceInt32.write(value.outputs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLink_lift(_ buf: RustBuffer) throws -> Link {
+    return try FfiConverterTypeLink.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLink_lower(_ value: Link) -> RustBuffer {
+    return FfiConverterTypeLink.lower(value)
+}
+
+
+/**
  * One candidate loop window.
  */
 public struct LoopPoint: Equatable, Hashable {
@@ -3756,6 +3871,11 @@ public struct OutputReport: Equatable, Hashable {
      * `LoopMode.SEAMLESS`: the window of the clip that loops; null for other modes.
      */
     public var loopWindow: LoopWindow?
+    /**
+     * `Fit.SMART`: where the crop followed a subject, and whether it fell back to the centred
+     * crop; null when no clip of this output is smart.
+     */
+    public var smart: SmartReport?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3778,7 +3898,11 @@ public struct OutputReport: Equatable, Hashable {
          */truePeakDb: Double?, 
         /**
          * `LoopMode.SEAMLESS`: the window of the clip that loops; null for other modes.
-         */loopWindow: LoopWindow?) {
+         */loopWindow: LoopWindow?, 
+        /**
+         * `Fit.SMART`: where the crop followed a subject, and whether it fell back to the centred
+         * crop; null when no clip of this output is smart.
+         */smart: SmartReport?) {
         self.path = path
         self.width = width
         self.height = height
@@ -3790,6 +3914,7 @@ public struct OutputReport: Equatable, Hashable {
         self.loudnessLufs = loudnessLufs
         self.truePeakDb = truePeakDb
         self.loopWindow = loopWindow
+        self.smart = smart
     }
 
     
@@ -3818,7 +3943,8 @@ public struct FfiConverterTypeOutputReport: FfiConverterRustBuffer {
                 missingGlyphs: FfiConverterSequenceString.read(from: &buf), 
                 loudnessLufs: FfiConverterOptionDouble.read(from: &buf), 
                 truePeakDb: FfiConverterOptionDouble.read(from: &buf), 
-                loopWindow: FfiConverterOptionTypeLoopWindow.read(from: &buf)
+                loopWindow: FfiConverterOptionTypeLoopWindow.read(from: &buf), 
+                smart: FfiConverterOptionTypeSmartReport.read(from: &buf)
         )
     }
 
@@ -3834,6 +3960,7 @@ public struct FfiConverterTypeOutputReport: FfiConverterRustBuffer {
         FfiConverterOptionDouble.write(value.loudnessLufs, into: &buf)
         FfiConverterOptionDouble.write(value.truePeakDb, into: &buf)
         FfiConverterOptionTypeLoopWindow.write(value.loopWindow, into: &buf)
+        FfiConverterOptionTypeSmartReport.write(value.smart, into: &buf)
     }
 }
 
@@ -4710,6 +4837,11 @@ public struct Recipe: Equatable, Hashable {
      */
     public var uploadPlan: UploadPlanOptions?
     /**
+     * Tracked links (a template's end cards): each written as `<output>.links.json` beside the
+     * outputs that show it.
+     */
+    public var links: [Link]?
+    /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     public var baseDir: String?
@@ -4757,6 +4889,10 @@ public struct Recipe: Equatable, Hashable {
          * Write `<output>.upload.json` beside each output, committed with it (`upload.rs`).
          */uploadPlan: UploadPlanOptions? = nil, 
         /**
+         * Tracked links (a template's end cards): each written as `<output>.links.json` beside the
+         * outputs that show it.
+         */links: [Link]? = nil, 
+        /**
          * Folder that relative `source`, output, subtitle and font paths resolve against.
          */baseDir: String? = nil) {
         self.source = source
@@ -4774,6 +4910,7 @@ public struct Recipe: Equatable, Hashable {
         self.strictFonts = strictFonts
         self.provenance = provenance
         self.uploadPlan = uploadPlan
+        self.links = links
         self.baseDir = baseDir
     }
 
@@ -4808,6 +4945,7 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
                 strictFonts: FfiConverterOptionBool.read(from: &buf), 
                 provenance: FfiConverterOptionTypeProvenance.read(from: &buf), 
                 uploadPlan: FfiConverterOptionTypeUploadPlanOptions.read(from: &buf), 
+                links: FfiConverterOptionSequenceTypeLink.read(from: &buf), 
                 baseDir: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -4828,6 +4966,7 @@ public struct FfiConverterTypeRecipe: FfiConverterRustBuffer {
         FfiConverterOptionBool.write(value.strictFonts, into: &buf)
         FfiConverterOptionTypeProvenance.write(value.provenance, into: &buf)
         FfiConverterOptionTypeUploadPlanOptions.write(value.uploadPlan, into: &buf)
+        FfiConverterOptionSequenceTypeLink.write(value.links, into: &buf)
         FfiConverterOptionString.write(value.baseDir, into: &buf)
     }
 }
@@ -5048,6 +5187,85 @@ public func FfiConverterTypeSlotFill_lower(_ value: SlotFill) -> RustBuffer {
 }
 
 
+/**
+ * What `Fit.SMART` found for one output.
+ */
+public struct SmartReport: Equatable, Hashable {
+    /**
+     * Fraction (0–1) of the output's smart frames (one loop pass) that had a subject.
+     */
+    public var subjectFrames: Double
+    /**
+     * True when no frame had one: the output is the centred crop.
+     */
+    public var fallback: Bool
+    /**
+     * Where a subject was followed, in seconds of one loop pass (the longest 16, in time order).
+     */
+    public var spans: [SubjectSpan]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Fraction (0–1) of the output's smart frames (one loop pass) that had a subject.
+         */subjectFrames: Double, 
+        /**
+         * True when no frame had one: the output is the centred crop.
+         */fallback: Bool, 
+        /**
+         * Where a subject was followed, in seconds of one loop pass (the longest 16, in time order).
+         */spans: [SubjectSpan]) {
+        self.subjectFrames = subjectFrames
+        self.fallback = fallback
+        self.spans = spans
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SmartReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSmartReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SmartReport {
+        return
+            try SmartReport(
+                subjectFrames: FfiConverterDouble.read(from: &buf), 
+                fallback: FfiConverterBool.read(from: &buf), 
+                spans: FfiConverterSequenceTypeSubjectSpan.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SmartReport, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.subjectFrames, into: &buf)
+        FfiConverterBool.write(value.fallback, into: &buf)
+        FfiConverterSequenceTypeSubjectSpan.write(value.spans, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSmartReport_lift(_ buf: RustBuffer) throws -> SmartReport {
+    return try FfiConverterTypeSmartReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSmartReport_lower(_ value: SmartReport) -> RustBuffer {
+    return FfiConverterTypeSmartReport.lower(value)
+}
+
+
 public struct StreamInfo: Equatable, Hashable {
     public var index: Int32
     /**
@@ -5127,6 +5345,70 @@ public func FfiConverterTypeStreamInfo_lift(_ buf: RustBuffer) throws -> StreamI
 #endif
 public func FfiConverterTypeStreamInfo_lower(_ value: StreamInfo) -> RustBuffer {
     return FfiConverterTypeStreamInfo.lower(value)
+}
+
+
+public struct SubjectSpan: Equatable, Hashable {
+    public var start: Double
+    /**
+     * Exclusive: the last frame's time plus one frame.
+     */
+    public var end: Double
+    public var kind: SubjectKind
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(start: Double, 
+        /**
+         * Exclusive: the last frame's time plus one frame.
+         */end: Double, kind: SubjectKind) {
+        self.start = start
+        self.end = end
+        self.kind = kind
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SubjectSpan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubjectSpan: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubjectSpan {
+        return
+            try SubjectSpan(
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf), 
+                kind: FfiConverterTypeSubjectKind.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SubjectSpan, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+        FfiConverterTypeSubjectKind.write(value.kind, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubjectSpan_lift(_ buf: RustBuffer) throws -> SubjectSpan {
+    return try FfiConverterTypeSubjectSpan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubjectSpan_lower(_ value: SubjectSpan) -> RustBuffer {
+    return FfiConverterTypeSubjectSpan.lower(value)
 }
 
 
@@ -5223,7 +5505,8 @@ public struct TemplateSlot: Equatable, Hashable {
     public var minSeconds: Double?
     public var maxSeconds: Double?
     /**
-     * Clip slots: `start` (from the clip's start) or `trim` (the fill's start/end).
+     * Clip slots: `start` (from the clip's start), `trim` (the fill's start/end) or `loop` (the
+     * clip's best loop window).
      */
     public var part: String?
     /**
@@ -5241,7 +5524,8 @@ public struct TemplateSlot: Equatable, Hashable {
          * Clip slots: the usable length range, seconds.
          */minSeconds: Double?, maxSeconds: Double?, 
         /**
-         * Clip slots: `start` (from the clip's start) or `trim` (the fill's start/end).
+         * Clip slots: `start` (from the clip's start), `trim` (the fill's start/end) or `loop` (the
+         * clip's best loop window).
          */part: String?, 
         /**
          * Text slots: most characters.
@@ -6452,6 +6736,11 @@ public enum Fit: Equatable, Hashable {
      * Fit inside, bars filled with a blurred, darkened copy of the frame.
      */
     case blur
+    /**
+     * Fill the frame like `Crop`, the window following the subject (faces, else salient regions;
+     * centred where nothing is found). Needs `register_subject_models` first.
+     */
+    case smart
 
 
 
@@ -6479,6 +6768,8 @@ public struct FfiConverterTypeFit: FfiConverterRustBuffer {
         
         case 3: return .blur
         
+        case 4: return .smart
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -6497,6 +6788,10 @@ public struct FfiConverterTypeFit: FfiConverterRustBuffer {
         
         case .blur:
             writeInt(&buf, Int32(3))
+        
+        
+        case .smart:
+            writeInt(&buf, Int32(4))
         
         }
     }
@@ -7165,6 +7460,78 @@ public func FfiConverterTypeStylePreset_lift(_ buf: RustBuffer) throws -> StyleP
 #endif
 public func FfiConverterTypeStylePreset_lower(_ value: StylePreset) -> RustBuffer {
     return FfiConverterTypeStylePreset.lower(value)
+}
+
+
+
+/**
+ * What the crop followed.
+ */
+
+public enum SubjectKind: Equatable, Hashable {
+    
+    case face
+    /**
+     * A salient region (no face in the frame).
+     */
+    case salient
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SubjectKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubjectKind: FfiConverterRustBuffer {
+    typealias SwiftType = SubjectKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubjectKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .face
+        
+        case 2: return .salient
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SubjectKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .face:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .salient:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubjectKind_lift(_ buf: RustBuffer) throws -> SubjectKind {
+    return try FfiConverterTypeSubjectKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubjectKind_lower(_ value: SubjectKind) -> RustBuffer {
+    return FfiConverterTypeSubjectKind.lower(value)
 }
 
 
@@ -7974,6 +8341,30 @@ fileprivate struct FfiConverterOptionTypeShadowOffset: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSmartReport: FfiConverterRustBuffer {
+    typealias SwiftType = SmartReport?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSmartReport.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSmartReport.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSubtitlesSpec: FfiConverterRustBuffer {
     typealias SwiftType = SubtitlesSpec?
 
@@ -8406,6 +8797,30 @@ fileprivate struct FfiConverterOptionSequenceTypeClip: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceTypeLink: FfiConverterRustBuffer {
+    typealias SwiftType = [Link]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeLink.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeLink.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeOverlay: FfiConverterRustBuffer {
     typealias SwiftType = [Overlay]?
 
@@ -8596,6 +9011,31 @@ fileprivate struct FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeClipRank.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLink: FfiConverterRustBuffer {
+    typealias SwiftType = [Link]
+
+    public static func write(_ value: [Link], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLink.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Link] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Link]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLink.read(from: &buf))
         }
         return seq
     }
@@ -8796,6 +9236,31 @@ fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStreamInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSubjectSpan: FfiConverterRustBuffer {
+    typealias SwiftType = [SubjectSpan]
+
+    public static func write(_ value: [SubjectSpan], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSubjectSpan.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SubjectSpan] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SubjectSpan]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSubjectSpan.read(from: &buf))
         }
         return seq
     }
@@ -9035,12 +9500,64 @@ public func probe(path: String)throws  -> MediaInfo  {
 })
 }
 /**
+ * Like `register_subject_models`, with the models' bytes (e.g. from an app's assets).
+ */
+public func registerSubjectModelBytes(runtimeLib: String, faceModel: Data, saliencyModel: Data? = nil, threads: Int32 = 2)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_register_subject_model_bytes(
+        FfiConverterString.lower(runtimeLib),
+        FfiConverterData.lower(faceModel),
+        FfiConverterOptionData.lower(saliencyModel),
+        FfiConverterInt32.lower(threads),uniffiCallStatus
+    )
+}
+}
+/**
+ * Loads the subject models `Fit.SMART` needs and keeps them for every later export of this
+ * process (like fonts; registering again replaces them). `runtime_lib`: ONNX Runtime's shared
+ * library (1.31+), as for `PreviewRanker`; `face_model`: BlazeFace (back camera, 256x256);
+ * `saliency_model`: EfficientNet-Lite0 with its `features` output, the fallback where no face is
+ * found (null: faces only); `threads`: intra-op threads (1–2). Loads the models (reads files: call
+ * it off the main thread, e.g. `Clipforge.registerSubjectModels`). A missing file → `Io`; a file
+ * that is not the model → `UnsupportedInput`.
+ */
+public func registerSubjectModels(runtimeLib: String, faceModel: String, saliencyModel: String? = nil, threads: Int32 = 2)throws   {try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_register_subject_models(
+        FfiConverterString.lower(runtimeLib),
+        FfiConverterString.lower(faceModel),
+        FfiConverterOptionString.lower(saliencyModel),
+        FfiConverterInt32.lower(threads),uniffiCallStatus
+    )
+}
+}
+/**
+ * Whether subject models are registered in this process (`Fit.SMART` can run).
+ */
+public func subjectModelsRegistered() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_subject_models_registered(uniffiCallStatus
+    )
+})
+}
+/**
  * Names of the templates shipped inside the library.
  */
 public func builtinTemplateNames() -> [String]  {
     return try!  FfiConverterSequenceString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_func_builtin_template_names(uniffiCallStatus
+    )
+})
+}
+/**
+ * The locales prices and expiry badges can be written for (BCP 47 tags).
+ */
+public func templateLocales() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_func_template_locales(uniffiCallStatus
     )
 })
 }
@@ -9087,7 +9604,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clipforge_ffi_checksum_func_probe() != 3951) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_clipforge_ffi_checksum_func_register_subject_model_bytes() != 28112) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_register_subject_models() != 1936) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_subject_models_registered() != 4738) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_clipforge_ffi_checksum_func_builtin_template_names() != 12160) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_func_template_locales() != 61520) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_framereader_duration() != 20186) {
@@ -9147,7 +9676,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clipforge_ffi_checksum_method_template_name() != 58688) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_method_template_render_json() != 6865) {
+    if (uniffi_clipforge_ffi_checksum_method_template_render() != 65181) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clipforge_ffi_checksum_method_template_render_json() != 24175) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_template_slots() != 33110) {

@@ -722,7 +722,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clipforge_ffi_checksum_func_probe(
     ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_register_subject_model_bytes(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_register_subject_models(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_subject_models_registered(
+    ): Int
     external fun uniffi_clipforge_ffi_checksum_func_builtin_template_names(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_func_template_locales(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_framereader_duration(
     ): Int
@@ -761,6 +769,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clipforge_ffi_checksum_method_tasteprofile_to_json(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_template_name(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_template_render(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_template_render_json(
     ): Int
@@ -917,7 +927,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_clipforge_ffi_fn_method_template_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_clipforge_ffi_fn_method_template_render_json(`ptr`: Long,`fills`: RustBuffer.ByValue,`workDir`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_clipforge_ffi_fn_method_template_render(`ptr`: Long,`fills`: RustBuffer.ByValue,`workDir`: RustBuffer.ByValue,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_method_template_render_json(`ptr`: Long,`fills`: RustBuffer.ByValue,`workDir`: RustBuffer.ByValue,`locale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_method_template_slots(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -981,7 +993,15 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_clipforge_ffi_fn_func_probe(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_func_register_subject_model_bytes(`runtimeLib`: RustBuffer.ByValue,`faceModel`: RustBuffer.ByValue,`saliencyModel`: RustBuffer.ByValue,`threads`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_func_register_subject_models(`runtimeLib`: RustBuffer.ByValue,`faceModel`: RustBuffer.ByValue,`saliencyModel`: RustBuffer.ByValue,`threads`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_func_subject_models_registered(uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_clipforge_ffi_fn_func_builtin_template_names(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clipforge_ffi_fn_func_template_locales(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_clipforge_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1129,7 +1149,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_func_probe() and 0xFFFF) != 3951) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_register_subject_model_bytes() and 0xFFFF) != 28112) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_register_subject_models() and 0xFFFF) != 1936) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_subject_models_registered() and 0xFFFF) != 4738) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clipforge_ffi_checksum_func_builtin_template_names() and 0xFFFF) != 12160) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_func_template_locales() and 0xFFFF) != 61520) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_framereader_duration() and 0xFFFF) != 20186) {
@@ -1189,7 +1221,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_method_template_name() and 0xFFFF) != 58688) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_template_render_json() and 0xFFFF) != 6865) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_template_render() and 0xFFFF) != 65181) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_template_render_json() and 0xFFFF) != 24175) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_template_slots() and 0xFFFF) != 33110) {
@@ -3768,10 +3803,17 @@ public interface TemplateInterface {
     fun `name`(): kotlin.String
     
     /**
-     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
-     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     * Checks every fill (errors name the slot), writes the generated pictures (end cards,
+     * stings) into `work_dir` and returns the recipe (version 2) as typed records, `base_dir` set
+     * to `work_dir`: inspect or change it, then `start_export(recipe)`. Prices and the expiry
+     * badge are written for `locale` (default "en-US"; see `template_locales()`).
      */
-    fun `renderJson`(`fills`: List<SlotFill>, `workDir`: kotlin.String): kotlin.String
+    fun `render`(`fills`: List<SlotFill>, `workDir`: kotlin.String, `locale`: kotlin.String? = null): Recipe
+    
+    /**
+     * `render`, with the recipe as JSON (its relative paths resolving against `work_dir`).
+     */
+    fun `renderJson`(`fills`: List<SlotFill>, `workDir`: kotlin.String, `locale`: kotlin.String? = null): kotlin.String
     
     fun `slots`(): List<TemplateSlot>
     
@@ -3896,10 +3938,32 @@ open class Template: Disposable, AutoCloseable, TemplateInterface
 
     
     /**
-     * Checks every fill (errors name the slot), writes the end cards' images into `work_dir` and
-     * returns the recipe (version 2) as JSON, its relative paths resolving against `work_dir`.
+     * Checks every fill (errors name the slot), writes the generated pictures (end cards,
+     * stings) into `work_dir` and returns the recipe (version 2) as typed records, `base_dir` set
+     * to `work_dir`: inspect or change it, then `start_export(recipe)`. Prices and the expiry
+     * badge are written for `locale` (default "en-US"; see `template_locales()`).
      */
-    @Throws(ClipforgeException::class)override fun `renderJson`(`fills`: List<SlotFill>, `workDir`: kotlin.String): kotlin.String {
+    @Throws(ClipforgeException::class)override fun `render`(`fills`: List<SlotFill>, `workDir`: kotlin.String, `locale`: kotlin.String?): Recipe {
+            return FfiConverterTypeRecipe.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_template_render(
+        it,
+        
+        FfiConverterSequenceTypeSlotFill.lower(`fills`),
+        FfiConverterString.lower(`workDir`),
+        FfiConverterOptionalString.lower(`locale`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `render`, with the recipe as JSON (its relative paths resolving against `work_dir`).
+     */
+    @Throws(ClipforgeException::class)override fun `renderJson`(`fills`: List<SlotFill>, `workDir`: kotlin.String, `locale`: kotlin.String?): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(ClipforgeException) { _status ->
@@ -3907,7 +3971,8 @@ open class Template: Disposable, AutoCloseable, TemplateInterface
         it,
         
         FfiConverterSequenceTypeSlotFill.lower(`fills`),
-        FfiConverterString.lower(`workDir`),_status)
+        FfiConverterString.lower(`workDir`),
+        FfiConverterOptionalString.lower(`locale`),_status)
 }
     }
     )
@@ -5384,6 +5449,70 @@ public object FfiConverterTypeDuck: FfiConverterRustBuffer<Duck> {
 
 
 /**
+ * A link shown in some outputs (a QR code), for the app's redirect service: the recipe JSON's
+ * `links` entry.
+ */
+data class Link (
+    /**
+     * The short code the redirect service maps to `url`.
+     */
+    val `code`: kotlin.String
+    , 
+    /**
+     * The full link with its tracking parameters.
+     */
+    val `url`: kotlin.String
+    , 
+    /**
+     * When the offer ends (ISO 8601).
+     */
+    val `expires`: kotlin.String? = null 
+    , 
+    /**
+     * Indices into `outputs` that show the link.
+     */
+    val `outputs`: List<kotlin.Int>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLink: FfiConverterRustBuffer<Link> {
+    override fun read(buf: ByteBuffer): Link {
+        return Link(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Link) = (
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterOptionalString.allocationSize(value.`expires`) +
+            FfiConverterSequenceInt.allocationSize(value.`outputs`)
+    )
+
+    override fun write(value: Link, buf: ByteBuffer) {
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterOptionalString.write(value.`expires`, buf)
+            FfiConverterSequenceInt.write(value.`outputs`, buf)
+    }
+}
+
+
+
+/**
  * One candidate loop window.
  */
 data class LoopPoint (
@@ -5867,6 +5996,12 @@ data class OutputReport (
      * `LoopMode.SEAMLESS`: the window of the clip that loops; null for other modes.
      */
     val `loopWindow`: LoopWindow?
+    , 
+    /**
+     * `Fit.SMART`: where the crop followed a subject, and whether it fell back to the centred
+     * crop; null when no clip of this output is smart.
+     */
+    val `smart`: SmartReport?
     
 ){
     
@@ -5894,6 +6029,7 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterOptionalDouble.read(buf),
             FfiConverterOptionalDouble.read(buf),
             FfiConverterOptionalTypeLoopWindow.read(buf),
+            FfiConverterOptionalTypeSmartReport.read(buf),
         )
     }
 
@@ -5908,7 +6044,8 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterSequenceString.allocationSize(value.`missingGlyphs`) +
             FfiConverterOptionalDouble.allocationSize(value.`loudnessLufs`) +
             FfiConverterOptionalDouble.allocationSize(value.`truePeakDb`) +
-            FfiConverterOptionalTypeLoopWindow.allocationSize(value.`loopWindow`)
+            FfiConverterOptionalTypeLoopWindow.allocationSize(value.`loopWindow`) +
+            FfiConverterOptionalTypeSmartReport.allocationSize(value.`smart`)
     )
 
     override fun write(value: OutputReport, buf: ByteBuffer) {
@@ -5923,6 +6060,7 @@ public object FfiConverterTypeOutputReport: FfiConverterRustBuffer<OutputReport>
             FfiConverterOptionalDouble.write(value.`loudnessLufs`, buf)
             FfiConverterOptionalDouble.write(value.`truePeakDb`, buf)
             FfiConverterOptionalTypeLoopWindow.write(value.`loopWindow`, buf)
+            FfiConverterOptionalTypeSmartReport.write(value.`smart`, buf)
     }
 }
 
@@ -6618,6 +6756,12 @@ data class Recipe (
     val `uploadPlan`: UploadPlanOptions? = null 
     , 
     /**
+     * Tracked links (a template's end cards): each written as `<output>.links.json` beside the
+     * outputs that show it.
+     */
+    val `links`: List<Link>? = null 
+    , 
+    /**
      * Folder that relative `source`, output, subtitle and font paths resolve against.
      */
     val `baseDir`: kotlin.String? = null 
@@ -6652,6 +6796,7 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalTypeProvenance.read(buf),
             FfiConverterOptionalTypeUploadPlanOptions.read(buf),
+            FfiConverterOptionalSequenceTypeLink.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -6672,6 +6817,7 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalBoolean.allocationSize(value.`strictFonts`) +
             FfiConverterOptionalTypeProvenance.allocationSize(value.`provenance`) +
             FfiConverterOptionalTypeUploadPlanOptions.allocationSize(value.`uploadPlan`) +
+            FfiConverterOptionalSequenceTypeLink.allocationSize(value.`links`) +
             FfiConverterOptionalString.allocationSize(value.`baseDir`)
     )
 
@@ -6691,6 +6837,7 @@ public object FfiConverterTypeRecipe: FfiConverterRustBuffer<Recipe> {
             FfiConverterOptionalBoolean.write(value.`strictFonts`, buf)
             FfiConverterOptionalTypeProvenance.write(value.`provenance`, buf)
             FfiConverterOptionalTypeUploadPlanOptions.write(value.`uploadPlan`, buf)
+            FfiConverterOptionalSequenceTypeLink.write(value.`links`, buf)
             FfiConverterOptionalString.write(value.`baseDir`, buf)
     }
 }
@@ -6848,6 +6995,61 @@ public object FfiConverterTypeSlotFill: FfiConverterRustBuffer<SlotFill> {
 
 
 
+/**
+ * What `Fit.SMART` found for one output.
+ */
+data class SmartReport (
+    /**
+     * Fraction (0–1) of the output's smart frames (one loop pass) that had a subject.
+     */
+    val `subjectFrames`: kotlin.Double
+    , 
+    /**
+     * True when no frame had one: the output is the centred crop.
+     */
+    val `fallback`: kotlin.Boolean
+    , 
+    /**
+     * Where a subject was followed, in seconds of one loop pass (the longest 16, in time order).
+     */
+    val `spans`: List<SubjectSpan>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSmartReport: FfiConverterRustBuffer<SmartReport> {
+    override fun read(buf: ByteBuffer): SmartReport {
+        return SmartReport(
+            FfiConverterDouble.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeSubjectSpan.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SmartReport) = (
+            FfiConverterDouble.allocationSize(value.`subjectFrames`) +
+            FfiConverterBoolean.allocationSize(value.`fallback`) +
+            FfiConverterSequenceTypeSubjectSpan.allocationSize(value.`spans`)
+    )
+
+    override fun write(value: SmartReport, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`subjectFrames`, buf)
+            FfiConverterBoolean.write(value.`fallback`, buf)
+            FfiConverterSequenceTypeSubjectSpan.write(value.`spans`, buf)
+    }
+}
+
+
+
 data class StreamInfo (
     val `index`: kotlin.Int
     , 
@@ -6907,6 +7109,52 @@ public object FfiConverterTypeStreamInfo: FfiConverterRustBuffer<StreamInfo> {
             FfiConverterDouble.write(value.`duration`, buf)
             FfiConverterOptionalTypeVideoStreamInfo.write(value.`video`, buf)
             FfiConverterOptionalTypeAudioStreamInfo.write(value.`audio`, buf)
+    }
+}
+
+
+
+data class SubjectSpan (
+    val `start`: kotlin.Double
+    , 
+    /**
+     * Exclusive: the last frame's time plus one frame.
+     */
+    val `end`: kotlin.Double
+    , 
+    val `kind`: SubjectKind
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSubjectSpan: FfiConverterRustBuffer<SubjectSpan> {
+    override fun read(buf: ByteBuffer): SubjectSpan {
+        return SubjectSpan(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterTypeSubjectKind.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SubjectSpan) = (
+            FfiConverterDouble.allocationSize(value.`start`) +
+            FfiConverterDouble.allocationSize(value.`end`) +
+            FfiConverterTypeSubjectKind.allocationSize(value.`kind`)
+    )
+
+    override fun write(value: SubjectSpan, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`start`, buf)
+            FfiConverterDouble.write(value.`end`, buf)
+            FfiConverterTypeSubjectKind.write(value.`kind`, buf)
     }
 }
 
@@ -6996,7 +7244,8 @@ data class TemplateSlot (
     val `maxSeconds`: kotlin.Double?
     , 
     /**
-     * Clip slots: `start` (from the clip's start) or `trim` (the fill's start/end).
+     * Clip slots: `start` (from the clip's start), `trim` (the fill's start/end) or `loop` (the
+     * clip's best loop window).
      */
     val `part`: kotlin.String?
     , 
@@ -8080,7 +8329,12 @@ enum class Fit {
     /**
      * Fit inside, bars filled with a blurred, darkened copy of the frame.
      */
-    BLUR;
+    BLUR,
+    /**
+     * Fill the frame like `Crop`, the window following the subject (faces, else salient regions;
+     * centred where nothing is found). Needs `register_subject_models` first.
+     */
+    SMART;
 
     
 
@@ -8557,6 +8811,46 @@ public object FfiConverterTypeStylePreset: FfiConverterRustBuffer<StylePreset> {
     override fun allocationSize(value: StylePreset) = 4UL
 
     override fun write(value: StylePreset, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What the crop followed.
+ */
+
+enum class SubjectKind {
+    
+    FACE,
+    /**
+     * A salient region (no face in the frame).
+     */
+    SALIENT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSubjectKind: FfiConverterRustBuffer<SubjectKind> {
+    override fun read(buf: ByteBuffer) = try {
+        SubjectKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: SubjectKind) = 4UL
+
+    override fun write(value: SubjectKind, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -9360,6 +9654,38 @@ public object FfiConverterOptionalTypeShadowOffset: FfiConverterRustBuffer<Shado
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeSmartReport: FfiConverterRustBuffer<SmartReport?> {
+    override fun read(buf: ByteBuffer): SmartReport? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSmartReport.read(buf)
+    }
+
+    override fun allocationSize(value: SmartReport?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSmartReport.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SmartReport?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSmartReport.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeSubtitlesSpec: FfiConverterRustBuffer<SubtitlesSpec?> {
     override fun read(buf: ByteBuffer): SubtitlesSpec? {
         if (buf.get().toInt() == 0) {
@@ -9936,6 +10262,38 @@ public object FfiConverterOptionalSequenceTypeClip: FfiConverterRustBuffer<List<
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceTypeLink: FfiConverterRustBuffer<List<Link>?> {
+    override fun read(buf: ByteBuffer): List<Link>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeLink.read(buf)
+    }
+
+    override fun allocationSize(value: List<Link>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeLink.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<Link>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeLink.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceTypeOverlay: FfiConverterRustBuffer<List<Overlay>?> {
     override fun read(buf: ByteBuffer): List<Overlay>? {
         if (buf.get().toInt() == 0) {
@@ -10168,6 +10526,34 @@ public object FfiConverterSequenceTypeClipRank: FfiConverterRustBuffer<List<Clip
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeLink: FfiConverterRustBuffer<List<Link>> {
+    override fun read(buf: ByteBuffer): List<Link> {
+        val len = buf.getInt()
+        return List<Link>(len) {
+            FfiConverterTypeLink.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Link>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLink.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Link>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLink.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeLoopPoint: FfiConverterRustBuffer<List<LoopPoint>> {
     override fun read(buf: ByteBuffer): List<LoopPoint> {
         val len = buf.getInt()
@@ -10382,6 +10768,34 @@ public object FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer<List<St
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeStreamInfo.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSubjectSpan: FfiConverterRustBuffer<List<SubjectSpan>> {
+    override fun read(buf: ByteBuffer): List<SubjectSpan> {
+        val len = buf.getInt()
+        return List<SubjectSpan>(len) {
+            FfiConverterTypeSubjectSpan.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SubjectSpan>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSubjectSpan.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SubjectSpan>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSubjectSpan.write(it, buf)
         }
     }
 }
@@ -10624,11 +11038,77 @@ public object FfiConverterSequenceTypeWordTime: FfiConverterRustBuffer<List<Word
     
 
         /**
+         * Like `register_subject_models`, with the models' bytes (e.g. from an app's assets).
+         */
+    @Throws(ClipforgeException::class) fun `registerSubjectModelBytes`(`runtimeLib`: kotlin.String, `faceModel`: kotlin.ByteArray, `saliencyModel`: kotlin.ByteArray? = null, `threads`: kotlin.Int = 2)
+        = 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_register_subject_model_bytes(
+    
+        
+        FfiConverterString.lower(`runtimeLib`),
+        FfiConverterByteArray.lower(`faceModel`),
+        FfiConverterOptionalByteArray.lower(`saliencyModel`),
+        FfiConverterInt.lower(`threads`),_status)
+}
+    
+    
+
+        /**
+         * Loads the subject models `Fit.SMART` needs and keeps them for every later export of this
+         * process (like fonts; registering again replaces them). `runtime_lib`: ONNX Runtime's shared
+         * library (1.31+), as for `PreviewRanker`; `face_model`: BlazeFace (back camera, 256x256);
+         * `saliency_model`: EfficientNet-Lite0 with its `features` output, the fallback where no face is
+         * found (null: faces only); `threads`: intra-op threads (1–2). Loads the models (reads files: call
+         * it off the main thread, e.g. `Clipforge.registerSubjectModels`). A missing file → `Io`; a file
+         * that is not the model → `UnsupportedInput`.
+         */
+    @Throws(ClipforgeException::class) fun `registerSubjectModels`(`runtimeLib`: kotlin.String, `faceModel`: kotlin.String, `saliencyModel`: kotlin.String? = null, `threads`: kotlin.Int = 2)
+        = 
+    uniffiRustCallWithError(ClipforgeException) { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_register_subject_models(
+    
+        
+        FfiConverterString.lower(`runtimeLib`),
+        FfiConverterString.lower(`faceModel`),
+        FfiConverterOptionalString.lower(`saliencyModel`),
+        FfiConverterInt.lower(`threads`),_status)
+}
+    
+    
+
+        /**
+         * Whether subject models are registered in this process (`Fit.SMART` can run).
+         */ fun `subjectModelsRegistered`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_subject_models_registered(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
          * Names of the templates shipped inside the library.
          */ fun `builtinTemplateNames`(): List<kotlin.String> {
             return FfiConverterSequenceString.lift(
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_clipforge_ffi_fn_func_builtin_template_names(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * The locales prices and expiry badges can be written for (BCP 47 tags).
+         */ fun `templateLocales`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_func_template_locales(
     
         _status)
 }
