@@ -6,7 +6,6 @@
 
 mod template_support;
 
-use std::path::Path;
 use std::process::Command;
 
 use clipforge::template::{Fill, Fills, Template};
@@ -206,16 +205,6 @@ fn a_loop_part_takes_the_same_window_as_clipforge_loop_points() {
     assert!(e.message.contains("slot 'closer': this slot uses the clip's best loop window"), "{}", e.message);
 }
 
-fn short_clip(dir: &Path, seconds: f64) -> std::path::PathBuf {
-    let p = dir.join(format!("clip-{seconds}.mp4"));
-    let st = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30", "-t", &format!("{seconds}"), "-pix_fmt", "yuv420p"])
-        .arg(&p)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    p
-}
 
 #[test]
 fn bad_fills_of_the_new_templates_are_refused_naming_the_slot() {

@@ -5,12 +5,11 @@
 
 mod template_support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use clipforge::template::{Fill, Fills, Template};
 use clipforge_e2e::*;
-use template_support::qr_at;
+use template_support::{qr_at, short_clip};
 
 /// The four default aspects at a reduced size (the QR's share of the short side is unchanged).
 const SIZES: [(&str, u32); 4] = [("9x16", 960), ("1x1", 540), ("4x5", 720), ("16x9", 540)];
@@ -119,17 +118,6 @@ fn shrink_named(recipe: &mut Recipe) {
     }
 }
 
-/// A clip of `seconds` made with FFmpeg's test source.
-fn short_clip(dir: &Path, seconds: f64) -> PathBuf {
-    let p = dir.join(format!("clip-{seconds}.mp4"));
-    let st = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30", "-t", &format!("{seconds}"), "-pix_fmt", "yuv420p"])
-        .arg(&p)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    p
-}
 
 #[test]
 fn bad_fills_are_refused_naming_the_slot_and_write_nothing() {

@@ -52,7 +52,8 @@ pub struct Shadow {
     pub blur: f32,
 }
 
-fn preset(p: Preset) -> Style {
+/// A preset's style, before a caption's own fields apply.
+pub(crate) fn preset(p: Preset) -> Style {
     let base = Style {
         font: None,
         size: 0.045,

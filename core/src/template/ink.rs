@@ -7,7 +7,8 @@ use super::card::CardText;
 use crate::captions::fonts::{Fonts, DEFAULT_FAMILY};
 use crate::captions::layout::{lay_out, Fit};
 use crate::captions::raster::{rasterise, Image};
-use crate::captions::style::{resolve, Rgba, Style};
+use crate::captions::model::Preset;
+use crate::captions::style::{preset, Rgba, Style};
 
 /// A straight-alpha RGBA picture being drawn on.
 pub struct Canvas<'a> {
@@ -88,7 +89,7 @@ impl Ink {
     }
 
     pub fn plain(&self) -> Style {
-        let mut s = resolve(None, "card").unwrap_or_else(|_| unreachable_style());
+        let mut s = preset(Preset::default());
         s.color = self.fg;
         s.background = None;
         s.stroke_width = 0.0;
@@ -121,26 +122,6 @@ impl Ink {
         }
         let height = items.iter().map(|b| b.img.height + b.gap).sum();
         Blocks { items, height }
-    }
-}
-
-/// The default caption style always resolves; this keeps a panic out of the library regardless.
-fn unreachable_style() -> Style {
-    Style {
-        font: None,
-        size: 0.045,
-        bold: true,
-        color: Rgba::WHITE,
-        highlight: Rgba::WHITE,
-        stroke_width: 0.0,
-        stroke_color: Rgba::BLACK,
-        shadow: None,
-        background: None,
-        padding: 0.3,
-        corner_radius: 0.25,
-        align: crate::captions::model::Align::Center,
-        max_width: 0.86,
-        line_spacing: 1.1,
     }
 }
 

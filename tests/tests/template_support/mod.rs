@@ -70,3 +70,15 @@ pub fn ocr_at(video: &Path, t: f64, work: &Path, crop: &str) -> String {
     assert!(out.status.success(), "tesseract failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).to_string()
 }
+
+/// A clip of `seconds` made with FFmpeg's test source (for slots that must refuse it).
+pub fn short_clip(dir: &Path, seconds: f64) -> PathBuf {
+    let p = dir.join(format!("clip-{seconds}.mp4"));
+    let st = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30", "-t", &format!("{seconds}"), "-pix_fmt", "yuv420p"])
+        .arg(&p)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    p
+}
