@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The floor of bench/run.sh's case a (issue 18): what a 15 s 9:16 blur export of the shared 1080p30
+# source cannot go below with these codecs. Side by side, interleaved, in one run:
+#   decode    ffmpeg decodes the trimmed source alone (video and audio, 2 decoder threads, to null)
+#   encode    ffmpeg encodes the export's own pictures and sound alone, from raw files (the
+#             clipforge output of the first repetition decoded to yuv420p + PCM), through the same
+#             x264 and AAC settings as the export (X264_PARAMS, veryfast, crf 23, 2 slice threads)
+#   floor     decode + encode (wall and CPU added)
+#   clipforge `clipforge export` of case a's recipe
+# GNU time gives wall, user+sys CPU and peak RSS; medians over the repetitions.
+#
+#   bash bench/floor.sh [REPS]     (default 3)
+# Env: CLIPFORGE_BIN=path  use this binary instead of building target/release/clipforge.
+# The raw pictures take 1.4 GB in bench/out/floor/ while it runs; they are removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+REPS=${1:-3}
+case "$REPS" in ''|*[!0-9]*|0) echo "floor: REPS must be a positive integer" >&2; exit 2 ;; esac
+die() { echo "floor: FAIL: $*" >&2; exit 1; }
+
+if [ -n "${CLIPFORGE_BIN:-}" ]; then CF=$(realpath "$CLIPFORGE_BIN"); else
+  cargo build --release -q -p clipforge-cli; CF=$ROOT/target/release/clipforge; fi
+SRC=$(bash bench/source.sh)
+OUT=$ROOT/bench/out/floor
+rm -rf "$OUT" && mkdir -p "$OUT"
+trap 'rm -f "$OUT"/frames.yuv "$OUT"/sound.wav' EXIT
+
+X264P=$(sed -n 's/^pub const X264_PARAMS: &str = "\(.*\)";/\1/p' core/src/encode/video.rs)
+[ -n "$X264P" ] || die "cannot read X264_PARAMS from core/src/encode/video.rs"
+FF=(ffmpeg -hide_banner -loglevel error -nostdin -y)
+
+cat >"$OUT/recipe.json" <<EOF
+{
+  "version": 1,
+  "source": "$SRC",
+  "trim": { "start": 0, "end": 15 },
+  "loop": { "mode": "none" },
+  "outputs": [ { "path": "out-9x16.mp4", "aspect": "9:16", "height": 1920, "fit": "blur", "preset": "veryfast", "crf": 23 } ]
+}
+EOF
+
+measure() { # LOG CMD... → "wall rss_kb cpu"
+  local logf=$1 tf; shift; tf=$(mktemp)
+  /usr/bin/time -f "%e %M %U %S" -o "$tf" "$@" >"$logf" 2>&1 || { cat "$logf" >&2; die "command failed: $*"; }
+  awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$tf"; rm -f "$tf"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+run_cf() { (cd "$OUT" && measure "$OUT/cf.log" "$CF" export recipe.json); }
+run_decode() { measure "$OUT/dec.log" "${FF[@]}" -threads 2 -ss 0 -t 15 -i "$SRC" -map 0:v -map 0:a -f null -; }
+run_encode() {
+  measure "$OUT/enc.log" "${FF[@]}" -f rawvideo -pix_fmt yuv420p -s 1080x1920 -r 30 -i "$OUT/frames.yuv" -i "$OUT/sound.wav" \
+    -map 0:v -map 1:a -c:v libx264 -preset veryfast -crf 23 -profile:v high -g 60 -x264-params "$X264P" -threads:v 2 \
+    -c:a aac -b:a 128k -ar 48000 -ac 2 -movflags +faststart "$OUT/enc.mp4"
+}
+
+declare -a CFR DECR ENCR
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+for ((i = 1; i <= REPS; i++)); do
+  CFR+=("$(run_cf)")
+  if [ "$i" = 1 ]; then
+    # The export's own pictures and sound, raw: what "encoding the output alone" encodes.
+    "${FF[@]}" -i "$OUT/out-9x16.mp4" -map 0:v -f rawvideo -pix_fmt yuv420p "$OUT/frames.yuv" -map 0:a -f wav "$OUT/sound.wav"
+    frames=$(( $(stat -c %s "$OUT/frames.yuv") / (1080 * 1920 * 3 / 2) ))
+    [ "$frames" = 450 ] || die "the export has $frames frames, expected 450"
+  fi
+  DECR+=("$(run_decode)")
+  ENCR+=("$(run_encode)")
+  echo "floor: rep $i/$REPS: clipforge ${CFR[-1]} | decode ${DECR[-1]} | encode ${ENCR[-1]}" >&2
+done
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+
+col() { printf '%s\n' "${@:2}" | awk -v c="$1" '{print $c}' | median; }
+cfw=$(col 1 "${CFR[@]}"); cfc=$(col 3 "${CFR[@]}"); cfm=$(col 2 "${CFR[@]}")
+dw=$(col 1 "${DECR[@]}"); dc=$(col 3 "${DECR[@]}"); dm=$(col 2 "${DECR[@]}")
+ew=$(col 1 "${ENCR[@]}"); ec=$(col 3 "${ENCR[@]}"); em=$(col 2 "${ENCR[@]}")
+{
+  echo "Case a (0–15 s of the 1080p30 source → 9:16 blur 1080x1920), median of $REPS, load $LOAD0 → $LOAD1, commit $(git rev-parse --short HEAD)"
+  echo
+  echo "| | wall s | CPU s | peak RSS MB | clipforge / this |"
+  echo "|---|---:|---:|---:|---:|"
+  echo "| decode alone (ffmpeg, trimmed source, video + audio) | $dw | $dc | $((dm / 1024)) | |"
+  echo "| encode alone (ffmpeg, the export's raw pictures + PCM, same x264/AAC settings) | $ew | $ec | $((em / 1024)) | |"
+  awk -v dw="$dw" -v dc="$dc" -v ew="$ew" -v ec="$ec" -v w="$cfw" -v c="$cfc" \
+    'BEGIN {fw = dw + ew; fc = dc + ec; printf "| **floor** = decode + encode | %.2f | %.2f | | **%.2fx wall, %.2fx CPU** |\n", fw, fc, w / fw, c / fc}'
+  echo "| clipforge export | $cfw | $cfc | $((cfm / 1024)) | |"
+} | tee "$OUT/results.md"
