@@ -13,14 +13,9 @@ use crate::frame::Frame;
 use crate::source::probe::Hdr;
 use crate::source::tonemap::ToneMapper;
 
-/// Decoder frame threads by picture size. Each thread holds its own reference frames (~10 MB at
-/// 1080p). Up to 1080p one thread keeps ahead of the encoders and the reframe, and two cost more:
-/// on case a of bench/floor.sh (2 cores) one thread gave 10.91 s wall, 18.75 CPU-s, 223 MB
-/// against 11.14 s, 19.12 CPU-s, 234 MB with two, and the five-clip composition peaked at 280 MB
-/// instead of 298 MB. Larger pictures (4K) take two so decoding does not become the slow stage.
-fn decode_threads(width: u32, height: u32) -> usize {
-    if u64::from(width) * u64::from(height) <= 1920 * 1088 { 1 } else { 2 }
-}
+/// Each decoder thread holds its own reference frames (~10 MB at 1080p). Two let the analysis
+/// passes decode keyframes side by side; the export chooses its own (`asset_loader`).
+const DECODE_THREADS: usize = 2;
 
 /// See [`VideoDecoder::set_decode`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,10 +60,7 @@ unsafe impl Send for Scaler {}
 impl VideoDecoder {
     /// `work_w`/`work_h` are the display (rotated) working size; both even.
     pub fn new(stream: &ff::format::stream::Stream, rotation: u32, work_w: u32, work_h: u32) -> Result<Self> {
-        let p = stream.parameters();
-        // SAFETY: `p` holds a valid AVCodecParameters for as long as the stream lives; plain reads.
-        let (w, h) = unsafe { ((*p.as_ptr()).width.max(0) as u32, (*p.as_ptr()).height.max(0) as u32) };
-        Self::with_threads(stream, rotation, work_w, work_h, decode_threads(w, h))
+        Self::with_threads(stream, rotation, work_w, work_h, DECODE_THREADS)
     }
 
     /// Like [`VideoDecoder::new`] with `threads` frame threads (1 = decode on the calling thread,
