@@ -249,7 +249,7 @@ fn decode_and_render(
         let mut senders: Vec<Option<SyncSender<Feed>>> = Vec::new();
         let mut workers = Vec::new();
         for out in pass.iter().map(|&i| &plan.outputs[i]) {
-            let (tx, rx) = sync_channel::<Feed>(2);
+            let (tx, rx) = sync_channel::<Feed>(1);
             senders.push(Some(tx));
             let composition = &plan.composition;
             workers.push(scope.spawn(move || {

@@ -1,7 +1,7 @@
 //! The one decode loop of an export pass: asset loaders are opened clip after clip, at most two at
 //! once (during a transition), and their pictures go to every output's sample exporter in
 //! composed-time order. Memory stays flat however long or many the clips are: the channels to
-//! the exporters hold two pictures each.
+//! the exporters hold one picture each.
 
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::Arc;

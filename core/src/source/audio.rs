@@ -151,6 +151,13 @@ impl AudioDecoder {
         }
         let need = to as usize * CHANNELS;
         if self.clip.samples.len() < need {
+            // Grow by two seconds at a time, not by doubling: the clip's sound is held whole until
+            // the mix, and doubling would leave up to half of it unused at the peak.
+            let step = 2 * SAMPLE_RATE as usize * CHANNELS;
+            let len = self.clip.samples.len();
+            if need > self.clip.samples.capacity() {
+                self.clip.samples.reserve_exact(need - len + step);
+            }
             self.clip.samples.resize(need, 0.0);
         }
         let src = &chunk[(from - pos) as usize * CHANNELS..(to - pos) as usize * CHANNELS];
