@@ -1,6 +1,7 @@
 //! The taste profile moves the poster and the preview loop to what the viewer liked; cold start
 //! picks on quality alone. Real model (EfficientNet-Lite0) through real ONNX Runtime, clips of real
-//! photographs (fixtures/photos/make.sh). mixed.mp4: rocket 0–3 s, cat 3–6, motorcycle 6–9, coffee 9–12.
+//! photographs (fixtures/photos/make.sh). mixed.mp4: rocket 0–3 s, cat 3–6, motorcycle 6–9, coffee 9–12;
+//! foggy.mp4 the same with the cat seen through fog.
 
 mod preview_common;
 
@@ -92,6 +93,27 @@ fn cold_start_never_picks_black_blurred_or_flat_frames() {
     let img = std::fs::read(&res.poster.path).unwrap();
     assert_eq!(&img[1..4], b"PNG");
     assert_eq!((res.poster.width, res.poster.height), (320, 180));
+}
+
+#[test]
+fn a_liking_for_soft_pictures_wins_over_sharper_scenes() {
+    // foggy.mp4: rocket 0-3, the cat through fog 3-6 (blurred, a third of the contrast), motorcycle
+    // 6-9, coffee 9-12. The viewer liked fog-cat.mp4. The fog is soft next to the other scenes but
+    // even within its own: it is no reason to veto it, and taste outweighs the small quality gap.
+    let dir = tempfile::tempdir().unwrap();
+    for model in [FP32, PHONE] {
+        let res = preview_with(model, &["fog-cat.mp4"], &[], "foggy.mp4", dir.path());
+        assert_in(&res, CAT, &format!("{model}: liked the foggy cat"));
+        let fog: Vec<_> = res.candidates.iter().filter(|c| c.time >= CAT.0 && c.time < CAT.1).collect();
+        assert!(fog.len() >= 3, "{:?}", res.candidates);
+        assert!(fog.iter().all(|c| c.rejected.is_none()), "soft but not blurred within its scene: {fog:?}");
+    }
+    // Without the liking, quality decides: a sharp scene, and the fog is still not vetoed.
+    let mut r = ranker(FP32);
+    let res = r.preview(&photo_clip("foggy.mp4"), &TasteProfile::new(), dir.path(), &PreviewOptions::default()).unwrap();
+    let t = res.poster.time;
+    assert!(!(CAT.0..CAT.1).contains(&t), "cold start prefers a sharp, contrasted scene: {t:.2} s");
+    assert!(res.candidates.iter().filter(|c| c.time >= CAT.0 && c.time < CAT.1).all(|c| c.rejected.is_none()));
 }
 
 #[test]

@@ -154,8 +154,11 @@ impl PreviewRanker {
             use rayon::prelude::*;
             cands.par_iter().map(|c| quality::measure(&c.frame)).collect()
         };
-        let max_sharp = quals.iter().map(|q| q.sharpness).fold(0.0, f32::max);
-        let rejected: Vec<_> = quals.iter().map(|q| quality::reject(q, max_sharp)).collect();
+        // Blur and flatness are judged within each candidate's scene, so a soft scene (fog, a
+        // night sky) stays a candidate next to sharper ones and taste can choose it.
+        let scene_max = quality::scene_max(&quals, &quality::scenes(&quals));
+        let clip_sharpness = scene_max.iter().map(|m| m.sharpness).fold(0.0, f32::max);
+        let rejected: Vec<_> = quals.iter().zip(&scene_max).map(|(q, &m)| quality::reject(q, m)).collect();
         let sample_ms = ms(t0);
 
         // Embed usable candidates; a near-duplicate of the previous usable one shares its vector.
@@ -188,7 +191,7 @@ impl PreviewRanker {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let q = quality::prior(&quals[i], max_sharp);
+                let q = quality::prior(&quals[i], scene_max[i], clip_sharpness);
                 let sim = taste.as_ref().and_then(|t| {
                     embeddings.iter().find(|(j, _)| *j == i).map(|(_, v)| rank::centred_cosine(v, t, &centre))
                 });

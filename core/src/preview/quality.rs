@@ -8,12 +8,19 @@ const DARK_Y: u8 = 34;
 const BRIGHT_Y: u8 = 226;
 /// A picture this much black or white is a fade, a lens cap or a blown-out sky.
 const EXTREME_FRACTION: f32 = 0.9;
-/// Luma standard deviation below which a picture is flat (a wall, a title card's background).
-const FLAT_STD: f32 = 6.0;
-/// Sharpness below this fraction of the clip's sharpest candidate is blurred (motion or focus).
+/// Luma standard deviation below which a picture is empty whatever its scene (a colour card, a
+/// lens cap): nothing in it to show.
+const EMPTY_STD: f32 = 2.5;
+/// A picture with less than this fraction of its scene's contrast is a fade or a title card's
+/// background within the shot.
+const FLAT_RELATIVE: f32 = 0.35;
+/// Sharpness below this fraction of its scene's sharpest candidate is blurred (motion, a focus
+/// pull). Judged within the scene: fog, a night sky or a shallow-focus portrait is soft all along
+/// and is not blurred next to a sharper scene.
 const BLUR_RELATIVE: f32 = 0.2;
-/// Below this absolute sharpness (mean |Laplacian| on the working plane) a picture is blurred anyway.
-const BLUR_ABSOLUTE: f32 = 0.6;
+/// Thumbnails of one scene correlate at least this much (zero-mean, unit-variance 16x16 luma):
+/// a fade, a focus pull or a slow pan keeps the picture's layout; a cut does not.
+const SCENE_CORRELATION: f32 = 0.6;
 /// Thumbnail side for near-duplicate detection, and the mean luma difference under which two
 /// thumbnails are the same picture.
 pub const THUMB: usize = 16;
@@ -98,24 +105,77 @@ pub fn near_duplicate(a: &Quality, b: &Quality) -> bool {
     (d as f32 / a.thumb.len().max(1) as f32) < DUPLICATE_DIFF
 }
 
-/// The reason to drop a candidate, judged against the sharpest candidate of the same clip.
-pub fn reject(q: &Quality, clip_max_sharpness: f32) -> Option<Reject> {
+/// Scene of each candidate (0, 1, …, in order): consecutive candidates whose thumbnails correlate
+/// stay in one scene.
+pub fn scenes(quals: &[Quality]) -> Vec<usize> {
+    let mut scene = 0;
+    let mut out = Vec::with_capacity(quals.len());
+    for (i, q) in quals.iter().enumerate() {
+        if i > 0 && correlation(&quals[i - 1].thumb, &q.thumb) < SCENE_CORRELATION {
+            scene += 1;
+        }
+        out.push(scene);
+    }
+    out
+}
+
+/// Pearson correlation of two thumbnails; 0 when either is uniform (no layout to compare).
+fn correlation(a: &[u8], b: &[u8]) -> f32 {
+    let n = a.len().min(b.len()).max(1) as f32;
+    let (ma, mb) = (a.iter().map(|&x| f32::from(x)).sum::<f32>() / n, b.iter().map(|&x| f32::from(x)).sum::<f32>() / n);
+    let (mut ab, mut aa, mut bb) = (0f32, 0f32, 0f32);
+    for (&x, &y) in a.iter().zip(b) {
+        let (x, y) = (f32::from(x) - ma, f32::from(y) - mb);
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+    }
+    if aa < n || bb < n {
+        return 0.0; // a thumbnail with a standard deviation under one grey level
+    }
+    ab / (aa.sqrt() * bb.sqrt())
+}
+
+/// What a candidate is judged against: the sharpest and most contrasted candidate of its scene.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SceneMax {
+    pub sharpness: f32,
+    pub std_luma: f32,
+}
+
+/// [`SceneMax`] of each candidate's scene (`scene` from [`scenes`]).
+pub fn scene_max(quals: &[Quality], scene: &[usize]) -> Vec<SceneMax> {
+    let n = scene.iter().max().map_or(0, |m| m + 1);
+    let mut max = vec![SceneMax { sharpness: 0.0, std_luma: 0.0 }; n];
+    for (q, &s) in quals.iter().zip(scene) {
+        max[s].sharpness = max[s].sharpness.max(q.sharpness);
+        max[s].std_luma = max[s].std_luma.max(q.std_luma);
+    }
+    scene.iter().map(|&s| max[s]).collect()
+}
+
+/// The reason to drop a candidate. Black, white and empty pictures are dropped outright; flat and
+/// blurred ones only next to better pictures of the same scene.
+pub fn reject(q: &Quality, scene: SceneMax) -> Option<Reject> {
     if q.dark_fraction > EXTREME_FRACTION {
         Some(Reject::NearBlack)
     } else if q.bright_fraction > EXTREME_FRACTION {
         Some(Reject::NearWhite)
-    } else if q.std_luma < FLAT_STD {
+    } else if q.std_luma < EMPTY_STD || q.std_luma < FLAT_RELATIVE * scene.std_luma {
         Some(Reject::Flat)
-    } else if q.sharpness < BLUR_ABSOLUTE || q.sharpness < BLUR_RELATIVE * clip_max_sharpness {
+    } else if q.sharpness < BLUR_RELATIVE * scene.sharpness {
         Some(Reject::Blurred)
     } else {
         None
     }
 }
 
-/// Quality prior in 0..1: sharpness relative to the clip (log scale), contrast, mid exposure.
-pub fn prior(q: &Quality, clip_max_sharpness: f32) -> f32 {
-    let sharp = ((1.0 + q.sharpness).ln() / (1.0 + clip_max_sharpness.max(1e-3)).ln()).clamp(0.0, 1.0);
+/// Quality prior in 0..1: sharpness (log scale) half relative to the scene and half to the clip's
+/// sharpest candidate, contrast, mid exposure. Its weight next to taste is small (rank.rs): it
+/// orders a cold start and breaks ties, it does not overrule a liking.
+pub fn prior(q: &Quality, scene: SceneMax, clip_sharpness: f32) -> f32 {
+    let relative = |max: f32| ((1.0 + q.sharpness).ln() / (1.0 + max.max(1e-3)).ln()).clamp(0.0, 1.0);
+    let sharp = 0.5 * (relative(scene.sharpness) + relative(clip_sharpness));
     let contrast = (q.std_luma / 50.0).clamp(0.0, 1.0);
     let exposure = (1.0 - (q.mean_luma - 120.0).abs() / 104.0).clamp(0.0, 1.0);
     0.5 * sharp + 0.25 * contrast + 0.25 * exposure
@@ -136,19 +196,75 @@ mod tests {
         f
     }
 
+    fn scene(of: &[&Quality]) -> SceneMax {
+        let q: Vec<Quality> = of.iter().map(|q| (*q).clone()).collect();
+        scene_max(&q, &vec![0; q.len()])[0]
+    }
+
+    /// A left-to-right gradient with fine noise on it: a layout, and detail to lose.
+    fn textured(w: u32, h: u32) -> Frame {
+        let mut f = noise(w, h, 60);
+        for (i, p) in f.y.iter_mut().enumerate() {
+            *p = (u32::from(*p) - 120 + 30 + 140 * (i as u32 % w) / w) as u8;
+        }
+        f
+    }
+
+    /// `f` blurred by a 3x3 box `passes` times: the same picture, softer.
+    fn soften(f: &Frame, passes: usize) -> Frame {
+        let mut g = f.clone();
+        let (w, h) = (f.width as usize, f.height as usize);
+        for _ in 0..passes {
+            let src = g.y.clone();
+            for r in 1..h - 1 {
+                for c in 1..w - 1 {
+                    let s: u32 = (0..9).map(|k| u32::from(src[(r + k / 3 - 1) * w + c + k % 3 - 1])).sum();
+                    g.y[r * w + c] = (s / 9) as u8;
+                }
+            }
+        }
+        g
+    }
+
     #[test]
-    fn black_white_flat_and_blur_are_rejected() {
+    fn black_white_and_empty_are_rejected_whatever_the_scene() {
         let black = measure(&Frame::filled(64, 64, Yuv::BLACK));
         let white = measure(&Frame::filled(64, 64, Yuv { y: 235, u: 128, v: 128 }));
         let grey = measure(&Frame::filled(64, 64, Yuv { y: 126, u: 128, v: 128 }));
         let sharp = measure(&noise(64, 64, 100));
-        let soft = measure(&noise(64, 64, 3));
-        let max = sharp.sharpness;
-        assert_eq!(reject(&black, max), Some(Reject::NearBlack));
-        assert_eq!(reject(&white, max), Some(Reject::NearWhite));
-        assert_eq!(reject(&grey, max), Some(Reject::Flat));
-        assert_eq!(reject(&sharp, max), None);
-        assert!(prior(&sharp, max) > prior(&soft, max));
+        for q in [&black, &white, &grey] {
+            assert!(reject(q, scene(&[q])).is_some(), "{q:?}");
+        }
+        assert_eq!(reject(&black, scene(&[&black])), Some(Reject::NearBlack));
+        assert_eq!(reject(&white, scene(&[&white])), Some(Reject::NearWhite));
+        assert_eq!(reject(&grey, scene(&[&grey])), Some(Reject::Flat));
+        assert_eq!(reject(&sharp, scene(&[&sharp])), None);
         assert!(near_duplicate(&sharp, &sharp.clone()) && !near_duplicate(&sharp, &black));
+    }
+
+    #[test]
+    fn blur_and_flatness_are_judged_within_the_scene() {
+        let sharp_f = textured(64, 64);
+        let sharp = measure(&sharp_f);
+        let soft = measure(&soften(&sharp_f, 6));
+        assert_eq!(scenes(&[sharp.clone(), soft.clone()]), vec![0, 0], "a focus pull keeps the scene");
+        // Next to its own sharp version, the soft picture is blurred; alone, it is just soft.
+        assert_eq!(reject(&soft, scene(&[&sharp, &soft])), Some(Reject::Blurred));
+        assert_eq!(reject(&soft, scene(&[&soft])), None);
+        let m = scene(&[&sharp, &soft]);
+        assert!(prior(&sharp, m, m.sharpness) > prior(&soft, m, m.sharpness));
+    }
+
+    #[test]
+    fn a_cut_starts_a_new_scene_and_a_fade_does_not() {
+        let a = textured(64, 64);
+        let mut faded = a.clone();
+        faded.y.iter_mut().for_each(|p| *p = 16 + (u32::from(*p).saturating_sub(16) / 3) as u8);
+        let mut other = Frame::filled(64, 64, Yuv { y: 120, u: 128, v: 128 });
+        for (i, p) in other.y.iter_mut().enumerate() {
+            *p = if (i / 64) < 32 { 40 } else { 200 }; // dark top, bright bottom
+        }
+        let q: Vec<Quality> = [&a, &faded, &other].iter().map(|f| measure(f)).collect();
+        assert_eq!(scenes(&q), vec![0, 0, 1]);
     }
 }
