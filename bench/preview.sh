@@ -53,3 +53,10 @@ for m in efficientnet_lite0.onnx efficientnet_lite0_phone.onnx; do
   done
   echo "CLI \`clipforge preview\` with $m: wall ms per run:$best"
 done
+# The feed rendition: how many bytes from the file's start the first picture needs (moov + the first
+# keyframe), and the check that FFmpeg decodes it from the first 64 kB alone (issue 18's target).
+R="$PROF/$(basename "${CLIP%.mp4}").preview.mp4"
+need=$(ffprobe -v error -select_streams v -show_entries packet=pos,size -of csv=p=0 "$R" | awk -F, 'NR == 1 {print $1 + $2}')
+head -c 65536 "$R" >"$PROF/head.mp4"
+if ffmpeg -nostdin -v error -i "$PROF/head.mp4" -frames:v 1 -f null - 2>/dev/null; then ok=yes; else ok=NO; fi
+echo "feed rendition: $(stat -c %s "$R") bytes; first picture needs the first $need bytes; decodes from the first 64 kB: $ok"

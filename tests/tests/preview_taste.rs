@@ -6,7 +6,7 @@
 mod preview_common;
 
 use clipforge::preview::{PosterFormat, PreviewOptions, PreviewResult, TasteProfile};
-use clipforge_e2e::{decode_video, decode_video_keeping, ffprobe_json, mp4_is_faststart, probe_streams, psnr};
+use clipforge_e2e::{decode_first_frames, decode_video, decode_video_keeping, ffprobe_json, mp4_is_faststart, probe_streams, psnr};
 use preview_common::*;
 
 const CAT: (f64, f64) = (3.0, 6.0);
@@ -45,6 +45,13 @@ fn assert_rendition(res: &PreviewResult, source: &std::path::Path) {
     assert_eq!((out.width.min(out.height), out.codec.as_str()), (360, "h264"));
     assert_eq!(out.frame_count(), 90);
     assert!(out.keyframes[0], "first frame must be a keyframe");
+    // A feed shows the first picture from the first 64 kB: moov and the first keyframe come first.
+    let head = path.with_extension("head.mp4");
+    std::fs::write(&head, &std::fs::read(path).unwrap()[..(bytes as usize).min(64 * 1024)]).unwrap();
+    let start = decode_first_frames(&head, 1);
+    assert_eq!(start.frame_count(), 1, "no picture decodes from the first 64 kB");
+    let p = psnr(start.frame(0), out.frame(0));
+    assert!(p > 99.0, "the first picture from 64 kB is not the file's first picture ({p:.1} dB)");
     let first = (res.preview_loop.start * 30.0).round() as usize;
     let src = decode_video_keeping(source, |i| i == first + 45);
     let p = psnr(out.frame(45), src.frame(first + 45));
