@@ -6,7 +6,7 @@
 #             clipforge output of the first repetition decoded to yuv420p + PCM), through the same
 #             x264 and AAC settings as the export (X264_PARAMS, veryfast, crf 23, 2 slice threads)
 #   floor     decode + encode (wall and CPU added)
-#   clipforge `clipforge export` of case a's recipe
+#   clipforge `clipforge export` of case a's recipe, and the same with one caption (issue 18 memory)
 # GNU time gives wall, user+sys CPU and peak RSS; medians over the repetitions.
 #
 #   bash bench/floor.sh [REPS]     (default 3)
@@ -40,6 +40,18 @@ cat >"$OUT/recipe.json" <<EOF
 }
 EOF
 
+# Issue 18's memory case: the same export with one caption over the whole clip (built-in font).
+cat >"$OUT/recipe-caption.json" <<EOF
+{
+  "version": 1,
+  "source": "$SRC",
+  "trim": { "start": 0, "end": 15 },
+  "loop": { "mode": "none" },
+  "captions": [ { "text": "Street tacos at 2am", "start": 0, "end": 15, "style": "bold-outline", "position": "bottom" } ],
+  "outputs": [ { "path": "out-caption.mp4", "aspect": "9:16", "height": 1920, "fit": "blur", "preset": "veryfast", "crf": 23 } ]
+}
+EOF
+
 measure() { # LOG CMD... → "wall rss_kb cpu"
   local logf=$1 tf; shift; tf=$(mktemp)
   /usr/bin/time -f "%e %M %U %S" -o "$tf" "$@" >"$logf" 2>&1 || { cat "$logf" >&2; die "command failed: $*"; }
@@ -48,6 +60,7 @@ measure() { # LOG CMD... → "wall rss_kb cpu"
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 run_cf() { (cd "$OUT" && measure "$OUT/cf.log" "$CF" export recipe.json); }
+run_caption() { (cd "$OUT" && measure "$OUT/cf-caption.log" "$CF" export recipe-caption.json); }
 run_decode() { measure "$OUT/dec.log" "${FF[@]}" -threads 2 -ss 0 -t 15 -i "$SRC" -map 0:v -map 0:a -f null -; }
 run_encode() {
   measure "$OUT/enc.log" "${FF[@]}" -f rawvideo -pix_fmt yuv420p -s 1080x1920 -r 30 -i "$OUT/frames.yuv" -i "$OUT/sound.wav" \
@@ -55,7 +68,7 @@ run_encode() {
     -c:a aac -b:a 128k -ar 48000 -ac 2 -movflags +faststart "$OUT/enc.mp4"
 }
 
-declare -a CFR DECR ENCR
+declare -a CFR DECR ENCR CAPR
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((i = 1; i <= REPS; i++)); do
   CFR+=("$(run_cf)")
@@ -67,7 +80,8 @@ for ((i = 1; i <= REPS; i++)); do
   fi
   DECR+=("$(run_decode)")
   ENCR+=("$(run_encode)")
-  echo "floor: rep $i/$REPS: clipforge ${CFR[-1]} | decode ${DECR[-1]} | encode ${ENCR[-1]}" >&2
+  CAPR+=("$(run_caption)")
+  echo "floor: rep $i/$REPS: clipforge ${CFR[-1]} | decode ${DECR[-1]} | encode ${ENCR[-1]} | with a caption ${CAPR[-1]}" >&2
 done
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -75,6 +89,7 @@ col() { printf '%s\n' "${@:2}" | awk -v c="$1" '{print $c}' | median; }
 cfw=$(col 1 "${CFR[@]}"); cfc=$(col 3 "${CFR[@]}"); cfm=$(col 2 "${CFR[@]}")
 dw=$(col 1 "${DECR[@]}"); dc=$(col 3 "${DECR[@]}"); dm=$(col 2 "${DECR[@]}")
 ew=$(col 1 "${ENCR[@]}"); ec=$(col 3 "${ENCR[@]}"); em=$(col 2 "${ENCR[@]}")
+kw=$(col 1 "${CAPR[@]}"); kc=$(col 3 "${CAPR[@]}"); km=$(printf '%s\n' "${CAPR[@]}" | awk '{print $2}' | sort -g | tail -n 1)
 {
   echo "Case a (0–15 s of the 1080p30 source → 9:16 blur 1080x1920), median of $REPS, load $LOAD0 → $LOAD1, commit $(git rev-parse --short HEAD)"
   echo
@@ -85,4 +100,5 @@ ew=$(col 1 "${ENCR[@]}"); ec=$(col 3 "${ENCR[@]}"); em=$(col 2 "${ENCR[@]}")
   awk -v dw="$dw" -v dc="$dc" -v ew="$ew" -v ec="$ec" -v w="$cfw" -v c="$cfc" \
     'BEGIN {fw = dw + ew; fc = dc + ec; printf "| **floor** = decode + encode | %.2f | %.2f | | **%.2fx wall, %.2fx CPU** |\n", fw, fc, w / fw, c / fc}'
   echo "| clipforge export | $cfw | $cfc | $((cfm / 1024)) | |"
+  echo "| clipforge export with one caption (largest peak RSS of the runs; target ≤ 200 MB) | $kw | $kc | $((km / 1024)) | |"
 } | tee "$OUT/results.md"
