@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
-# The floor of bench/run.sh's case a (issue 18): what a 15 s 9:16 blur export of the shared 1080p30
-# source cannot go below with these codecs. Side by side, interleaved, in one run:
+# The floor of bench/run.sh's cases a, b and c (issue 18): what the export cannot go below with these
+# codecs. Side by side, interleaved, in one run:
 #   decode    ffmpeg decodes the trimmed source alone (video and audio, 2 decoder threads, to null)
 #   encode    ffmpeg encodes the export's own pictures and sound alone, from raw files (the
 #             clipforge output of the first repetition decoded to yuv420p + PCM), through the same
 #             x264 and AAC settings as the export (X264_PARAMS, veryfast, crf 23, 2 slice threads)
 #   floor     decode + encode (wall and CPU added)
-#   clipforge `clipforge export` of case a's recipe, and the same with one caption (issue 18 memory)
+#   clipforge `clipforge export` of the case's recipe; for case a also the same with one caption
+#             (issue 18's memory case)
+# Cases (bench/run.sh): a = 0–15 s → one 9:16 blur output; b = 0.5–3.5 s looped to 6 s → 9:16 blur,
+# 1:1 crop, 4:5 pad (clipforge encodes the 3 s once, so the floor encodes 90 frames per output);
+# c = 0–15 s → the same three outputs. Several outputs: their encodes run one after the other and
+# add up (each already has two slice threads). Case d is case b in more decode passes: b's floor.
 # GNU time gives wall, user+sys CPU and peak RSS; medians over the repetitions.
 #
-#   bash bench/floor.sh [REPS]     (default 3)
+#   bash bench/floor.sh [REPS] [CASE]     (default 3 a)
 # Env: CLIPFORGE_BIN=path  use this binary instead of building target/release/clipforge.
 # The raw pictures take 1.4 GB in bench/out/floor/ while it runs; they are removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 REPS=${1:-3}
+CASE=${2:-a}
 case "$REPS" in ''|*[!0-9]*|0) echo "floor: REPS must be a positive integer" >&2; exit 2 ;; esac
+case "$CASE" in a|b|c) ;; *) echo "floor: CASE must be a, b or c" >&2; exit 2 ;; esac
 die() { echo "floor: FAIL: $*" >&2; exit 1; }
 
 if [ -n "${CLIPFORGE_BIN:-}" ]; then CF=$(realpath "$CLIPFORGE_BIN"); else
@@ -24,19 +31,35 @@ if [ -n "${CLIPFORGE_BIN:-}" ]; then CF=$(realpath "$CLIPFORGE_BIN"); else
 SRC=$(bash bench/source.sh)
 OUT=$ROOT/bench/out/floor
 rm -rf "$OUT" && mkdir -p "$OUT"
-trap 'rm -f "$OUT"/frames.yuv "$OUT"/sound.wav' EXIT
+trap 'rm -f "$OUT"/frames-*.yuv "$OUT"/sound.wav' EXIT
 
 X264P=$(sed -n 's/^pub const X264_PARAMS: &str = "\(.*\)";/\1/p' core/src/encode/video.rs)
 [ -n "$X264P" ] || die "cannot read X264_PARAMS from core/src/encode/video.rs"
 FF=(ffmpeg -hide_banner -loglevel error -nostdin -y)
 
+# name:width:height of each output, the recipe's trim, loop and outputs, and how many frames each
+# output encodes (a loop is encoded once and replayed).
+ONE='[ { "path": "out-9x16.mp4", "aspect": "9:16", "height": 1920, "fit": "blur", "preset": "veryfast", "crf": 23 } ]'
+THREE='[ { "path": "out-9x16.mp4", "aspect": "9:16", "height": 1920, "fit": "blur", "preset": "veryfast", "crf": 23 },
+    { "path": "out-1x1.mp4", "aspect": "1:1", "height": 1080, "fit": "crop", "preset": "veryfast", "crf": 23 },
+    { "path": "out-4x5.mp4", "aspect": "4:5", "height": 1350, "fit": "pad", "background": "#000000", "preset": "veryfast", "crf": 23 } ]'
+case "$CASE" in
+  a) START=0; END=15; LOOP='{ "mode": "none" }'; OUTS=$ONE; FRAMES=450; SIZES="out-9x16:1080:1920"
+     TITLE="Case a (0–15 s of the 1080p30 source → 9:16 blur 1080x1920)" ;;
+  b) START=0.5; END=3.5; LOOP='{ "mode": "repeat", "duration": 6.0 }'; OUTS=$THREE; FRAMES=90
+     SIZES="out-9x16:1080:1920 out-1x1:1080:1080 out-4x5:1080:1350"
+     TITLE="Case b (0.5–3.5 s looped to 6 s → 9:16 blur, 1:1 crop, 4:5 pad)" ;;
+  c) START=0; END=15; LOOP='{ "mode": "none" }'; OUTS=$THREE; FRAMES=450
+     SIZES="out-9x16:1080:1920 out-1x1:1080:1080 out-4x5:1080:1350"
+     TITLE="Case c (0–15 s → 9:16 blur, 1:1 crop, 4:5 pad)" ;;
+esac
 cat >"$OUT/recipe.json" <<EOF
 {
   "version": 1,
   "source": "$SRC",
-  "trim": { "start": 0, "end": 15 },
-  "loop": { "mode": "none" },
-  "outputs": [ { "path": "out-9x16.mp4", "aspect": "9:16", "height": 1920, "fit": "blur", "preset": "veryfast", "crf": 23 } ]
+  "trim": { "start": $START, "end": $END },
+  "loop": $LOOP,
+  "outputs": $OUTS
 }
 EOF
 
@@ -61,12 +84,21 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 
 run_cf() { (cd "$OUT" && measure "$OUT/cf.log" "$CF" export recipe.json); }
 run_caption() { (cd "$OUT" && measure "$OUT/cf-caption.log" "$CF" export recipe-caption.json); }
-run_decode() { measure "$OUT/dec.log" "${FF[@]}" -threads 2 -ss 0 -t 15 -i "$SRC" -map 0:v -map 0:a -f null -; }
-run_encode() {
-  measure "$OUT/enc.log" "${FF[@]}" -f rawvideo -pix_fmt yuv420p -s 1080x1920 -r 30 -i "$OUT/frames.yuv" -i "$OUT/sound.wav" \
-    -map 0:v -map 1:a -c:v libx264 -preset veryfast -crf 23 -profile:v high -g 60 -x264-params "$X264P" -threads:v 2 \
-    -c:a aac -b:a 128k -ar 48000 -ac 2 -movflags +faststart "$OUT/enc.mp4"
+run_decode() { measure "$OUT/dec.log" "${FF[@]}" -threads 2 -ss "$START" -t "$(awk -v a="$START" -v b="$END" 'BEGIN {print b - a}')" -i "$SRC" -map 0:v -map 0:a -f null -; }
+# Every output's pictures through the export's x264 settings, one after the other, and the sound once.
+encode_all() {
+  local first=1 spec name w h
+  for spec in $SIZES; do
+    IFS=: read -r name w h <<<"$spec"
+    local audio=(-an)
+    [ "$first" = 1 ] && audio=(-i "$OUT/sound.wav" -map 1:a -c:a aac -b:a 128k -ar 48000 -ac 2)
+    "${FF[@]}" -f rawvideo -pix_fmt yuv420p -s "${w}x$h" -r 30 -i "$OUT/frames-$name.yuv" "${audio[@]}" \
+      -map 0:v -c:v libx264 -preset veryfast -crf 23 -profile:v high -g 60 -x264-params "$X264P" -threads:v 2 \
+      -movflags +faststart "$OUT/enc-$name.mp4" || return 1
+    first=0
+  done
 }
+run_encode() { measure "$OUT/enc.log" bash -c "$(declare -p FF OUT SIZES X264P); $(declare -f encode_all); encode_all"; }
 
 declare -a CFR DECR ENCR CAPR
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -74,14 +106,18 @@ for ((i = 1; i <= REPS; i++)); do
   CFR+=("$(run_cf)")
   if [ "$i" = 1 ]; then
     # The export's own pictures and sound, raw: what "encoding the output alone" encodes.
-    "${FF[@]}" -i "$OUT/out-9x16.mp4" -map 0:v -f rawvideo -pix_fmt yuv420p "$OUT/frames.yuv" -map 0:a -f wav "$OUT/sound.wav"
-    frames=$(( $(stat -c %s "$OUT/frames.yuv") / (1080 * 1920 * 3 / 2) ))
-    [ "$frames" = 450 ] || die "the export has $frames frames, expected 450"
+    "${FF[@]}" -i "$OUT/out-9x16.mp4" -map 0:a -f wav "$OUT/sound.wav"
+    for spec in $SIZES; do
+      IFS=: read -r name w h <<<"$spec"
+      "${FF[@]}" -i "$OUT/$name.mp4" -map 0:v -frames:v "$FRAMES" -f rawvideo -pix_fmt yuv420p "$OUT/frames-$name.yuv"
+      frames=$(( $(stat -c %s "$OUT/frames-$name.yuv") / (w * h * 3 / 2) ))
+      [ "$frames" = "$FRAMES" ] || die "$name has $frames frames, expected $FRAMES"
+    done
   fi
   DECR+=("$(run_decode)")
   ENCR+=("$(run_encode)")
-  CAPR+=("$(run_caption)")
-  echo "floor: rep $i/$REPS: clipforge ${CFR[-1]} | decode ${DECR[-1]} | encode ${ENCR[-1]} | with a caption ${CAPR[-1]}" >&2
+  if [ "$CASE" = a ]; then CAPR+=("$(run_caption)"); fi
+  echo "floor: rep $i/$REPS: clipforge ${CFR[-1]} | decode ${DECR[-1]} | encode ${ENCR[-1]}${CAPR:+ | with a caption ${CAPR[-1]}}" >&2
 done
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -89,16 +125,18 @@ col() { printf '%s\n' "${@:2}" | awk -v c="$1" '{print $c}' | median; }
 cfw=$(col 1 "${CFR[@]}"); cfc=$(col 3 "${CFR[@]}"); cfm=$(col 2 "${CFR[@]}")
 dw=$(col 1 "${DECR[@]}"); dc=$(col 3 "${DECR[@]}"); dm=$(col 2 "${DECR[@]}")
 ew=$(col 1 "${ENCR[@]}"); ec=$(col 3 "${ENCR[@]}"); em=$(col 2 "${ENCR[@]}")
-kw=$(col 1 "${CAPR[@]}"); kc=$(col 3 "${CAPR[@]}"); km=$(printf '%s\n' "${CAPR[@]}" | awk '{print $2}' | sort -g | tail -n 1)
+if [ "$CASE" = a ]; then
+  kw=$(col 1 "${CAPR[@]}"); kc=$(col 3 "${CAPR[@]}"); km=$(printf '%s\n' "${CAPR[@]}" | awk '{print $2}' | sort -g | tail -n 1)
+fi
 {
-  echo "Case a (0–15 s of the 1080p30 source → 9:16 blur 1080x1920), median of $REPS, load $LOAD0 → $LOAD1, commit $(git rev-parse --short HEAD)"
+  echo "$TITLE, median of $REPS, load $LOAD0 → $LOAD1, commit $(git rev-parse --short HEAD)"
   echo
   echo "| | wall s | CPU s | peak RSS MB | clipforge / this |"
   echo "|---|---:|---:|---:|---:|"
   echo "| decode alone (ffmpeg, trimmed source, video + audio) | $dw | $dc | $((dm / 1024)) | |"
-  echo "| encode alone (ffmpeg, the export's raw pictures + PCM, same x264/AAC settings) | $ew | $ec | $((em / 1024)) | |"
+  echo "| encode alone (ffmpeg, the export's raw pictures + PCM, same x264/AAC settings; outputs one after the other) | $ew | $ec | $((em / 1024)) | |"
   awk -v dw="$dw" -v dc="$dc" -v ew="$ew" -v ec="$ec" -v w="$cfw" -v c="$cfc" \
     'BEGIN {fw = dw + ew; fc = dc + ec; printf "| **floor** = decode + encode | %.2f | %.2f | | **%.2fx wall, %.2fx CPU** |\n", fw, fc, w / fw, c / fc}'
   echo "| clipforge export | $cfw | $cfc | $((cfm / 1024)) | |"
-  echo "| clipforge export with one caption (largest peak RSS of the runs; target ≤ 200 MB) | $kw | $kc | $((km / 1024)) | |"
+  if [ "$CASE" = a ]; then echo "| clipforge export with one caption (largest peak RSS of the runs; target ≤ 200 MB) | $kw | $kc | $((km / 1024)) | |"; fi
 } | tee "$OUT/results.md"
