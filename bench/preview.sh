@@ -34,8 +34,8 @@ fi
 cargo build --release -q -p clipforge --example preview_bench
 cargo build --release -q -p clipforge-cli
 ORT=.cache/onnxruntime/libonnxruntime.so.1.31.1
-echo "| model | load ms | ms/frame batch 1 | ms/frame batch 8 | candidates | sample ms | embed ms | poster ms | loop ms | preview ms (liked) | CPU ms per preview (liked) | preview ms (cold) | loop bytes |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| model | load ms | ms/frame batch 1 | ms/frame batch 8 | candidates | sample ms | embed ms | poster ms | loop ms | preview ms (liked) | first embedding ms | poster file ms | CPU ms per preview (liked) | preview ms (cold) | loop bytes |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 uptime
 for m in efficientnet_lite0.onnx efficientnet_lite0_phone.onnx; do
   target/release/examples/preview_bench "$ORT" "fixtures/models/$m" "$CLIP" fixtures/photos/media/cat.mp4 "$REPS"

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clipforge::preview::{candidates, ModelSource, PreviewOptions, PreviewRanker, TasteProfile};
+use clipforge::preview::{candidates, ModelSource, PreviewEvent, PreviewOptions, PreviewRanker, TasteProfile};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -61,10 +61,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let opts = PreviewOptions::default();
     let mut runs = Vec::new();
+    // Progressive: when the first candidate's embedding (its event) and the poster file were ready.
+    let (mut first, mut poster) = (Vec::new(), Vec::new());
     let cpu0 = cpu_seconds();
     for _ in 0..reps {
-        runs.push(r.preview(&clip, &profile, dir.path(), &opts)?);
+        let t = Instant::now();
+        let (mut f, mut p) = (None, None);
+        runs.push(r.preview_with(&clip, &profile, dir.path(), &opts, &mut |e| match e {
+            PreviewEvent::Candidate { candidate, .. } if candidate.similarity.is_some() => {
+                f.get_or_insert(t.elapsed().as_secs_f64() * 1e3);
+            }
+            PreviewEvent::Poster(_) => p = Some(t.elapsed().as_secs_f64() * 1e3),
+            _ => {}
+        })?);
+        first.push(f.unwrap_or(f64::NAN));
+        poster.push(p.unwrap_or(f64::NAN));
     }
+    let (first, poster) = (median(first), median(poster));
     let cpu_ms = (cpu_seconds() - cpu0) * 1e3 / reps as f64;
     runs.sort_by(|a, b| a.timings.total_ms.total_cmp(&b.timings.total_ms));
     let m = &runs[runs.len() / 2];
@@ -74,7 +87,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         v[v.len() / 2].timings.total_ms
     };
     println!(
-        "| {name} | {load_ms:.0} | {b1:.1} | {b8:.1} | {} ({} embedded) | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {cpu_ms:.0} | {:.0} | {} |",
+        "| {name} | {load_ms:.0} | {b1:.1} | {b8:.1} | {} ({} embedded) | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {first:.0} | {poster:.0} | {cpu_ms:.0} | {:.0} | {} |",
         m.candidates.len(),
         m.timings.embedded,
         m.timings.sample_ms,

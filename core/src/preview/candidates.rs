@@ -61,7 +61,20 @@ struct Target {
 }
 
 pub fn sample(path: &std::path::Path, opts: &SampleOptions) -> Result<(Vec<CandidateFrame>, ClipFacts)> {
-    sample_keeping_input(path, opts).map(|(frames, facts, _)| (frames, facts))
+    let mut frames = Vec::new();
+    let (facts, _) = sample_streaming(path, opts, usize::MAX, |batch| {
+        frames.extend(batch.into_iter().map(|(_, f)| f));
+        Ok(())
+    })?;
+    frames.sort_by(|a, b| a.time.total_cmp(&b.time));
+    Ok((frames, facts))
+}
+
+/// Which of the two readers decoded a candidate: each hands its candidates over in time order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reader {
+    First,
+    Second,
 }
 
 /// The clip as the sampler's two readers left it open.
@@ -70,35 +83,66 @@ pub(crate) struct Opened {
     pub second: Option<ff::format::context::Input>,
 }
 
-/// Like [`sample`], also handing back the readers' opened files: opening decodes a frame (~11 ms
+/// Candidates as they are decoded: `on_frames` runs on the calling thread, first as soon as a frame
+/// is ready (with what has arrived), then with `batch` frames at a time (fewer at the end), while two readers
+/// decode on their own threads, each over about half of the GOPs. Frames come in time order per
+/// reader (tagged with it), not overall. Also hands back the readers' opened files: opening decodes a frame (~11 ms
 /// at 1080p), so the next stages read on from them (they must seek first).
-pub(crate) fn sample_keeping_input(path: &std::path::Path, opts: &SampleOptions) -> Result<(Vec<CandidateFrame>, ClipFacts, Opened)> {
+///
+/// An error from `on_frames` ends the sampling: the readers stop at their next frame.
+pub(crate) fn sample_streaming(
+    path: &std::path::Path,
+    opts: &SampleOptions,
+    batch: usize,
+    mut on_frames: impl FnMut(Vec<(Reader, CandidateFrame)>) -> Result<()>,
+) -> Result<(ClipFacts, Opened)> {
     if opts.max_candidates == 0 {
         return Err(Error::invalid("max_candidates must be at least 1"));
     }
-    // Two readers decode the candidates, each over about half of the GOPs. Opening a file decodes
-    // its first frames (~11 ms at 1080p), so the second reader opens while the first reads the
-    // index, and waits there for its share.
+    let panicked = |p: Box<dyn std::any::Any + Send>| Error::internal(format!("candidate decoding failed: {}", crate::export::panic_text(&p)));
+    // Opening a file decodes its first frames, so the second reader opens while the first reads
+    // the index, and waits there for its share.
     std::thread::scope(|scope| {
         let (give_share, share) = std::sync::mpsc::channel::<Share>();
-        let helper = scope.spawn(move || -> Result<(Vec<CandidateFrame>, ff::format::context::Input)> {
+        let (sink, frames) = std::sync::mpsc::channel::<(Reader, CandidateFrame)>();
+        let sink2 = sink.clone();
+        let helper = scope.spawn(move || -> Result<ff::format::context::Input> {
             let input = open_input(path)?;
             match share.recv() {
-                Ok(s) => decode_range(path, input, true, &s.reading(), &s.targets),
-                Err(_) => Ok((Vec::new(), input)), // nothing for it: one GOP, or the first reader failed
+                Ok(s) => decode_range(path, input, true, &s.reading(), &s.targets, (Reader::Second, &sink2)),
+                Err(_) => Ok(input), // nothing for it: one GOP, or the first reader failed
             }
         });
-        let mine = sample_sharing(path, opts, give_share);
-        let theirs = helper
-            .join()
-            .unwrap_or_else(|p| Err(Error::internal(format!("candidate decoding failed: {}", crate::export::panic_text(&p)))));
-        let (mut frames, facts, first) = mine?;
-        let (more, second) = theirs?;
-        frames.extend(more);
-        if frames.is_empty() {
+        let first = scope.spawn(move || sample_sharing(path, opts, give_share, &sink));
+        let mut seen = 0usize;
+        let mut stopped = Ok(());
+        while let Ok(f) = frames.recv() {
+            let mut got = vec![f];
+            // The first call takes what is there (a progressive UI waits for it); later ones wait
+            // for a whole batch, which the model runs at a lower cost per frame.
+            while got.len() < batch {
+                let next = if seen == 0 { frames.try_recv().ok() } else { frames.recv().ok() };
+                match next {
+                    Some(f) => got.push(f),
+                    None => break,
+                }
+            }
+            seen += got.len();
+            if let Err(e) = on_frames(got) {
+                stopped = Err(e);
+                break;
+            }
+        }
+        drop(frames); // a reader still decoding stops at its next frame
+        let mine = first.join().unwrap_or_else(|p| Err(panicked(p)));
+        let theirs = helper.join().unwrap_or_else(|p| Err(panicked(p)));
+        stopped?;
+        let (facts, first) = mine?;
+        let second = theirs?;
+        if seen == 0 {
             return Err(Error::unsupported(format!("{}: no candidate frame could be decoded", path.display())));
         }
-        Ok((frames, facts, Opened { first, second: Some(second) }))
+        Ok((facts, Opened { first, second: Some(second) }))
     })
 }
 
@@ -128,12 +172,13 @@ struct Reading<'a> {
 }
 
 /// Opens the clip, reads its index, chooses the targets, hands the later half to the other reader
-/// and decodes the first half (frames in time order).
+/// and decodes the first half into `sink` (frames in time order).
 fn sample_sharing(
     path: &std::path::Path,
     opts: &SampleOptions,
     give_share: std::sync::mpsc::Sender<Share>,
-) -> Result<(Vec<CandidateFrame>, ClipFacts, ff::format::context::Input)> {
+    sink: &std::sync::mpsc::Sender<(Reader, CandidateFrame)>,
+) -> Result<(ClipFacts, ff::format::context::Input)> {
     let mut input = open_input(path)?;
     let info = probe_input(&input, path);
     let (stream, v) = info.video().ok_or_else(|| Error::unsupported(format!("{}: has no video stream", path.display())))?;
@@ -160,8 +205,8 @@ fn sample_sharing(
     }
     drop(give_share);
     let reading = Reading { rotation: v.rotation, size, index: &index, step };
-    let (frames, input) = decode_range(path, input, false, &reading, mine)?;
-    Ok((frames, facts, input))
+    let input = decode_range(path, input, false, &reading, mine, (Reader::First, sink))?;
+    Ok((facts, input))
 }
 
 /// Upright working size: short side `short` (even), aspect kept, never larger than the source.
@@ -279,17 +324,19 @@ fn split_point(index: &Index, targets: &[Target]) -> usize {
 }
 
 /// One demux pass over the GOPs of `targets` (sorted): every reference frame of a GOP up to its
-/// last target is decoded, keyframes only elsewhere. `input` is `path` opened; unless `fresh`, it
-/// has been read before and is rewound first. Gives the file back, read on from there.
+/// last target is decoded, keyframes only elsewhere; each candidate goes to `sink` once decoded.
+/// `input` is `path` opened; unless `fresh`, it has been read before and is rewound first. Gives
+/// the file back, read on from there. Stops early when nobody takes the candidates any more.
 fn decode_range(
     path: &std::path::Path,
     mut input: ff::format::context::Input,
     fresh: bool,
     reading: &Reading<'_>,
     targets: &[Target],
-) -> Result<(Vec<CandidateFrame>, ff::format::context::Input)> {
+    (reader, sink): (Reader, &std::sync::mpsc::Sender<(Reader, CandidateFrame)>),
+) -> Result<ff::format::context::Input> {
     let Reading { rotation, size: (ww, wh), index, step } = *reading;
-    let (Some(first), Some(last)) = (targets.first(), targets.last()) else { return Ok((Vec::new(), input)) };
+    let (Some(first), Some(last)) = (targets.first(), targets.last()) else { return Ok(input) };
     // For each GOP (by keyframe index): the time up to which every frame must be decoded.
     let mut full_until = vec![f64::NEG_INFINITY; index.keys.len()];
     for t in targets.iter().filter(|t| !t.keyframe) {
@@ -315,26 +362,30 @@ fn decode_range(
     dec.set_decode(DecodeOnly::Keyframes);
     dec.set_skip_deblock_except_keyframes();
     let mut started = !begin.is_finite() || begin <= 0.0;
-    let mut found: Vec<Option<CandidateFrame>> = (0..targets.len()).map(|_| None).collect();
+    let mut found = vec![false; targets.len()];
     let mut decode_until = f64::NEG_INFINITY;
     // The target a frame shown at `time` stands for, if that target is still open. Keyframes are
     // exact; an in-between target takes the first frame shown from its time to `late` after it,
     // since only reference frames are decoded on the way to it.
     let late = (3.0 * step).max(0.1);
     let reach = |t: &Target| if t.keyframe { step / 2.0 } else { late };
-    let open_target = |time: f64, found: &[Option<CandidateFrame>]| {
+    let open_target = |time: f64, found: &[bool]| {
         let i = targets.partition_point(|t| t.time + reach(t) <= time);
-        targets.get(i).filter(|t| time >= t.time - step / 2.0 && found[i].is_none()).map(|_| i)
+        targets.get(i).filter(|t| time >= t.time - step / 2.0 && !found[i]).map(|_| i)
     };
-    // Frames decoded only to reach a later target are not converted.
-    let drain = |dec: &mut VideoDecoder, found: &mut Vec<Option<CandidateFrame>>| -> Result<()> {
+    // Frames decoded only to reach a later target are not converted. False once nobody listens.
+    let drain = |dec: &mut VideoDecoder, found: &mut Vec<bool>| -> Result<bool> {
         while let Some((time, frame)) = dec.receive_where(|t| open_target(t, found).is_some())? {
             if let (Some(frame), Some(i)) = (frame, open_target(time, found)) {
                 let t = &targets[i];
-                found[i] = Some(CandidateFrame { time: time.max(0.0), frame, keyframe: t.keyframe, scene_change: t.scene_change });
+                found[i] = true;
+                let c = CandidateFrame { time: time.max(0.0), frame, keyframe: t.keyframe, scene_change: t.scene_change };
+                if sink.send((reader, c)).is_err() {
+                    return Ok(false);
+                }
             }
         }
-        Ok(())
+        Ok(true)
     };
     let mut reader = PacketReader::default();
     while let Some(packet) = reader.next(&mut input) {
@@ -361,11 +412,13 @@ fn decode_range(
             continue; // before this run's first GOP (the other thread's share)
         }
         dec.send(&packet);
-        drain(&mut dec, &mut found)?;
+        if !drain(&mut dec, &mut found)? {
+            return Ok(input);
+        }
     }
     dec.send_eof();
     drain(&mut dec, &mut found)?;
-    Ok((found.into_iter().flatten().collect(), input))
+    Ok(input)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub const INPUT_SIDE: usize = 224;
 /// Length of an embedding.
 pub const DIM: usize = 1280;
 /// Frames per inference call: amortises the per-call overhead, keeps memory small (8 x 600 kB).
-const BATCH: usize = 8;
+pub const BATCH: usize = 8;
 const INPUT_NAME: &str = "image";
 const OUTPUT_NAME: &str = "embedding";
 

@@ -27,7 +27,7 @@ pub use profile::TasteProfile;
 pub use rank::ScoredCandidate;
 
 use crate::error::{Error, Result};
-use crate::export::panic_text;
+use crate::export::{panic_text, CancelToken};
 use crate::source::video::DecodeOnly;
 
 /// What `preview` makes.
@@ -74,8 +74,12 @@ pub struct PreviewLoop {
 /// Wall time of each stage, milliseconds (for benchmarks and logs).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timings {
+    /// Until the last candidate is decoded (and measured and embedded: they overlap).
     pub sample_ms: f64,
+    /// Time in the model, summed over batches (it overlaps the decoding).
     pub embed_ms: f64,
+    /// From the call to the first candidate's embedding (none on a cold profile, which embeds nothing).
+    pub first_embedding_ms: Option<f64>,
     /// Frames that went through the model (rejected and near-duplicate candidates do not).
     pub embedded: usize,
     /// The poster and the loop are made side by side: `total_ms` is not the sum of the stages.
@@ -92,6 +96,32 @@ pub struct PreviewResult {
     /// Every candidate in time order with its score.
     pub candidates: Vec<ScoredCandidate>,
     pub timings: Timings,
+}
+
+/// What a preview reports while it runs ([`PreviewRanker::preview_with`]), in this order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum PreviewEvent {
+    /// A candidate measured, and embedded for a profile with a taste, in decode order (two readers:
+    /// not time order). Provisional: judged against the candidates that have arrived so far, while
+    /// the final scores judge blur and flatness within the candidate's scene.
+    Candidate { candidate: ScoredCandidate, elapsed_ms: f64 },
+    /// Every candidate scored for good, in time order; the poster's time and the loop are chosen.
+    Ranked { candidates: Vec<ScoredCandidate>, poster_time: f64, loop_start: f64, loop_end: f64 },
+    /// The poster file is written; the loop is still being made.
+    Poster(Poster),
+}
+
+/// A candidate as it arrived from the readers, with what was learnt of it.
+struct Arrived {
+    frame: candidates::CandidateFrame,
+    reader: candidates::Reader,
+    quality: quality::Quality,
+    /// Black, white or empty: dropped whatever the rest of the clip is.
+    hard: Option<quality::Reject>,
+    /// Index of its embedding; `own` when computed for it (not shared as a near-duplicate).
+    vector: Option<usize>,
+    own: bool,
 }
 
 /// A clip's place in a prefetch order.
@@ -137,82 +167,151 @@ impl PreviewRanker {
 
     /// Samples, measures, embeds and scores the candidate frames of `clip` for `profile`.
     pub fn rank_frames(&mut self, clip: &Path, profile: &TasteProfile, opts: &SampleOptions) -> Result<RankedFrames> {
-        guarded("ranking frames", || Ok(self.rank_frames_inner(clip, profile, opts, profile.is_cold())?.0))
+        guarded("ranking frames", || Ok(self.rank_frames_inner(clip, profile, opts, profile.is_cold(), &CancelToken::new(), &mut |_| {})?.0))
     }
 
-    /// Also gives back the clip opened, for the next stage to read on from.
+    /// Also gives back the clip opened, for the next stage to read on from. Candidates are measured
+    /// and embedded as the readers decode them (the first within tens of milliseconds), each
+    /// reported provisionally through `on_event`; the final judgement waits for all of them.
     fn rank_frames_inner(
         &mut self,
         clip: &Path,
         profile: &TasteProfile,
         opts: &SampleOptions,
         cold: bool,
+        cancel: &CancelToken,
+        on_event: &mut dyn FnMut(PreviewEvent),
     ) -> Result<(RankedFrames, candidates::Opened)> {
         let t0 = Instant::now();
-        let (cands, facts, input) = candidates::sample_keeping_input(clip, opts)?;
-        let quals: Vec<_> = {
-            use rayon::prelude::*;
-            cands.par_iter().map(|c| quality::measure(&c.frame)).collect()
-        };
-        // Blur and flatness are judged within each candidate's scene, so a soft scene (fog, a
-        // night sky) stays a candidate next to sharper ones and taste can choose it.
+        let taste = profile.taste();
+        let embed_wanted = !cold || taste.is_some();
+        let mut got: Vec<Arrived> = Vec::new();
+        let mut vecs: Vec<Vec<f32>> = Vec::new();
+        let mut embed_ms = 0.0;
+        let mut first_embedding_ms = None;
+        // What the provisional judgement compares with: everything that has arrived.
+        let mut so_far = quality::SceneMax { sharpness: 0.0, std_luma: 0.0 };
+        let mut vec_sum = vec![0f32; embed::DIM];
+        let embedder = &mut self.embedder;
+        let (facts, opened) = candidates::sample_streaming(clip, opts, embed::BATCH, |batch| {
+            if cancel.is_cancelled() {
+                return Err(Error::cancelled());
+            }
+            let quals: Vec<_> = {
+                use rayon::prelude::*;
+                batch.par_iter().map(|(_, c)| quality::measure(&c.frame)).collect()
+            };
+            let start = got.len();
+            let mut to_embed = Vec::new();
+            for ((reader, c), q) in batch.into_iter().zip(quals) {
+                let hard = quality::hard_reject(&q);
+                // A near-duplicate of the reader's last candidate with its own vector shares it
+                // (the same reader's: those have all arrived, so the choice does not depend on timing).
+                let vector = if hard.is_some() || !embed_wanted {
+                    None
+                } else {
+                    let prev = got.iter().rev().find(|a| a.own && a.reader == reader);
+                    match prev {
+                        Some(p) if quality::near_duplicate(&q, &p.quality) => p.vector,
+                        _ => {
+                            to_embed.push(got.len());
+                            Some(vecs.len() + to_embed.len() - 1)
+                        }
+                    }
+                };
+                let own = to_embed.last() == Some(&got.len());
+                got.push(Arrived { frame: c, reader, quality: q, hard, vector, own });
+            }
+            if !to_embed.is_empty() {
+                let t = Instant::now();
+                let frames: Vec<_> = to_embed.iter().map(|&i| &got[i].frame.frame).collect();
+                let new = embedder.embed(&frames)?;
+                embed_ms += ms(t);
+                first_embedding_ms.get_or_insert_with(|| ms(t0));
+                for v in &new {
+                    vec_sum.iter_mut().zip(v).for_each(|(s, x)| *s += x);
+                }
+                vecs.extend(new);
+            }
+            for a in got[start..].iter().filter(|a| a.hard.is_none()) {
+                so_far.sharpness = so_far.sharpness.max(a.quality.sharpness);
+                so_far.std_luma = so_far.std_luma.max(a.quality.std_luma);
+            }
+            let centre: Vec<f32> = vec_sum.iter().map(|s| s / vecs.len().max(1) as f32).collect();
+            for a in &got[start..] {
+                let q = quality::prior(&a.quality, so_far, so_far.sharpness);
+                let sim = taste.as_ref().zip(a.vector).map(|(t, v)| rank::centred_cosine(&vecs[v], t, &centre));
+                let candidate = ScoredCandidate {
+                    time: a.frame.time,
+                    score: rank::combine(sim, q, a.hard),
+                    quality: q,
+                    similarity: sim,
+                    rejected: a.hard,
+                    keyframe: a.frame.keyframe,
+                    scene_change: a.frame.scene_change,
+                };
+                on_event(PreviewEvent::Candidate { candidate, elapsed_ms: ms(t0) });
+            }
+            Ok(())
+        })?;
+        let sample_ms = ms(t0);
+
+        // The final judgement, in time order: blur and flatness within each candidate's scene, so
+        // a soft scene (fog, a night sky) stays a candidate next to sharper ones and taste can
+        // choose it.
+        got.sort_by(|a, b| a.frame.time.total_cmp(&b.frame.time));
+        let quals: Vec<_> = got.iter().map(|a| a.quality.clone()).collect();
         let scene_max = quality::scene_max(&quals, &quality::scenes(&quals));
         let clip_sharpness = scene_max.iter().map(|m| m.sharpness).fold(0.0, f32::max);
         let rejected: Vec<_> = quals.iter().zip(&scene_max).map(|(q, &m)| quality::reject(q, m)).collect();
-        let sample_ms = ms(t0);
-
-        // Embed usable candidates; a near-duplicate of the previous usable one shares its vector.
-        let t1 = Instant::now();
-        let usable: Vec<usize> = (0..cands.len()).filter(|&i| rejected[i].is_none()).collect();
-        let mut source_of = vec![usize::MAX; cands.len()];
-        let mut to_embed = Vec::new();
-        let mut prev: Option<usize> = None;
-        for &i in &usable {
-            match prev {
-                Some(p) if quality::near_duplicate(&quals[i], &quals[p]) => source_of[i] = source_of[p],
-                _ => {
-                    source_of[i] = to_embed.len();
-                    to_embed.push(i);
-                    prev = Some(i);
-                }
-            }
-        }
-        let mut embeddings = Vec::new();
-        if !cold || profile.taste().is_some() {
-            let frames: Vec<_> = to_embed.iter().map(|&i| &cands[i].frame).collect();
-            let vecs = if frames.is_empty() { Vec::new() } else { self.embedder.embed(&frames)? };
-            embeddings = usable.iter().map(|&i| (i, vecs[source_of[i]].clone())).collect();
-        }
-        let embed_ms = ms(t1);
-
-        let taste = profile.taste();
-        let centre = rank::mean(&embeddings.iter().map(|(_, v)| v.as_slice()).collect::<Vec<_>>());
-        let scored = cands
+        let embeddings: Vec<(usize, Vec<f32>)> = got
             .iter()
             .enumerate()
-            .map(|(i, c)| {
+            .filter(|(i, _)| rejected[*i].is_none())
+            .filter_map(|(i, a)| a.vector.map(|v| (i, vecs[v].clone())))
+            .collect();
+        let centre = rank::mean(&embeddings.iter().map(|(_, v)| v.as_slice()).collect::<Vec<_>>());
+        let scored = got
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
                 let q = quality::prior(&quals[i], scene_max[i], clip_sharpness);
                 let sim = taste.as_ref().and_then(|t| {
                     embeddings.iter().find(|(j, _)| *j == i).map(|(_, v)| rank::centred_cosine(v, t, &centre))
                 });
                 ScoredCandidate {
-                    time: c.time,
+                    time: a.frame.time,
                     score: rank::combine(sim, q, rejected[i]),
                     quality: q,
                     similarity: sim,
                     rejected: rejected[i],
-                    keyframe: c.keyframe,
-                    scene_change: c.scene_change,
+                    keyframe: a.frame.keyframe,
+                    scene_change: a.frame.scene_change,
                 }
             })
             .collect();
-        let timings = Timings { sample_ms, embed_ms, embedded: if embeddings.is_empty() { 0 } else { to_embed.len() }, ..Default::default() };
-        Ok((RankedFrames { facts, candidates: scored, embeddings, timings }, input))
+        let timings = Timings { sample_ms, embed_ms, first_embedding_ms, embedded: vecs.len(), ..Default::default() };
+        Ok((RankedFrames { facts, candidates: scored, embeddings, timings }, opened))
     }
 
     /// Poster frame and preview loop of `clip` for `profile`, written into `out_dir` as
     /// `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
     pub fn preview(&mut self, clip: &Path, profile: &TasteProfile, out_dir: &Path, opts: &PreviewOptions) -> Result<PreviewResult> {
+        self.preview_with(clip, profile, out_dir, opts, &mut |_| {})
+    }
+
+    /// [`preview`](Self::preview), reporting as it goes (for a progressive UI): a
+    /// [`PreviewEvent::Candidate`] for each candidate as it is decoded and embedded, one
+    /// [`PreviewEvent::Ranked`] and one [`PreviewEvent::Poster`] once the poster file is written,
+    /// before the loop is. `on_event` runs on the calling thread.
+    pub fn preview_with(
+        &mut self,
+        clip: &Path,
+        profile: &TasteProfile,
+        out_dir: &Path,
+        opts: &PreviewOptions,
+        on_event: &mut dyn FnMut(PreviewEvent),
+    ) -> Result<PreviewResult> {
         if !(rendition::MIN_SECONDS..=rendition::MAX_SECONDS).contains(&opts.window) {
             return Err(Error::invalid(format!("the preview window must be 2–6 s, got {}", opts.window)));
         }
@@ -221,7 +320,7 @@ impl PreviewRanker {
         }
         guarded("preview", || {
             let t0 = Instant::now();
-            let (ranked, opened) = self.rank_frames_inner(clip, profile, &opts.sample, profile.is_cold())?;
+            let (ranked, opened) = self.rank_frames_inner(clip, profile, &opts.sample, profile.is_cold(), &opts.cancel, on_event)?;
             if opts.cancel.is_cancelled() {
                 return Err(Error::cancelled());
             }
@@ -230,40 +329,48 @@ impl PreviewRanker {
             let best = rank::best(cands).ok_or_else(|| Error::unsupported(format!("{}: no candidate frames", clip.display())))?;
             let stem = clip.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "clip".into());
 
-            // The poster and the loop are independent: made side by side, the poster's decode
-            // fills the cores the loop's pipeline leaves idle.
             let time = cands[best].time;
             let poster_path = out_dir.join(format!("{stem}.poster.{}", opts.poster_format.extension()));
             let facts = ranked.facts;
             let window = rank::best_window(cands, facts.duration, opts.window);
             let (start, end) = rank::snap_to_keyframe(cands, window, facts.duration);
             let loop_path = out_dir.join(format!("{stem}.preview.mp4"));
+            on_event(PreviewEvent::Ranked { candidates: cands.clone(), poster_time: time, loop_start: start, loop_end: end });
+            // The poster and the loop are independent: made side by side, the poster's decode
+            // fills the cores the loop's pipeline leaves idle. The poster is on this thread, so
+            // its event comes from the caller's thread too.
+            let candidates::Opened { first, second } = opened;
             let (poster, report) = std::thread::scope(|scope| {
-                let poster = scope.spawn(|| {
-                    let t1 = Instant::now();
-                    // A candidate's frame: a keyframe or a reference frame.
-                    let frame = poster::frame_at(clip, opened.second, time, opts.poster_short_side, DecodeOnly::References)?;
-                    poster::write(&frame, &poster_path, opts.poster_format)?;
-                    Ok::<_, Error>((frame.width, frame.height, ms(t1)))
+                let looping = scope.spawn(|| {
+                    let t2 = Instant::now();
+                    let report =
+                        rendition::export_window(clip, Some(first), (facts.width, facts.height), facts.fps, (start, end), &loop_path, &opts.cancel);
+                    report.map(|r| (r, ms(t2)))
                 });
-                let t2 = Instant::now();
-                let report =
-                    rendition::export_window(clip, Some(opened.first), (facts.width, facts.height), facts.fps, (start, end), &loop_path, &opts.cancel);
-                let loop_ms = ms(t2);
-                let poster = poster.join().unwrap_or_else(|p| Err(Error::internal(format!("poster failed: {}", panic_text(&p)))));
-                (poster, report.map(|r| (r, loop_ms)))
+                let t1 = Instant::now();
+                // A candidate's frame: a keyframe or a reference frame.
+                let poster = poster::frame_at(clip, second, time, opts.poster_short_side, DecodeOnly::References).and_then(|frame| {
+                    poster::write(&frame, &poster_path, opts.poster_format)?;
+                    Ok(Poster { time, path: poster_path.clone(), width: frame.width, height: frame.height })
+                });
+                let poster_ms = ms(t1);
+                if let Ok(p) = &poster {
+                    on_event(PreviewEvent::Poster(p.clone()));
+                }
+                let report = looping.join().unwrap_or_else(|p| Err(Error::internal(format!("preview loop failed: {}", panic_text(&p)))));
+                (poster.map(|p| (p, poster_ms)), report)
             });
             // A cancel during the loop's export: the poster written beside it goes too.
             if report.as_ref().is_err_and(|e| e.kind == crate::ErrorKind::Cancelled) {
                 let _ = std::fs::remove_file(&poster_path);
             }
             let (report, loop_ms) = report?;
-            let (pw, ph, poster_ms) = poster?;
+            let (poster, poster_ms) = poster?;
             timings.poster_ms = poster_ms;
             timings.loop_ms = loop_ms;
             timings.total_ms = ms(t0);
             Ok(PreviewResult {
-                poster: Poster { time, path: poster_path, width: pw, height: ph },
+                poster,
                 preview_loop: PreviewLoop { start, end, path: report.path, bytes: report.bytes },
                 candidates: ranked.candidates,
                 timings,
@@ -275,7 +382,7 @@ impl PreviewRanker {
     pub fn clip_embedding(&mut self, clip: &Path) -> Result<Vec<f32>> {
         let opts = SampleOptions { max_candidates: 12, extra_decode_budget: 48, ..Default::default() };
         guarded("embedding a clip", || {
-            let (ranked, _) = self.rank_frames_inner(clip, &TasteProfile::new(), &opts, false)?;
+            let (ranked, _) = self.rank_frames_inner(clip, &TasteProfile::new(), &opts, false, &CancelToken::new(), &mut |_| {})?;
             clip_vector(&ranked).ok_or_else(|| {
                 Error::unsupported(format!("{}: every sampled frame is black, white, flat or blurred", clip.display()))
             })
@@ -301,7 +408,7 @@ impl PreviewRanker {
         guarded("ranking clips", || {
             let mut rows = Vec::new();
             for clip in clips {
-                let ranked = self.rank_frames_inner(clip, profile, &opts, false).ok().map(|r| r.0);
+                let ranked = self.rank_frames_inner(clip, profile, &opts, false, &CancelToken::new(), &mut |_| {}).ok().map(|r| r.0);
                 let v = ranked.as_ref().and_then(clip_vector);
                 let q = ranked.as_ref().map_or(0.0, |r| {
                     let ok: Vec<f32> = r.candidates.iter().filter(|c| c.rejected.is_none()).map(|c| c.quality).collect();

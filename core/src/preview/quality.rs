@@ -154,6 +154,11 @@ pub fn scene_max(quals: &[Quality], scene: &[usize]) -> Vec<SceneMax> {
     scene.iter().map(|&s| max[s]).collect()
 }
 
+/// Black, white or empty: the reasons to drop a picture that need no other picture to judge.
+pub fn hard_reject(q: &Quality) -> Option<Reject> {
+    reject(q, SceneMax { sharpness: 0.0, std_luma: 0.0 })
+}
+
 /// The reason to drop a candidate. Black, white and empty pictures are dropped outright; flat and
 /// blurred ones only next to better pictures of the same scene.
 pub fn reject(q: &Quality, scene: SceneMax) -> Option<Reject> {
