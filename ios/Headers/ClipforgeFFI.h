@@ -250,6 +250,13 @@ typedef void (*UniffiCallbackInterfaceExportListenerMethod0)(uint64_t, float, vo
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PREVIEW_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PREVIEW_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfacePreviewListenerMethod0)(uint64_t, RustBuffer, int8_t* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EXPORT_LISTENER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EXPORT_LISTENER
 typedef struct UniffiVTableCallbackInterfaceExportListener {
@@ -257,6 +264,15 @@ typedef struct UniffiVTableCallbackInterfaceExportListener {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceExportListenerMethod0 _Nonnull onProgress;
 } UniffiVTableCallbackInterfaceExportListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PREVIEW_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PREVIEW_LISTENER
+typedef struct UniffiVTableCallbackInterfacePreviewListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfacePreviewListenerMethod0 _Nonnull onEvent;
+} UniffiVTableCallbackInterfacePreviewListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_FRAMEREADER
@@ -359,6 +375,26 @@ void uniffi_clipforge_ffi_fn_init_callback_vtable_exportlistener(const UniffiVTa
 void uniffi_clipforge_ffi_fn_method_exportlistener_on_progress(uint64_t ptr, float fraction, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_PREVIEWLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_PREVIEWLISTENER
+uint64_t uniffi_clipforge_ffi_fn_clone_previewlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_PREVIEWLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_FREE_PREVIEWLISTENER
+void uniffi_clipforge_ffi_fn_free_previewlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_INIT_CALLBACK_VTABLE_PREVIEWLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_INIT_CALLBACK_VTABLE_PREVIEWLISTENER
+void uniffi_clipforge_ffi_fn_init_callback_vtable_previewlistener(const UniffiVTableCallbackInterfacePreviewListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_PREVIEWLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_PREVIEWLISTENER_ON_EVENT
+int8_t uniffi_clipforge_ffi_fn_method_previewlistener_on_event(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_PREVIEWRANKER
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_CLONE_PREVIEWRANKER
 uint64_t uniffi_clipforge_ffi_fn_clone_previewranker(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -386,7 +422,7 @@ void uniffi_clipforge_ffi_fn_method_previewranker_like_clip(uint64_t ptr, uint64
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_PREVIEWRANKER_PREVIEW
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_PREVIEWRANKER_PREVIEW
-RustBuffer uniffi_clipforge_ffi_fn_method_previewranker_preview(uint64_t ptr, RustBuffer clip, uint64_t profile, RustBuffer out_dir, RustBuffer options, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_clipforge_ffi_fn_method_previewranker_preview(uint64_t ptr, RustBuffer clip, uint64_t profile, RustBuffer out_dir, RustBuffer options, RustBuffer listener, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_FN_METHOD_PREVIEWRANKER_RANK_CLIPS
@@ -1060,6 +1096,12 @@ uint16_t uniffi_clipforge_ffi_checksum_method_exportjob_outcome(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_EXPORTLISTENER_ON_PROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_EXPORTLISTENER_ON_PROGRESS
 uint16_t uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_PREVIEWLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_CLIPFORGE_FFI_CHECKSUM_METHOD_PREVIEWLISTENER_ON_EVENT
+uint16_t uniffi_clipforge_ffi_checksum_method_previewlistener_on_event(void
     
 );
 #endif

@@ -15,6 +15,7 @@ import kotlinx.coroutines.async
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.flow.onEach
 import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
@@ -644,6 +645,37 @@ fun main(args: Array<String>) {
             expect(p.skips() == 1) { "skips ${p.skips()}" }
             expect(p.toJson().length < 5000) { "like + skip: ${p.toJson().length} chars" }
             expectError<ClipforgeException.Io> { ranker.likeClip(p, photo("missing.mp4")) }
+        }
+    }
+
+    test("Clipforge.previewEvents: each candidate as it is embedded, then Ranked, Poster (file written), Done; taking one stops it") {
+        val out = tempDir("preview-events")
+        val clip = photo("mixed.mp4")
+        TasteProfile().use { p ->
+            runBlocking { Clipforge.likeClip(ranker, p, photo("cat.mp4")) }
+            var posterBytesOnEvent = -1L
+            val events = runBlocking {
+                Clipforge.previewEvents(ranker, clip, p, out.path).onEach { e ->
+                    if (e is PreviewEvent.Poster) posterBytesOnEvent = File(e.poster.path).length()
+                }.toList()
+            }
+            val res = (events.last() as PreviewEvent.Done).result
+            val n = res.candidates.size
+            val kinds = events.map { it::class.simpleName }
+            expect(kinds == List(n) { "Candidate" } + listOf("Ranked", "Poster", "Done")) { "events $kinds" }
+            val arrived = events.take(n).map { (it as PreviewEvent.Candidate).candidate }
+            expect(arrived.map { it.time }.sorted() == res.candidates.map { it.time }) { "candidates $arrived" }
+            expect(arrived.all { it.similarity != null || it.rejected != null }) { "a liked profile embeds each usable frame: $arrived" }
+            expect((events[n] as PreviewEvent.Ranked).candidates == res.candidates) { "ranked ${events[n]}" }
+            expect((events[n + 1] as PreviewEvent.Poster).poster == res.poster && posterBytesOnEvent > 0) { "poster ${events[n + 1]}, $posterBytesOnEvent bytes" }
+            val first = res.timings.firstEmbeddingMs
+            expect(first != null && first <= res.timings.sampleMs) { "timings ${res.timings}" }
+            expect(res.poster.time >= 3.0 && res.poster.time < 6.0) { "liked the cat: poster at ${res.poster.time} s" }
+            // Taking the first event ends the collection: the preview stops there and writes nothing.
+            val out2 = tempDir("preview-first")
+            val one = runBlocking { Clipforge.previewEvents(ranker, clip, p, out2.path).first() }
+            expect(one is PreviewEvent.Candidate) { "first event $one" }
+            expect(leftovers(out2).isEmpty()) { "files ${leftovers(out2)}" }
         }
     }
 

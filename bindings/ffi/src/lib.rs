@@ -15,7 +15,8 @@
 //! - `smart.rs`   `register_subject_models` / `register_subject_model_bytes` (fit smart) and
 //!   `SmartReport`
 //! - `analysis.rs` `loop_points` (seamless-loop candidates) and its records
-//! - `preview.rs` `PreviewRanker` (poster frame + preview loop, `rank_clips`, like / skip) and
+//! - `preview.rs` `PreviewRanker` (poster frame + preview loop with `PreviewListener` events,
+//!   `rank_clips`, like / skip) and
 //!   `TasteProfile` (JSON) over `clipforge::preview`
 //! - `template.rs` `Template` (built-in or JSON): `slots`, typed `SlotFill`s → recipe JSON
 //! - `editor.rs`  `thumbnails` → `ThumbnailStream`, `FrameReader`, `waveform` over `clipforge::editor`
@@ -52,8 +53,8 @@ pub use error::ClipforgeError;
 pub use export::{start_export, start_export_json, ExportJob, ExportListener, OutputReport};
 pub use media::{probe, AudioStreamInfo, MediaInfo, StreamInfo, VideoStreamInfo};
 pub use preview::{
-    ClipRank, FrameReject, Poster, PosterFormat, PreviewLoop, PreviewOptions, PreviewRanker, PreviewResult, PreviewTimings,
-    ScoredCandidate, TasteProfile,
+    ClipRank, FrameReject, Poster, PosterFormat, PreviewEvent, PreviewListener, PreviewLoop, PreviewOptions, PreviewRanker, PreviewResult,
+    PreviewTimings, ScoredCandidate, TasteProfile,
 };
 pub use provenance::{Creator, Provenance};
 pub use recipe::{AudioSpec, Fit, Link, LoopMode, LoopSpec, OutputSpec, Recipe, Trim};

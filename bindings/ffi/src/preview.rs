@@ -92,6 +92,12 @@ pub struct Poster {
     pub height: i32,
 }
 
+impl From<core::Poster> for Poster {
+    fn from(p: core::Poster) -> Self {
+        Poster { time: p.time, path: path_text(&p.path), width: int(p.width), height: int(p.height) }
+    }
+}
+
 /// The chosen preview loop, written as a muted MP4.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PreviewLoop {
@@ -153,8 +159,12 @@ impl From<core::ScoredCandidate> for ScoredCandidate {
 /// Wall time of each stage, milliseconds.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PreviewTimings {
+    /// Until the last candidate is decoded, measured and embedded.
     pub sample_ms: f64,
+    /// Time in the model (overlaps the decoding).
     pub embed_ms: f64,
+    /// From the call to the first candidate's embedding; null on a cold profile (nothing embedded).
+    pub first_embedding_ms: Option<f64>,
     /// Frames that went through the model.
     pub embedded: i32,
     pub poster_ms: f64,
@@ -177,7 +187,7 @@ impl From<core::PreviewResult> for PreviewResult {
     fn from(r: core::PreviewResult) -> Self {
         let t = r.timings;
         PreviewResult {
-            poster: Poster { time: r.poster.time, path: path_text(&r.poster.path), width: int(r.poster.width), height: int(r.poster.height) },
+            poster: r.poster.into(),
             preview_loop: PreviewLoop {
                 start: r.preview_loop.start,
                 end: r.preview_loop.end,
@@ -188,6 +198,7 @@ impl From<core::PreviewResult> for PreviewResult {
             timings: PreviewTimings {
                 sample_ms: t.sample_ms,
                 embed_ms: t.embed_ms,
+                first_embedding_ms: t.first_embedding_ms,
                 embedded: i32::try_from(t.embedded).unwrap_or(i32::MAX),
                 poster_ms: t.poster_ms,
                 loop_ms: t.loop_ms,
@@ -195,6 +206,41 @@ impl From<core::PreviewResult> for PreviewResult {
             },
         }
     }
+}
+
+/// What `PreviewRanker.preview` reports to its listener, in this order.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum PreviewEvent {
+    /// A candidate measured, and embedded for a profile with a taste, as the decoders deliver it
+    /// (not in time order); the first within tens of milliseconds. Provisional: judged against the
+    /// candidates so far; `Ranked` has the final scores. `elapsed_ms`: since the call.
+    Candidate { candidate: ScoredCandidate, elapsed_ms: f64 },
+    /// Every candidate scored for good, in time order; the poster's time and the loop are chosen.
+    Ranked { candidates: Vec<ScoredCandidate>, poster_time: f64, loop_start: f64, loop_end: f64 },
+    /// The poster file is written; the loop is still being made.
+    Poster { poster: Poster },
+    /// The preview is complete (the same result the call returns).
+    Done { result: PreviewResult },
+}
+
+impl From<core::PreviewEvent> for PreviewEvent {
+    fn from(e: core::PreviewEvent) -> Self {
+        match e {
+            core::PreviewEvent::Candidate { candidate, elapsed_ms } => PreviewEvent::Candidate { candidate: candidate.into(), elapsed_ms },
+            core::PreviewEvent::Ranked { candidates, poster_time, loop_start, loop_end } => {
+                PreviewEvent::Ranked { candidates: candidates.into_iter().map(Into::into).collect(), poster_time, loop_start, loop_end }
+            }
+            core::PreviewEvent::Poster(p) => PreviewEvent::Poster { poster: p.into() },
+        }
+    }
+}
+
+/// Implemented by the app to follow a preview (`Clipforge.previewEvents` / `Composer.previewEvents`
+/// wrap it). Called on the thread that called `preview`.
+#[uniffi::export(with_foreign)]
+pub trait PreviewListener: Send + Sync {
+    /// Return false to stop the preview.
+    fn on_event(&self, event: PreviewEvent) -> bool;
 }
 
 /// A clip's place in a prefetch order (an unreadable clip scores −10 and comes last).
@@ -290,20 +336,34 @@ impl PreviewRanker {
     }
 
     /// Poster frame and preview loop of `clip` for `profile`, written into the existing folder
-    /// `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
-    #[uniffi::method(default(options = None))]
+    /// `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`. With a `listener`,
+    /// reports as it goes (see `PreviewEvent`), on the calling thread; a listener that returns
+    /// false stops the preview: it ends with `Cancelled` and leaves no file.
+    #[uniffi::method(default(options = None, listener = None))]
     pub fn preview(
         &self,
         clip: String,
         profile: Arc<TasteProfile>,
         out_dir: String,
         options: Option<PreviewOptions>,
+        listener: Option<Arc<dyn PreviewListener>>,
     ) -> Result<PreviewResult, ClipforgeError> {
         catch(|| {
             let opts: core::PreviewOptions = options.unwrap_or_default().try_into()?;
             let p = profile.snapshot();
-            let res = lock(&self.inner).preview(Path::new(&clip), &p, Path::new(&out_dir), &opts)?;
-            Ok(res.into())
+            let cancel = opts.cancel.clone();
+            let mut on_event = |e: core::PreviewEvent| {
+                if let Some(l) = &listener {
+                    if !l.on_event(e.into()) {
+                        cancel.cancel();
+                    }
+                }
+            };
+            let res: PreviewResult = lock(&self.inner).preview_with(Path::new(&clip), &p, Path::new(&out_dir), &opts, &mut on_event)?.into();
+            if let Some(l) = &listener {
+                l.on_event(PreviewEvent::Done { result: res.clone() });
+            }
+            Ok(res)
         })
     }
 

@@ -1,6 +1,6 @@
 // Idiomatic Swift over the generated bindings (Generated/Clipforge.swift): async functions for every
-// call that reads files or decodes, AsyncThrowingStreams for what streams (export events,
-// thumbnails), cancellation through Task cancellation. Errors are `ClipforgeError` cases, one per
+// call that reads files or decodes, AsyncThrowingStreams for what streams (export and preview
+// events, thumbnails), cancellation through Task cancellation. Errors are `ClipforgeError` cases, one per
 // kind, each with `message`.
 import Foundation
 
@@ -17,6 +17,12 @@ private final class ProgressListener: ExportListener, @unchecked Sendable {
     let deliver: @Sendable (Float) -> Void
     init(_ deliver: @escaping @Sendable (Float) -> Void) { self.deliver = deliver }
     func onProgress(fraction: Float) { deliver(fraction) }
+}
+
+private final class EventListener: PreviewListener, @unchecked Sendable {
+    let deliver: (PreviewEvent) -> Bool
+    init(_ deliver: @escaping (PreviewEvent) -> Bool) { self.deliver = deliver }
+    func onEvent(event: PreviewEvent) -> Bool { deliver(event) }
 }
 
 /// Named `Composer`, not `Clipforge`: a type named like its module would hide the module name that
@@ -153,6 +159,32 @@ public enum Composer {
     public static func preview(_ ranker: PreviewRanker, clip: String, profile: TasteProfile, outDir: String,
                                options: PreviewOptions? = nil) async throws -> PreviewResult {
         try await detached { try ranker.preview(clip: clip, profile: profile, outDir: outDir, options: options) }
+    }
+
+    /// `preview` as a stream, for a progressive UI: `.candidate` for each candidate frame as it is
+    /// decoded and embedded (provisional scores; the first within tens of milliseconds), one
+    /// `.ranked`, `.poster` once the poster file is written (the loop is still being made), then
+    /// `.done` with the result. Ending the iteration (or cancelling its Task) stops the preview at
+    /// its next event and leaves no file; after `.poster` only the loop's encoding is left, which
+    /// finishes (both files stay).
+    public static func previewEvents(_ ranker: PreviewRanker, clip: String, profile: TasteProfile, outDir: String,
+                                     options: PreviewOptions? = nil) -> AsyncThrowingStream<PreviewEvent, Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task.detached(priority: .userInitiated) {
+                do {
+                    // The listener runs synchronously inside this task: `Task.isCancelled` is this task's.
+                    let listener = EventListener { event in
+                        if case .terminated = continuation.yield(event) { return false }
+                        return !Task.isCancelled
+                    }
+                    _ = try ranker.preview(clip: clip, profile: profile, outDir: outDir, options: options, listener: listener)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
     }
 
     /// `clips` in prefetch order, most likely opened first.

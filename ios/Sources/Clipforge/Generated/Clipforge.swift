@@ -1331,6 +1331,219 @@ public func FfiConverterTypePartStream_lower(_ value: PartStream) -> UInt64 {
 
 
 /**
+ * Implemented by the app to follow a preview (`Clipforge.previewEvents` / `Composer.previewEvents`
+ * wrap it). Called on the thread that called `preview`.
+ */
+public protocol PreviewListener: AnyObject, Sendable {
+    
+    /**
+     * Return false to stop the preview.
+     */
+    func onEvent(event: PreviewEvent)  -> Bool
+    
+}
+/**
+ * Implemented by the app to follow a preview (`Clipforge.previewEvents` / `Composer.previewEvents`
+ * wrap it). Called on the thread that called `preview`.
+ */
+open class PreviewListenerImpl: PreviewListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clipforge_ffi_fn_clone_previewlistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clipforge_ffi_fn_free_previewlistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Return false to stop the preview.
+     */
+open func onEvent(event: PreviewEvent) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clipforge_ffi_fn_method_previewlistener_on_event(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePreviewEvent_lower(event),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfacePreviewListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfacePreviewListener = UniffiVTableCallbackInterfacePreviewListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypePreviewListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface PreviewListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypePreviewListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface PreviewListener: handle missing in uniffiClone")
+            }
+        },
+        onEvent: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<Int8>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Bool in
+                guard let uniffiObj = try? FfiConverterTypePreviewListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onEvent(
+                     event: try FfiConverterTypePreviewEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterBool.lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfacePreviewListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfacePreviewListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitPreviewListener() {
+    uniffi_clipforge_ffi_fn_init_callback_vtable_previewlistener(UniffiCallbackInterfacePreviewListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePreviewListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<PreviewListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = PreviewListener
+
+    public static func lift(_ handle: UInt64) throws -> PreviewListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return PreviewListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: PreviewListener) -> UInt64 {
+         if let rustImpl = value as? PreviewListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PreviewListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PreviewListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewListener_lift(_ handle: UInt64) throws -> PreviewListener {
+    return try FfiConverterTypePreviewListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewListener_lower(_ value: PreviewListener) -> UInt64 {
+    return FfiConverterTypePreviewListener.lower(value)
+}
+
+
+
+
+
+
+/**
  * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
  */
 public protocol PreviewRankerProtocol: AnyObject, Sendable {
@@ -1343,9 +1556,11 @@ public protocol PreviewRankerProtocol: AnyObject, Sendable {
     
     /**
      * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
-     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
+     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`. With a `listener`,
+     * reports as it goes (see `PreviewEvent`), on the calling thread; a listener that returns
+     * false stops the preview: it ends with `Cancelled` and leaves no file.
      */
-    func preview(clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions?) throws  -> PreviewResult
+    func preview(clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions?, listener: PreviewListener?) throws  -> PreviewResult
     
     /**
      * Orders clips for prefetching, most likely to be opened first.
@@ -1462,9 +1677,11 @@ open func likeClip(profile: TasteProfile, clip: String)throws   {try rustCallWit
     
     /**
      * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
-     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
+     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`. With a `listener`,
+     * reports as it goes (see `PreviewEvent`), on the calling thread; a listener that returns
+     * false stops the preview: it ends with `Cancelled` and leaves no file.
      */
-open func preview(clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions? = nil)throws  -> PreviewResult  {
+open func preview(clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions? = nil, listener: PreviewListener? = nil)throws  -> PreviewResult  {
     return try  FfiConverterTypePreviewResult_lift(try rustCallWithError(FfiConverterTypeClipforgeError_lift) {
         uniffiCallStatus in
     uniffi_clipforge_ffi_fn_method_previewranker_preview(
@@ -1472,7 +1689,8 @@ open func preview(clip: String, profile: TasteProfile, outDir: String, options: 
         FfiConverterString.lower(clip),
         FfiConverterTypeTasteProfile_lower(profile),
         FfiConverterString.lower(outDir),
-        FfiConverterOptionTypePreviewOptions.lower(options),uniffiCallStatus
+        FfiConverterOptionTypePreviewOptions.lower(options),
+        FfiConverterOptionTypePreviewListener.lower(listener),uniffiCallStatus
     )
 })
 }
@@ -4640,8 +4858,18 @@ public func FfiConverterTypePreviewResult_lower(_ value: PreviewResult) -> RustB
  * Wall time of each stage, milliseconds.
  */
 public struct PreviewTimings: Equatable, Hashable {
+    /**
+     * Until the last candidate is decoded, measured and embedded.
+     */
     public var sampleMs: Double
+    /**
+     * Time in the model (overlaps the decoding).
+     */
     public var embedMs: Double
+    /**
+     * From the call to the first candidate's embedding; null on a cold profile (nothing embedded).
+     */
+    public var firstEmbeddingMs: Double?
     /**
      * Frames that went through the model.
      */
@@ -4652,12 +4880,22 @@ public struct PreviewTimings: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(sampleMs: Double, embedMs: Double, 
+    public init(
+        /**
+         * Until the last candidate is decoded, measured and embedded.
+         */sampleMs: Double, 
+        /**
+         * Time in the model (overlaps the decoding).
+         */embedMs: Double, 
+        /**
+         * From the call to the first candidate's embedding; null on a cold profile (nothing embedded).
+         */firstEmbeddingMs: Double?, 
         /**
          * Frames that went through the model.
          */embedded: Int32, posterMs: Double, loopMs: Double, totalMs: Double) {
         self.sampleMs = sampleMs
         self.embedMs = embedMs
+        self.firstEmbeddingMs = firstEmbeddingMs
         self.embedded = embedded
         self.posterMs = posterMs
         self.loopMs = loopMs
@@ -4682,6 +4920,7 @@ public struct FfiConverterTypePreviewTimings: FfiConverterRustBuffer {
             try PreviewTimings(
                 sampleMs: FfiConverterDouble.read(from: &buf), 
                 embedMs: FfiConverterDouble.read(from: &buf), 
+                firstEmbeddingMs: FfiConverterOptionDouble.read(from: &buf), 
                 embedded: FfiConverterInt32.read(from: &buf), 
                 posterMs: FfiConverterDouble.read(from: &buf), 
                 loopMs: FfiConverterDouble.read(from: &buf), 
@@ -4692,6 +4931,7 @@ public struct FfiConverterTypePreviewTimings: FfiConverterRustBuffer {
     public static func write(_ value: PreviewTimings, into buf: inout [UInt8]) {
         FfiConverterDouble.write(value.sampleMs, into: &buf)
         FfiConverterDouble.write(value.embedMs, into: &buf)
+        FfiConverterOptionDouble.write(value.firstEmbeddingMs, into: &buf)
         FfiConverterInt32.write(value.embedded, into: &buf)
         FfiConverterDouble.write(value.posterMs, into: &buf)
         FfiConverterDouble.write(value.loopMs, into: &buf)
@@ -7369,6 +7609,119 @@ public func FfiConverterTypePosterFormat_lower(_ value: PosterFormat) -> RustBuf
 
 
 /**
+ * What `PreviewRanker.preview` reports to its listener, in this order.
+ */
+
+public enum PreviewEvent: Equatable, Hashable {
+    
+    /**
+     * A candidate measured, and embedded for a profile with a taste, as the decoders deliver it
+     * (not in time order); the first within tens of milliseconds. Provisional: judged against the
+     * candidates so far; `Ranked` has the final scores. `elapsed_ms`: since the call.
+     */
+    case candidate(candidate: ScoredCandidate, elapsedMs: Double
+    )
+    /**
+     * Every candidate scored for good, in time order; the poster's time and the loop are chosen.
+     */
+    case ranked(candidates: [ScoredCandidate], posterTime: Double, loopStart: Double, loopEnd: Double
+    )
+    /**
+     * The poster file is written; the loop is still being made.
+     */
+    case poster(poster: Poster
+    )
+    /**
+     * The preview is complete (the same result the call returns).
+     */
+    case done(result: PreviewResult
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PreviewEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePreviewEvent: FfiConverterRustBuffer {
+    typealias SwiftType = PreviewEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PreviewEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .candidate(candidate: try FfiConverterTypeScoredCandidate.read(from: &buf), elapsedMs: try FfiConverterDouble.read(from: &buf)
+        )
+        
+        case 2: return .ranked(candidates: try FfiConverterSequenceTypeScoredCandidate.read(from: &buf), posterTime: try FfiConverterDouble.read(from: &buf), loopStart: try FfiConverterDouble.read(from: &buf), loopEnd: try FfiConverterDouble.read(from: &buf)
+        )
+        
+        case 3: return .poster(poster: try FfiConverterTypePoster.read(from: &buf)
+        )
+        
+        case 4: return .done(result: try FfiConverterTypePreviewResult.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PreviewEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .candidate(candidate,elapsedMs):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeScoredCandidate.write(candidate, into: &buf)
+            FfiConverterDouble.write(elapsedMs, into: &buf)
+            
+        
+        case let .ranked(candidates,posterTime,loopStart,loopEnd):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceTypeScoredCandidate.write(candidates, into: &buf)
+            FfiConverterDouble.write(posterTime, into: &buf)
+            FfiConverterDouble.write(loopStart, into: &buf)
+            FfiConverterDouble.write(loopEnd, into: &buf)
+            
+        
+        case let .poster(poster):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypePoster.write(poster, into: &buf)
+            
+        
+        case let .done(result):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypePreviewResult.write(result, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewEvent_lift(_ buf: RustBuffer) throws -> PreviewEvent {
+    return try FfiConverterTypePreviewEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreviewEvent_lower(_ value: PreviewEvent) -> RustBuffer {
+    return FfiConverterTypePreviewEvent.lower(value)
+}
+
+
+
+/**
  * The look of a caption's text: a preset, and any field to change from it. `CaptionStyle()` is
  * the default bold-outline look.
  */
@@ -8021,6 +8374,30 @@ fileprivate struct FfiConverterOptionTypeExportListener: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeExportListener.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePreviewListener: FfiConverterRustBuffer {
+    typealias SwiftType = PreviewListener?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePreviewListener.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePreviewListener.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9649,10 +10026,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress() != 50912) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_clipforge_ffi_checksum_method_previewlistener_on_event() != 5476) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_clipforge_ffi_checksum_method_previewranker_like_clip() != 52368) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clipforge_ffi_checksum_method_previewranker_preview() != 57470) {
+    if (uniffi_clipforge_ffi_checksum_method_previewranker_preview() != 63579) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clipforge_ffi_checksum_method_previewranker_rank_clips() != 5288) {
@@ -9759,6 +10139,7 @@ private let initializationResult: InitializationResult = {
     }
 
     uniffiCallbackInitExportListener()
+    uniffiCallbackInitPreviewListener()
     return InitializationResult.ok
 }()
 

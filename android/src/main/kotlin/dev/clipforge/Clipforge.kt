@@ -9,6 +9,7 @@ import com.sun.jna.Native
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.buffer
@@ -127,6 +128,29 @@ object Clipforge {
      */
     suspend fun preview(ranker: PreviewRanker, clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions? = null): PreviewResult =
         io { ranker.preview(clip, profile, outDir, options) }
+
+    /**
+     * [preview] as a Flow, for a progressive UI: a [PreviewEvent.Candidate] for each candidate frame as it is
+     * decoded and embedded (provisional scores; the first within tens of milliseconds), one [PreviewEvent.Ranked],
+     * a [PreviewEvent.Poster] once the poster file is written (the loop is still being made), then one
+     * [PreviewEvent.Done] with the result. Cancelling the collection stops the preview at its next event and
+     * leaves no file; after the poster event only the loop's encoding is left, which finishes (both files stay).
+     */
+    fun previewEvents(ranker: PreviewRanker, clip: String, profile: TasteProfile, outDir: String, options: PreviewOptions? = null): Flow<PreviewEvent> =
+        channelFlow {
+            val events = this
+            withContext(Dispatchers.IO) {
+                try {
+                    ranker.preview(clip, profile, outDir, options, object : PreviewListener {
+                        // Unlimited buffer: a send fails only once the collector has gone, which stops the preview.
+                        override fun onEvent(event: PreviewEvent): Boolean = events.trySend(event).isSuccess
+                    })
+                } catch (e: ClipforgeException.Cancelled) {
+                    ensureActive() // stopped because the collector went: end as a coroutine cancellation
+                    throw e
+                }
+            }
+        }.buffer(Channel.UNLIMITED)
 
     /** [clips] in prefetch order, most likely opened first. */
     suspend fun rankClips(ranker: PreviewRanker, profile: TasteProfile, clips: List<String>): List<ClipRank> =

@@ -660,6 +660,9 @@ internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
 internal interface UniffiCallbackInterfaceExportListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`fraction`: Float,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfacePreviewListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`event`: RustBuffer.ByValue,`uniffiOutReturn`: ByteByReference,uniffiCallStatus: UniffiRustCallStatus,)
+}
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "onProgress")
 internal open class UniffiVTableCallbackInterfaceExportListener(
     @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
@@ -676,6 +679,25 @@ internal open class UniffiVTableCallbackInterfaceExportListener(
         `uniffiFree` = other.`uniffiFree`
         `uniffiClone` = other.`uniffiClone`
         `onProgress` = other.`onProgress`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onEvent")
+internal open class UniffiVTableCallbackInterfacePreviewListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onEvent`: UniffiCallbackInterfacePreviewListenerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onEvent`: UniffiCallbackInterfacePreviewListenerMethod0? = null,
+    ): UniffiVTableCallbackInterfacePreviewListener(`uniffiFree`,`uniffiClone`,`onEvent`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfacePreviewListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onEvent` = other.`onEvent`
     }
 
 }
@@ -751,6 +773,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clipforge_ffi_checksum_method_exportjob_outcome(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress(
+    ): Int
+    external fun uniffi_clipforge_ffi_checksum_method_previewlistener_on_event(
     ): Int
     external fun uniffi_clipforge_ffi_checksum_method_previewranker_like_clip(
     ): Int
@@ -841,6 +865,7 @@ internal object UniffiLib {
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "clipforge_ffi"))
         uniffiCallbackInterfaceExportListener.register(this)
+        uniffiCallbackInterfacePreviewListener.register(this)
         
     }
 
@@ -885,6 +910,14 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_clipforge_ffi_fn_method_exportlistener_on_progress(`ptr`: Long,`fraction`: Float,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_clipforge_ffi_fn_clone_previewlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clipforge_ffi_fn_free_previewlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_init_callback_vtable_previewlistener(`vtable`: UniffiVTableCallbackInterfacePreviewListener,
+    ): Unit
+    external fun uniffi_clipforge_ffi_fn_method_previewlistener_on_event(`ptr`: Long,`event`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_clipforge_ffi_fn_clone_previewranker(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clipforge_ffi_fn_free_previewranker(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -895,7 +928,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_clipforge_ffi_fn_method_previewranker_like_clip(`ptr`: Long,`profile`: Long,`clip`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_clipforge_ffi_fn_method_previewranker_preview(`ptr`: Long,`clip`: RustBuffer.ByValue,`profile`: Long,`outDir`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_clipforge_ffi_fn_method_previewranker_preview(`ptr`: Long,`clip`: RustBuffer.ByValue,`profile`: Long,`outDir`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clipforge_ffi_fn_method_previewranker_rank_clips(`ptr`: Long,`profile`: Long,`clips`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1194,10 +1227,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clipforge_ffi_checksum_method_exportlistener_on_progress() and 0xFFFF) != 50912) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clipforge_ffi_checksum_method_previewlistener_on_event() and 0xFFFF) != 5476) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_like_clip() and 0xFFFF) != 52368) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_preview() and 0xFFFF) != 57470) {
+    if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_preview() and 0xFFFF) != 63579) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clipforge_ffi_checksum_method_previewranker_rank_clips() and 0xFFFF) != 5288) {
@@ -3079,6 +3115,332 @@ public object FfiConverterTypePartStream: FfiConverter<PartStream, Long> {
 
 
 /**
+ * Implemented by the app to follow a preview (`Clipforge.previewEvents` / `Composer.previewEvents`
+ * wrap it). Called on the thread that called `preview`.
+ */
+public interface PreviewListener {
+    
+    /**
+     * Return false to stop the preview.
+     */
+    fun `onEvent`(`event`: PreviewEvent): kotlin.Boolean
+    
+    companion object
+}
+
+/**
+ * Implemented by the app to follow a preview (`Clipforge.previewEvents` / `Composer.previewEvents`
+ * wrap it). Called on the thread that called `preview`.
+ */
+open class PreviewListenerImpl: Disposable, AutoCloseable, PreviewListener
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clipforge_ffi_fn_free_previewlistener(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clipforge_ffi_fn_clone_previewlistener(handle, status)
+        }
+    }
+
+    
+    /**
+     * Return false to stop the preview.
+     */override fun `onEvent`(`event`: PreviewEvent): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clipforge_ffi_fn_method_previewlistener_on_event(
+        it,
+        
+        FfiConverterTypePreviewEvent.lower(`event`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfacePreviewListener {
+    internal object `onEvent`: UniffiCallbackInterfacePreviewListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`event`: RustBuffer.ByValue,`uniffiOutReturn`: ByteByReference,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypePreviewListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onEvent`(
+                    FfiConverterTypePreviewEvent.lift(`event`),
+                )
+            }
+            val writeReturn = { value: kotlin.Boolean -> uniffiOutReturn.setValue(FfiConverterBoolean.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypePreviewListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypePreviewListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfacePreviewListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onEvent`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_clipforge_ffi_fn_init_callback_vtable_previewlistener(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePreviewListener: FfiConverter<PreviewListener, Long> {
+    internal val handleMap = UniffiHandleMap<PreviewListener>()
+
+    override fun lower(value: PreviewListener): Long {
+        if (value is PreviewListenerImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): PreviewListener {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return PreviewListenerImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): PreviewListener {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: PreviewListener) = 8UL
+
+    override fun write(value: PreviewListener, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * The model session plus the ranking logic. Thread-safe: calls on one ranker run one at a time.
  */
 public interface PreviewRankerInterface {
@@ -3091,9 +3453,11 @@ public interface PreviewRankerInterface {
     
     /**
      * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
-     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
+     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`. With a `listener`,
+     * reports as it goes (see `PreviewEvent`), on the calling thread; a listener that returns
+     * false stops the preview: it ends with `Cancelled` and leaves no file.
      */
-    fun `preview`(`clip`: kotlin.String, `profile`: TasteProfile, `outDir`: kotlin.String, `options`: PreviewOptions? = null): PreviewResult
+    fun `preview`(`clip`: kotlin.String, `profile`: TasteProfile, `outDir`: kotlin.String, `options`: PreviewOptions? = null, `listener`: PreviewListener? = null): PreviewResult
     
     /**
      * Orders clips for prefetching, most likely to be opened first.
@@ -3252,9 +3616,11 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
     
     /**
      * Poster frame and preview loop of `clip` for `profile`, written into the existing folder
-     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`.
+     * `out_dir` as `<clip stem>.poster.<ext>` and `<clip stem>.preview.mp4`. With a `listener`,
+     * reports as it goes (see `PreviewEvent`), on the calling thread; a listener that returns
+     * false stops the preview: it ends with `Cancelled` and leaves no file.
      */
-    @Throws(ClipforgeException::class)override fun `preview`(`clip`: kotlin.String, `profile`: TasteProfile, `outDir`: kotlin.String, `options`: PreviewOptions?): PreviewResult {
+    @Throws(ClipforgeException::class)override fun `preview`(`clip`: kotlin.String, `profile`: TasteProfile, `outDir`: kotlin.String, `options`: PreviewOptions?, `listener`: PreviewListener?): PreviewResult {
             return FfiConverterTypePreviewResult.lift(
     callWithHandle {
     uniffiRustCallWithError(ClipforgeException) { _status ->
@@ -3264,7 +3630,8 @@ open class PreviewRanker: Disposable, AutoCloseable, PreviewRankerInterface
         FfiConverterString.lower(`clip`),
         FfiConverterTypeTasteProfile.lower(`profile`),
         FfiConverterString.lower(`outDir`),
-        FfiConverterOptionalTypePreviewOptions.lower(`options`),_status)
+        FfiConverterOptionalTypePreviewOptions.lower(`options`),
+        FfiConverterOptionalTypePreviewListener.lower(`listener`),_status)
 }
     }
     )
@@ -6573,9 +6940,20 @@ public object FfiConverterTypePreviewResult: FfiConverterRustBuffer<PreviewResul
  * Wall time of each stage, milliseconds.
  */
 data class PreviewTimings (
+    /**
+     * Until the last candidate is decoded, measured and embedded.
+     */
     val `sampleMs`: kotlin.Double
     , 
+    /**
+     * Time in the model (overlaps the decoding).
+     */
     val `embedMs`: kotlin.Double
+    , 
+    /**
+     * From the call to the first candidate's embedding; null on a cold profile (nothing embedded).
+     */
+    val `firstEmbeddingMs`: kotlin.Double?
     , 
     /**
      * Frames that went through the model.
@@ -6605,6 +6983,7 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
         return PreviewTimings(
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
             FfiConverterInt.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
@@ -6615,6 +6994,7 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
     override fun allocationSize(value: PreviewTimings) = (
             FfiConverterDouble.allocationSize(value.`sampleMs`) +
             FfiConverterDouble.allocationSize(value.`embedMs`) +
+            FfiConverterOptionalDouble.allocationSize(value.`firstEmbeddingMs`) +
             FfiConverterInt.allocationSize(value.`embedded`) +
             FfiConverterDouble.allocationSize(value.`posterMs`) +
             FfiConverterDouble.allocationSize(value.`loopMs`) +
@@ -6624,6 +7004,7 @@ public object FfiConverterTypePreviewTimings: FfiConverterRustBuffer<PreviewTimi
     override fun write(value: PreviewTimings, buf: ByteBuffer) {
             FfiConverterDouble.write(value.`sampleMs`, buf)
             FfiConverterDouble.write(value.`embedMs`, buf)
+            FfiConverterOptionalDouble.write(value.`firstEmbeddingMs`, buf)
             FfiConverterInt.write(value.`embedded`, buf)
             FfiConverterDouble.write(value.`posterMs`, buf)
             FfiConverterDouble.write(value.`loopMs`, buf)
@@ -8768,6 +9149,170 @@ public object FfiConverterTypePosterFormat: FfiConverterRustBuffer<PosterFormat>
 
 
 /**
+ * What `PreviewRanker.preview` reports to its listener, in this order.
+ */
+sealed class PreviewEvent {
+    
+    /**
+     * A candidate measured, and embedded for a profile with a taste, as the decoders deliver it
+     * (not in time order); the first within tens of milliseconds. Provisional: judged against the
+     * candidates so far; `Ranked` has the final scores. `elapsed_ms`: since the call.
+     */
+    data class Candidate(
+        val `candidate`: dev.clipforge.ScoredCandidate, 
+        val `elapsedMs`: kotlin.Double) : PreviewEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Every candidate scored for good, in time order; the poster's time and the loop are chosen.
+     */
+    data class Ranked(
+        val `candidates`: List<dev.clipforge.ScoredCandidate>, 
+        val `posterTime`: kotlin.Double, 
+        val `loopStart`: kotlin.Double, 
+        val `loopEnd`: kotlin.Double) : PreviewEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The poster file is written; the loop is still being made.
+     */
+    data class Poster(
+        val `poster`: dev.clipforge.Poster) : PreviewEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The preview is complete (the same result the call returns).
+     */
+    data class Done(
+        val `result`: dev.clipforge.PreviewResult) : PreviewEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePreviewEvent : FfiConverterRustBuffer<PreviewEvent>{
+    override fun read(buf: ByteBuffer): PreviewEvent {
+        return when(buf.getInt()) {
+            1 -> PreviewEvent.Candidate(
+                FfiConverterTypeScoredCandidate.read(buf),
+                FfiConverterDouble.read(buf),
+                )
+            2 -> PreviewEvent.Ranked(
+                FfiConverterSequenceTypeScoredCandidate.read(buf),
+                FfiConverterDouble.read(buf),
+                FfiConverterDouble.read(buf),
+                FfiConverterDouble.read(buf),
+                )
+            3 -> PreviewEvent.Poster(
+                FfiConverterTypePoster.read(buf),
+                )
+            4 -> PreviewEvent.Done(
+                FfiConverterTypePreviewResult.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: PreviewEvent): ULong = when(value) {
+        is PreviewEvent.Candidate -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeScoredCandidate.allocationSize(value.`candidate`)
+                + FfiConverterDouble.allocationSize(value.`elapsedMs`)
+            )
+        }
+        is PreviewEvent.Ranked -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeScoredCandidate.allocationSize(value.`candidates`)
+                + FfiConverterDouble.allocationSize(value.`posterTime`)
+                + FfiConverterDouble.allocationSize(value.`loopStart`)
+                + FfiConverterDouble.allocationSize(value.`loopEnd`)
+            )
+        }
+        is PreviewEvent.Poster -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypePoster.allocationSize(value.`poster`)
+            )
+        }
+        is PreviewEvent.Done -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypePreviewResult.allocationSize(value.`result`)
+            )
+        }
+    }
+
+    override fun write(value: PreviewEvent, buf: ByteBuffer) {
+        when(value) {
+            is PreviewEvent.Candidate -> {
+                buf.putInt(1)
+                FfiConverterTypeScoredCandidate.write(value.`candidate`, buf)
+                FfiConverterDouble.write(value.`elapsedMs`, buf)
+                Unit
+            }
+            is PreviewEvent.Ranked -> {
+                buf.putInt(2)
+                FfiConverterSequenceTypeScoredCandidate.write(value.`candidates`, buf)
+                FfiConverterDouble.write(value.`posterTime`, buf)
+                FfiConverterDouble.write(value.`loopStart`, buf)
+                FfiConverterDouble.write(value.`loopEnd`, buf)
+                Unit
+            }
+            is PreviewEvent.Poster -> {
+                buf.putInt(3)
+                FfiConverterTypePoster.write(value.`poster`, buf)
+                Unit
+            }
+            is PreviewEvent.Done -> {
+                buf.putInt(4)
+                FfiConverterTypePreviewResult.write(value.`result`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The look of a caption's text: a preset, and any field to change from it. `CaptionStyle()` is
  * the default bold-outline look.
  */
@@ -9228,6 +9773,38 @@ public object FfiConverterOptionalTypeExportListener: FfiConverterRustBuffer<Exp
         } else {
             buf.put(1)
             FfiConverterTypeExportListener.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypePreviewListener: FfiConverterRustBuffer<PreviewListener?> {
+    override fun read(buf: ByteBuffer): PreviewListener? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePreviewListener.read(buf)
+    }
+
+    override fun allocationSize(value: PreviewListener?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePreviewListener.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PreviewListener?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePreviewListener.write(value, buf)
         }
     }
 }
