@@ -128,3 +128,25 @@ fn a_cancel_from_the_listener_stops_the_sampling_and_leaves_nothing() {
     assert!(candidates < 12, "the sampling went on after the cancel: {candidates} candidates");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing is written");
 }
+
+#[test]
+fn the_cli_prints_each_event_as_a_json_line_before_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(clipforge_e2e::clipforge_bin())
+        .args(["preview", photo_clip("mixed.mp4").to_str().unwrap(), "--events", "--json", "--out-dir", dir.path().to_str().unwrap()])
+        .args(["--model", model(PHONE).to_str().unwrap()])
+        .env("CLIPFORGE_ORT_LIB", ort_lib())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).expect("one JSON value per line")).collect();
+    let (result, events) = lines.split_last().unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    let n = result["candidates"].as_array().unwrap().len();
+    assert_eq!(kinds.len(), n + 2, "{kinds:?}");
+    assert!(kinds[..n].iter().all(|k| *k == "candidate") && kinds[n..] == ["ranked", "poster"], "{kinds:?}");
+    assert_eq!(events[n + 1]["path"], result["poster"]["path"]);
+    assert_eq!(events[n]["poster_time"], result["poster"]["time"]);
+    assert!(events[0]["elapsed_ms"].as_f64().unwrap() > 0.0);
+}

@@ -72,6 +72,10 @@ pub struct PreviewArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// Before the result, print each progress event as it happens, one JSON line each
+    /// (`candidate` per frame as it is embedded, `ranked`, `poster`).
+    #[arg(long)]
+    events: bool,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -141,7 +145,16 @@ pub fn preview(a: PreviewArgs, cancel: &clipforge::CancelToken) -> Result<(), Er
         Format::Webp => PosterFormat::Webp,
     };
     let mut r = ranker(&a.model)?;
-    let res = r.preview(&a.clip, &profile, &a.out_dir, &opts)?;
+    let mut on_event = |e: clipforge::preview::PreviewEvent| {
+        if a.events {
+            if let Ok(line) = serde_json::to_string(&e) {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+            }
+        }
+    };
+    let res = r.preview_with(&a.clip, &profile, &a.out_dir, &opts, &mut on_event)?;
     if a.json {
         let out = serde_json::json!({
             "poster": { "time": res.poster.time, "path": res.poster.path },

@@ -213,7 +213,8 @@ impl From<core::PreviewResult> for PreviewResult {
 pub enum PreviewEvent {
     /// A candidate measured, and embedded for a profile with a taste, as the decoders deliver it
     /// (not in time order); the first within tens of milliseconds. Provisional: judged against the
-    /// candidates so far; `Ranked` has the final scores. `elapsed_ms`: since the call.
+    /// candidates so far (similarity 0 while only one is embedded); `Ranked` has the final scores.
+    /// `elapsed_ms`: since the call.
     Candidate { candidate: ScoredCandidate, elapsed_ms: f64 },
     /// Every candidate scored for good, in time order; the poster's time and the loop are chosen.
     Ranked { candidates: Vec<ScoredCandidate>, poster_time: f64, loop_start: f64, loop_end: f64 },

@@ -103,8 +103,9 @@ pub struct PreviewResult {
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum PreviewEvent {
     /// A candidate measured, and embedded for a profile with a taste, in decode order (two readers:
-    /// not time order). Provisional: judged against the candidates that have arrived so far, while
-    /// the final scores judge blur and flatness within the candidate's scene.
+    /// not time order). Provisional: judged against the candidates that have arrived so far (the
+    /// similarity is centred on their mean: 0 while only one is embedded), while the final scores
+    /// judge blur and flatness within the candidate's scene.
     Candidate { candidate: ScoredCandidate, elapsed_ms: f64 },
     /// Every candidate scored for good, in time order; the poster's time and the loop are chosen.
     Ranked { candidates: Vec<ScoredCandidate>, poster_time: f64, loop_start: f64, loop_end: f64 },

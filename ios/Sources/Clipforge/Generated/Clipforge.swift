@@ -7617,7 +7617,8 @@ public enum PreviewEvent: Equatable, Hashable {
     /**
      * A candidate measured, and embedded for a profile with a taste, as the decoders deliver it
      * (not in time order); the first within tens of milliseconds. Provisional: judged against the
-     * candidates so far; `Ranked` has the final scores. `elapsed_ms`: since the call.
+     * candidates so far (similarity 0 while only one is embedded); `Ranked` has the final scores.
+     * `elapsed_ms`: since the call.
      */
     case candidate(candidate: ScoredCandidate, elapsedMs: Double
     )

@@ -9156,7 +9156,8 @@ sealed class PreviewEvent {
     /**
      * A candidate measured, and embedded for a profile with a taste, as the decoders deliver it
      * (not in time order); the first within tens of milliseconds. Provisional: judged against the
-     * candidates so far; `Ranked` has the final scores. `elapsed_ms`: since the call.
+     * candidates so far (similarity 0 while only one is embedded); `Ranked` has the final scores.
+     * `elapsed_ms`: since the call.
      */
     data class Candidate(
         val `candidate`: dev.clipforge.ScoredCandidate, 
