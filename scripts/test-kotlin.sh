@@ -30,7 +30,7 @@ COROUTINES=$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar
 
 # README "Use from Kotlin" must be the tested code, line for line.
 between() { sed -n "/$2-BEGIN/,/$2-END/p" "$1" | sed '1d;$d'; }
-for pair in ReadmeExample.kt:README-KOTLIN ReadmeUploadExample.kt:README-UPLOAD; do
+for pair in ReadmeExample.kt:README-KOTLIN ReadmeUploadExample.kt:README-UPLOAD ReadmePreviewExample.kt:README-PREVIEW; do
   src=tests/kotlin/${pair%%:*} mark=${pair##*:}
   if ! diff <(between "$src" "$mark") <(between README.md "$mark") >/dev/null; then
     echo "README.md's Kotlin example differs from $src ($mark markers)" >&2

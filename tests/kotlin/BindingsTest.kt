@@ -679,6 +679,27 @@ fun main(args: Array<String>) {
         }
     }
 
+    test("README example (progressive preview): marks, highlight, poster on screen before the loop plays") {
+        val out = tempDir("readme-preview")
+        val calls = mutableListOf<String>()
+        val card = object : FeedCard {
+            override fun mark(seconds: Double, score: Float) { calls += "mark" }
+            override fun highlight(seconds: Double) { calls += "highlight $seconds" }
+            override fun showPoster(path: String) { calls += "poster ${File(path).isFile}" }
+            override fun play(loopPath: String) { calls += "play ${File(loopPath).length() > 0}" }
+        }
+        TasteProfile().use { p ->
+            runBlocking { Clipforge.likeClip(ranker, p, photo("coffee.mp4")) }
+            runBlocking { fillCard(ranker, p, photo("mixed.mp4"), out.path, card) }
+        }
+        val marks = calls.takeWhile { it == "mark" }.size
+        val rest = calls.drop(marks)
+        expect(marks >= 12 && rest.size == 3) { "calls $calls" }
+        val at = rest[0].removePrefix("highlight ").toDouble()
+        expect(at >= 9.0 && at < 12.0) { "liked coffee, poster at $at s (coffee is 9-12 s)" }
+        expect(rest.drop(1) == listOf("poster true", "play true")) { "calls $rest" }
+    }
+
     test("PreviewRanker.fromModelBytes (int8 phone model read in Kotlin); a bad model is UnsupportedInput") {
         val phone = File(File(model).parentFile, "efficientnet_lite0_phone.onnx")
         runBlocking { Clipforge.previewRanker(ortLib, phone.readBytes(), threads = 1) }.use { r ->
