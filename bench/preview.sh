@@ -60,3 +60,17 @@ need=$(ffprobe -v error -select_streams v -show_entries packet=pos,size -of csv=
 head -c 65536 "$R" >"$PROF/head.mp4"
 if ffmpeg -nostdin -v error -i "$PROF/head.mp4" -frames:v 1 -f null - 2>/dev/null; then ok=yes; else ok=NO; fi
 echo "feed rendition: $(stat -c %s "$R") bytes; first picture needs the first $need bytes; decodes from the first 64 kB: $ok"
+# The floor a preview cannot go under on this machine, by FFmpeg's CLI: decoding the clip's
+# keyframes (the least the candidates need) plus making the 3 s loop (decode without deblocking,
+# 360p x264 superfast at 350 kb/s, as rendition.rs does). CPU time is the fair figure (each CLI run
+# also pays a process start); on 2 cores the preview's wall time cannot go under half of it.
+med() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+FL="$PROF/floor.txt"; : >"$FL"
+for _ in $(seq "$REPS"); do
+  k=$( { /usr/bin/time -f "%U %S" ffmpeg -nostdin -v error -threads 2 -skip_frame nokey -i "$CLIP" -f null - ; } 2>&1 | tail -1)
+  l=$( { /usr/bin/time -f "%U %S" ffmpeg -nostdin -v error -threads 2 -skip_loop_filter all -ss 6 -i "$CLIP" -t 3 -an \
+        -vf scale=-2:360 -c:v libx264 -preset superfast -b:v 350k -y "$PROF/floor.mp4" ; } 2>&1 | tail -1)
+  echo "$k $l" >>"$FL"
+done
+kc=$(awk '{print ($1 + $2) * 1000}' "$FL" | med); lc=$(awk '{print ($3 + $4) * 1000}' "$FL" | med)
+echo "floor (ffmpeg CLI, CPU ms, medians of $REPS): keyframes $kc + loop $lc = $((kc + lc)); on 2 cores >= $(((kc + lc) / 2)) ms wall"

@@ -19,7 +19,7 @@ use crate::source::video::{DecodeOnly, VideoDecoder};
 pub struct SampleOptions {
     /// At most this many candidate frames (default 32).
     pub max_candidates: usize,
-    /// At most this many non-key frames decoded to reach in-between candidates (default 96).
+    /// At most this many non-key frames decoded to reach in-between candidates (default 256).
     pub extra_decode_budget: usize,
     /// Frames are decoded with this short side (default 256; never upscaled).
     pub work_short_side: u32,
