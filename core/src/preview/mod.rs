@@ -242,16 +242,7 @@ impl PreviewRanker {
             for a in &got[start..] {
                 let q = quality::prior(&a.quality, so_far, so_far.sharpness);
                 let sim = taste.as_ref().zip(a.vector).map(|(t, v)| rank::centred_cosine(&vecs[v], t, &centre));
-                let candidate = ScoredCandidate {
-                    time: a.frame.time,
-                    score: rank::combine(sim, q, a.hard),
-                    quality: q,
-                    similarity: sim,
-                    rejected: a.hard,
-                    keyframe: a.frame.keyframe,
-                    scene_change: a.frame.scene_change,
-                };
-                on_event(PreviewEvent::Candidate { candidate, elapsed_ms: ms(t0) });
+                on_event(PreviewEvent::Candidate { candidate: scored(&a.frame, q, sim, a.hard), elapsed_ms: ms(t0) });
             }
             Ok(())
         })?;
@@ -280,15 +271,7 @@ impl PreviewRanker {
                 let sim = taste.as_ref().and_then(|t| {
                     embeddings.iter().find(|(j, _)| *j == i).map(|(_, v)| rank::centred_cosine(v, t, &centre))
                 });
-                ScoredCandidate {
-                    time: a.frame.time,
-                    score: rank::combine(sim, q, rejected[i]),
-                    quality: q,
-                    similarity: sim,
-                    rejected: rejected[i],
-                    keyframe: a.frame.keyframe,
-                    scene_change: a.frame.scene_change,
-                }
+                scored(&a.frame, q, sim, rejected[i])
             })
             .collect();
         let timings = Timings { sample_ms, embed_ms, first_embedding_ms, embedded: vecs.len(), ..Default::default() };
@@ -435,6 +418,19 @@ impl PreviewRanker {
             out.sort_by(|a, b| b.score.total_cmp(&a.score));
             Ok(out)
         })
+    }
+}
+
+/// A candidate with its score from its parts.
+fn scored(c: &candidates::CandidateFrame, quality: f32, similarity: Option<f32>, rejected: Option<quality::Reject>) -> ScoredCandidate {
+    ScoredCandidate {
+        time: c.time,
+        score: rank::combine(similarity, quality, rejected),
+        quality,
+        similarity,
+        rejected,
+        keyframe: c.keyframe,
+        scene_change: c.scene_change,
     }
 }
 
