@@ -679,6 +679,24 @@ fun main(args: Array<String>) {
         }
     }
 
+    test("a PreviewListener that throws on the poster: ClipforgeException.Internal, no file, no crash") {
+        val out = tempDir("preview-throws")
+        TasteProfile().use { p ->
+            val listener = object : PreviewListener {
+                override fun onEvent(event: PreviewEvent): Boolean {
+                    if (event is PreviewEvent.Poster) throw IllegalStateException("the app's view is gone")
+                    return true
+                }
+            }
+            expectError<ClipforgeException.Internal> { ranker.preview(photo("mixed.mp4"), p, out.path, null, listener) }
+            expect(leftovers(out).isEmpty()) { "files ${leftovers(out)}" }
+            // Returning false instead is a clean stop: Cancelled, nothing written.
+            val stop = object : PreviewListener { override fun onEvent(event: PreviewEvent) = event !is PreviewEvent.Ranked }
+            expectError<ClipforgeException.Cancelled> { ranker.preview(photo("mixed.mp4"), p, out.path, null, stop) }
+            expect(leftovers(out).isEmpty()) { "files ${leftovers(out)}" }
+        }
+    }
+
     test("README example (progressive preview): marks, highlight, poster on screen before the loop plays") {
         val out = tempDir("readme-preview")
         val calls = mutableListOf<String>()

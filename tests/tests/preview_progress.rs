@@ -150,3 +150,33 @@ fn the_cli_prints_each_event_as_a_json_line_before_the_result() {
     assert_eq!(events[n]["poster_time"], result["poster"]["time"]);
     assert!(events[0]["elapsed_ms"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn a_listener_that_fails_ends_the_preview_with_an_error_and_no_file() {
+    let mut r = ranker(PHONE);
+    let p = TasteProfile::new();
+    // Failing on the first candidate (sampling stops), on the ranking, and on the poster (the loop,
+    // still being encoded, is stopped and both files go).
+    for fail_on in ["candidate", "ranked", "poster"] {
+        let dir = tempfile::tempdir().unwrap();
+        let e = r
+            .preview_with(&photo_clip("mixed.mp4"), &p, dir.path(), &PreviewOptions::default(), &mut |e| {
+                let kind = match e {
+                    PreviewEvent::Candidate { .. } => "candidate",
+                    PreviewEvent::Ranked { .. } => "ranked",
+                    PreviewEvent::Poster(_) => "poster",
+                };
+                if kind == fail_on {
+                    panic!("the app's listener failed on {kind}");
+                }
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Internal, "{fail_on}: {e}");
+        assert!(e.message.contains("listener failed"), "{fail_on}: {e}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|f| f.unwrap().file_name()).collect();
+        assert!(left.is_empty(), "{fail_on}: left {left:?}");
+    }
+    // The ranker is still usable.
+    let dir = tempfile::tempdir().unwrap();
+    r.preview(&photo_clip("mixed.mp4"), &p, dir.path(), &PreviewOptions::default()).unwrap();
+}

@@ -242,7 +242,7 @@ impl PreviewRanker {
             for a in &got[start..] {
                 let q = quality::prior(&a.quality, so_far, so_far.sharpness);
                 let sim = taste.as_ref().zip(a.vector).map(|(t, v)| rank::centred_cosine(&vecs[v], t, &centre));
-                on_event(PreviewEvent::Candidate { candidate: scored(&a.frame, q, sim, a.hard), elapsed_ms: ms(t0) });
+                emit(on_event, PreviewEvent::Candidate { candidate: scored(&a.frame, q, sim, a.hard), elapsed_ms: ms(t0) })?;
             }
             Ok(())
         })?;
@@ -319,12 +319,15 @@ impl PreviewRanker {
             let window = rank::best_window(cands, facts.duration, opts.window);
             let (start, end) = rank::snap_to_keyframe(cands, window, facts.duration);
             let loop_path = out_dir.join(format!("{stem}.preview.mp4"));
-            on_event(PreviewEvent::Ranked { candidates: cands.clone(), poster_time: time, loop_start: start, loop_end: end });
+            emit(on_event, PreviewEvent::Ranked { candidates: cands.clone(), poster_time: time, loop_start: start, loop_end: end })?;
+            if opts.cancel.is_cancelled() {
+                return Err(Error::cancelled()); // (the listener may cancel)
+            }
             // The poster and the loop are independent: made side by side, the poster's decode
             // fills the cores the loop's pipeline leaves idle. The poster is on this thread, so
             // its event comes from the caller's thread too.
             let candidates::Opened { first, second } = opened;
-            let (poster, report) = std::thread::scope(|scope| {
+            let outcome = std::thread::scope(|scope| {
                 let looping = scope.spawn(|| {
                     let t2 = Instant::now();
                     let report =
@@ -338,27 +341,40 @@ impl PreviewRanker {
                     Ok(Poster { time, path: poster_path.clone(), width: frame.width, height: frame.height })
                 });
                 let poster_ms = ms(t1);
+                let mut heard = Ok(());
                 if let Ok(p) = &poster {
-                    on_event(PreviewEvent::Poster(p.clone()));
+                    heard = emit(on_event, PreviewEvent::Poster(p.clone()));
+                    if heard.is_err() {
+                        opts.cancel.cancel(); // the listener failed: stop the loop too
+                    }
                 }
                 let report = looping.join().unwrap_or_else(|p| Err(Error::internal(format!("preview loop failed: {}", panic_text(&p)))));
-                (poster.map(|p| (p, poster_ms)), report)
+                (poster.map(|p| (p, poster_ms)), report, heard)
             });
-            // A cancel during the loop's export: the poster written beside it goes too.
-            if report.as_ref().is_err_and(|e| e.kind == crate::ErrorKind::Cancelled) {
-                let _ = std::fs::remove_file(&poster_path);
+            let (poster, report, heard) = outcome;
+            let (wrote_poster, wrote_loop) = (poster.is_ok(), report.is_ok());
+            let done = heard.and(report).and_then(|(report, loop_ms)| {
+                let (poster, poster_ms) = poster?;
+                timings.poster_ms = poster_ms;
+                timings.loop_ms = loop_ms;
+                timings.total_ms = ms(t0);
+                Ok(PreviewResult {
+                    poster,
+                    preview_loop: PreviewLoop { start, end, path: report.path, bytes: report.bytes },
+                    candidates: ranked.candidates,
+                    timings,
+                })
+            });
+            // Both files or neither: a failed or cancelled half takes the other's file with it.
+            if done.is_err() {
+                if wrote_poster {
+                    let _ = std::fs::remove_file(&poster_path);
+                }
+                if wrote_loop {
+                    let _ = std::fs::remove_file(&loop_path);
+                }
             }
-            let (report, loop_ms) = report?;
-            let (poster, poster_ms) = poster?;
-            timings.poster_ms = poster_ms;
-            timings.loop_ms = loop_ms;
-            timings.total_ms = ms(t0);
-            Ok(PreviewResult {
-                poster,
-                preview_loop: PreviewLoop { start, end, path: report.path, bytes: report.bytes },
-                candidates: ranked.candidates,
-                timings,
-            })
+            done
         })
     }
 
@@ -419,6 +435,13 @@ impl PreviewRanker {
             Ok(out)
         })
     }
+}
+
+/// Hands `event` to the caller's listener; a panic there (a foreign exception across the FFI) becomes
+/// an error, and the preview stops and removes what it wrote.
+fn emit(on_event: &mut dyn FnMut(PreviewEvent), event: PreviewEvent) -> Result<()> {
+    catch_unwind(AssertUnwindSafe(|| on_event(event)))
+        .map_err(|p| Error::internal(format!("the preview's listener failed: {}", panic_text(&p))))
 }
 
 /// A candidate with its score from its parts.
