@@ -83,11 +83,12 @@ pub(crate) struct Opened {
     pub second: Option<ff::format::context::Input>,
 }
 
-/// Candidates as they are decoded: `on_frames` runs on the calling thread, first as soon as a frame
-/// is ready (with what has arrived), then with `batch` frames at a time (fewer at the end), while two readers
-/// decode on their own threads, each over about half of the GOPs. Frames come in time order per
-/// reader (tagged with it), not overall. Also hands back the readers' opened files: opening decodes a frame (~11 ms
-/// at 1080p), so the next stages read on from them (they must seek first).
+/// Candidates as they are decoded: `on_frames` runs on the calling thread, first as soon as a
+/// frame is ready (with what has arrived), then with `batch` frames at a time (fewer at the end),
+/// while two readers decode on their own threads, each over about half of the GOPs. Frames come in
+/// time order per reader (tagged with it), not overall. Also hands back the readers' opened files:
+/// opening decodes a frame (~11 ms at 1080p), so the next stages read on from them (they must seek
+/// first).
 ///
 /// An error from `on_frames` ends the sampling: the readers stop at their next frame.
 pub(crate) fn sample_streaming(

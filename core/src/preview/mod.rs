@@ -191,8 +191,7 @@ impl PreviewRanker {
         let mut embed_ms = 0.0;
         let mut first_embedding_ms = None;
         // What the provisional judgement compares with: everything that has arrived.
-        let mut so_far = quality::SceneMax { sharpness: 0.0, std_luma: 0.0 };
-        let mut vec_sum = vec![0f32; embed::DIM];
+        let mut so_far = quality::SceneMax::default();
         let embedder = &mut self.embedder;
         let (facts, opened) = candidates::sample_streaming(clip, opts, embed::BATCH, |batch| {
             if cancel.is_cancelled() {
@@ -208,19 +207,18 @@ impl PreviewRanker {
                 let hard = quality::hard_reject(&q);
                 // A near-duplicate of the reader's last candidate with its own vector shares it
                 // (the same reader's: those have all arrived, so the choice does not depend on timing).
-                let vector = if hard.is_some() || !embed_wanted {
-                    None
+                let (vector, own) = if hard.is_some() || !embed_wanted {
+                    (None, false)
                 } else {
                     let prev = got.iter().rev().find(|a| a.own && a.reader == reader);
                     match prev {
-                        Some(p) if quality::near_duplicate(&q, &p.quality) => p.vector,
+                        Some(p) if quality::near_duplicate(&q, &p.quality) => (p.vector, false),
                         _ => {
                             to_embed.push(got.len());
-                            Some(vecs.len() + to_embed.len() - 1)
+                            (Some(vecs.len() + to_embed.len() - 1), true)
                         }
                     }
                 };
-                let own = to_embed.last() == Some(&got.len());
                 got.push(Arrived { frame: c, reader, quality: q, hard, vector, own });
             }
             if !to_embed.is_empty() {
@@ -229,16 +227,13 @@ impl PreviewRanker {
                 let new = embedder.embed(&frames)?;
                 embed_ms += ms(t);
                 first_embedding_ms.get_or_insert_with(|| ms(t0));
-                for v in &new {
-                    vec_sum.iter_mut().zip(v).for_each(|(s, x)| *s += x);
-                }
                 vecs.extend(new);
             }
             for a in got[start..].iter().filter(|a| a.hard.is_none()) {
                 so_far.sharpness = so_far.sharpness.max(a.quality.sharpness);
                 so_far.std_luma = so_far.std_luma.max(a.quality.std_luma);
             }
-            let centre: Vec<f32> = vec_sum.iter().map(|s| s / vecs.len().max(1) as f32).collect();
+            let centre = rank::mean(&vecs.iter().map(Vec::as_slice).collect::<Vec<_>>());
             for a in &got[start..] {
                 let q = quality::prior(&a.quality, so_far, so_far.sharpness);
                 let sim = taste.as_ref().zip(a.vector).map(|(t, v)| rank::centred_cosine(&vecs[v], t, &centre));

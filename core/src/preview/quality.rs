@@ -137,7 +137,7 @@ fn correlation(a: &[u8], b: &[u8]) -> f32 {
 }
 
 /// What a candidate is judged against: the sharpest and most contrasted candidate of its scene.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SceneMax {
     pub sharpness: f32,
     pub std_luma: f32,
@@ -146,7 +146,7 @@ pub struct SceneMax {
 /// [`SceneMax`] of each candidate's scene (`scene` from [`scenes`]).
 pub fn scene_max(quals: &[Quality], scene: &[usize]) -> Vec<SceneMax> {
     let n = scene.iter().max().map_or(0, |m| m + 1);
-    let mut max = vec![SceneMax { sharpness: 0.0, std_luma: 0.0 }; n];
+    let mut max = vec![SceneMax::default(); n];
     for (q, &s) in quals.iter().zip(scene) {
         max[s].sharpness = max[s].sharpness.max(q.sharpness);
         max[s].std_luma = max[s].std_luma.max(q.std_luma);
@@ -156,7 +156,7 @@ pub fn scene_max(quals: &[Quality], scene: &[usize]) -> Vec<SceneMax> {
 
 /// Black, white or empty: the reasons to drop a picture that need no other picture to judge.
 pub fn hard_reject(q: &Quality) -> Option<Reject> {
-    reject(q, SceneMax { sharpness: 0.0, std_luma: 0.0 })
+    reject(q, SceneMax::default())
 }
 
 /// The reason to drop a candidate. Black, white and empty pictures are dropped outright; flat and
