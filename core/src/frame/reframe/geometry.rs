@@ -67,6 +67,24 @@ pub(super) fn cover_crop(src_w: u32, src_h: u32, out_w: u32, out_h: u32) -> Rect
     }
 }
 
+/// A centred crop moved to whole, even pixels (swscale takes whole pixels, and chroma stays whole)
+/// when that changes its size by at most 1 %: a 1080p source's 9:16 crop is 607.5 px wide and
+/// becomes 608, a stretch of 0.08 % no one can see. Otherwise the crop stays as it is.
+pub(super) fn snap_even(c: RectF, src_w: u32, src_h: u32) -> RectF {
+    let axis = |pos: f64, len: f64, full: u32| {
+        let full = f64::from(full);
+        let len2 = ((len / 2.0).round() * 2.0).clamp(2.0, full);
+        let pos2 = (((full - len2) / 4.0).round() * 2.0).clamp(0.0, full - len2);
+        // Only centred crops are snapped; anything else keeps its exact place.
+        let centred = (pos - (full - len) / 2.0).abs() < 1e-6;
+        (centred && (len2 - len).abs() <= len * 0.01).then_some((pos2, len2))
+    };
+    match (axis(c.x, c.w, src_w), axis(c.y, c.h, src_h)) {
+        (Some((x, w)), Some((y, h))) => RectF { x, y, w, h },
+        _ => c,
+    }
+}
+
 /// The centred rect the whole source fits into, snapped so that every side and
 /// bar is even (chroma then lines up); bars thinner than 2 px become a tiny stretch.
 pub(super) fn fit_inside(src_w: u32, src_h: u32, out_w: u32, out_h: u32) -> RectU {

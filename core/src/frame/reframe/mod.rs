@@ -6,6 +6,7 @@
 mod backdrop;
 mod geometry;
 mod resize;
+mod sws_plane;
 #[cfg(test)]
 mod tests;
 mod window;
@@ -14,12 +15,16 @@ use super::{Frame, Yuv};
 use crate::recipe::Fit;
 use backdrop::BackdropBufs;
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
-use geometry::{backdrop_dim, cover_crop, even, fit_inside, RectF, RectU};
+use geometry::{backdrop_dim, cover_crop, even, fit_inside, snap_even, RectF, RectU};
 use resize::resize_plane;
+use sws_plane::SwsPlane;
 pub(crate) use resize::resize_strided_plane;
 
 /// Sharp picture: Catmull-Rom is close to Lanczos3 in quality at 2/3 of the taps.
 const MAIN_FILTER: FilterType = FilterType::CatmullRom;
+/// Above this reduction (source px per output px, either axis) fast_image_resize's convolution is
+/// the faster one and swscale's bicubic is not used (docs/BENCHMARKS.md, "The main resize").
+const SWS_MAX_REDUCTION: f64 = 2.0;
 
 /// Resizes the window `(x, y, w, h)` (luma pixels, moved inside `src`) of `src` over the whole of
 /// `out`, at `src`'s size: a still's camera move, before the clip's fit frames it.
@@ -43,6 +48,17 @@ pub fn resize_window(resizer: &mut Resizer, src: &Frame, (x, y, w, h): (f64, f64
         let r = resize_plane(resizer, &opts, (s, pw, ph), c, (d, pw, ph), dest);
         debug_assert!(r.is_ok(), "window resize failed: {r:?}");
     }
+}
+
+/// `crop` in whole pixels when it is (swscale cannot start between pixels) and not reduced by more
+/// than [`SWS_MAX_REDUCTION`] into `dest` (nor merely copied).
+fn whole_pixels(crop: RectF, dest: RectU) -> Option<RectU> {
+    let whole = |v: f64| (v.fract() == 0.0 && v >= 0.0 && v <= f64::from(u32::MAX)).then_some(v as u32);
+    let c = RectU { x: whole(crop.x)?, y: whole(crop.y)?, w: whole(crop.w)?, h: whole(crop.h)? };
+    let reduction = (f64::from(c.w) / f64::from(dest.w.max(1))).max(f64::from(c.h) / f64::from(dest.h.max(1)));
+    // At the same size fast_image_resize copies, which is cheaper still.
+    let same = (c.w, c.h) == (dest.w, dest.h);
+    (!same && reduction <= SWS_MAX_REDUCTION).then_some(c)
 }
 
 /// What goes where the picture does not reach.
@@ -76,6 +92,8 @@ pub struct Reframer {
     main: Resizer,
     backdrop: Resizer,
     bufs: BackdropBufs,
+    /// swscale for the main picture (luma, chroma) when the crop is whole pixels.
+    sws: [Option<SwsPlane>; 2],
 }
 
 impl Reframer {
@@ -99,7 +117,8 @@ impl Reframer {
         let cover = cover_crop(src_w, src_h, out_w, out_h);
         let (crop, dest, fill) = match fit {
             // Smart is a crop whose window moves (window.rs); centred until told otherwise.
-            Fit::Crop | Fit::Smart => (cover, full_out, Fill::None),
+            Fit::Crop => (snap_even(cover, src_w, src_h), full_out, Fill::None),
+            Fit::Smart => (cover, full_out, Fill::None),
             Fit::Pad | Fit::Blur => {
                 let whole = RectF {
                     x: 0.0,
@@ -136,6 +155,7 @@ impl Reframer {
             main: Resizer::new(),
             backdrop: Resizer::new(),
             bufs: BackdropBufs::default(),
+            sws: [None, None],
         }
     }
 
@@ -212,7 +232,11 @@ impl Reframer {
                 dest.halved(),
             ),
         ];
-        for (s, d, sw, sh, ow, oh, crop, dest) in jobs {
+        for (i, (s, d, sw, sh, ow, oh, crop, dest)) in jobs.into_iter().enumerate() {
+            let slot = &mut self.sws[i.min(1)];
+            if whole_pixels(crop, dest).is_some_and(|c| SwsPlane::scale(slot, (s, sw as usize), c, (d, ow as usize), dest)) {
+                continue;
+            }
             let r = resize_plane(&mut self.main, &main, (s, sw, sh), crop, (d, ow, oh), dest);
             debug_assert!(r.is_ok(), "reframe resize failed: {r:?}");
         }

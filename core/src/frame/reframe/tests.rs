@@ -85,13 +85,14 @@ fn crop_keeps_centre_and_cuts_sides() {
     let mut r = Reframer::new(320, 180, 90, 160, Fit::Crop, Yuv::BLACK);
     let out = r.apply(&marked());
     assert_dims(&out, 90, 160);
-    // Marker positions predicted by placement().
+    // Marker positions predicted by placement(). The 101.25 px crop is snapped to 102 whole
+    // pixels at x 110 (geometry::snap_even): under 1 % of stretch, and the centre within a pixel.
     let (px, py, pw, ph) = r.placement();
     let s = pw / 320.0;
-    assert!((ph / 180.0 - s).abs() < 1e-9, "uniform scale");
+    assert!((ph / 180.0 / s - 1.0).abs() < 0.01, "uniform scale within 1 %");
     assert!((ph - 160.0).abs() < 1e-9 && px < 0.0 && py == 0.0);
-    let (cx, cy) = (px + 160.0 * s, py + 90.0 * s);
-    assert!((cx - 45.0).abs() < 1e-9 && (cy - 80.0).abs() < 1e-9);
+    let (cx, cy) = (px + 160.0 * s, py + 90.0 * (ph / 180.0));
+    assert!((cx - 45.0).abs() <= 1.0 && (cy - 80.0).abs() < 1e-9, "centre at ({cx}, {cy})");
     assert!(px + 16.0 * s < 0.0, "left marker maps outside the output");
     // Centre marker is at the output centre, in all planes.
     assert_eq!(luma(&out, 45, 80), CENTRE_MARK.y);
@@ -386,4 +387,47 @@ fn reframe_timing() {
             rayon::current_num_threads()
         );
     }
+}
+
+/// swscale (whole-pixel crops) and fast_image_resize agree to within rounding: crops and rects
+/// off the origin, up- and downscales, a one-line crop, and a plane too narrow for swscale (which
+/// must decline rather than read past the plane).
+#[test]
+fn swscale_plane_matches_convolution() {
+    use super::sws_plane::SwsPlane;
+    let cases = [
+        ((1920, 1080), RectU { x: 0, y: 0, w: 1920, h: 1080 }, (1080, 1920), RectU { x: 0, y: 656, w: 1080, h: 608 }),
+        ((1920, 1080), RectU { x: 420, y: 0, w: 1080, h: 1080 }, (720, 720), RectU { x: 0, y: 0, w: 720, h: 720 }),
+        ((720, 1280), RectU { x: 0, y: 0, w: 720, h: 1280 }, (1080, 1920), RectU { x: 0, y: 0, w: 1080, h: 1920 }),
+        ((640, 360), RectU { x: 10, y: 359, w: 600, h: 1 }, (400, 40), RectU { x: 6, y: 20, w: 300, h: 2 }),
+    ];
+    for ((sw, sh), crop, (dw, dh), dest) in cases {
+        let src = busy(sw, sh).y;
+        let (mut fir, mut sws) = (vec![7u8; (dw * dh) as usize], vec![7u8; (dw * dh) as usize]);
+        let cf = RectF { x: crop.x.into(), y: crop.y.into(), w: crop.w.into(), h: crop.h.into() };
+        let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(MAIN_FILTER));
+        resize_plane(&mut Resizer::new(), &opts, (&src, sw, sh), cf, (&mut fir, dw, dh), dest).unwrap();
+        assert!(SwsPlane::scale(&mut None, (&src, sw as usize), crop, (&mut sws, dw as usize), dest), "{crop:?} -> {dest:?}");
+        let inside = |i: usize| {
+            let (x, y) = ((i % dw as usize) as u32, (i / dw as usize) as u32);
+            (dest.x..dest.x + dest.w).contains(&x) && (dest.y..dest.y + dest.h).contains(&y)
+        };
+        let (mut se, mut n) = (0.0, 0.0);
+        for (i, (&a, &b)) in fir.iter().zip(&sws).enumerate() {
+            if inside(i) {
+                se += (f64::from(a) - f64::from(b)).powi(2);
+                n += 1.0;
+            } else {
+                assert_eq!(b, 7, "swscale wrote outside the rect at {i} ({crop:?} -> {dest:?})");
+            }
+        }
+        let psnr = 10.0 * (255.0f64 * 255.0 / (se / n).max(1e-9)).log10();
+        assert!(psnr > 40.0, "{crop:?} -> {dest:?}: {psnr:.1} dB");
+    }
+    let narrow = busy(32, 32).y;
+    let mut out = vec![0u8; 16 * 16];
+    let (crop, dest) = (RectU { x: 0, y: 0, w: 32, h: 32 }, RectU { x: 0, y: 0, w: 16, h: 16 });
+    assert!(!SwsPlane::scale(&mut None, (&narrow, 32), crop, (&mut out, 16), dest));
+    let too_big = RectU { x: 0, y: 0, w: 1920, h: 1081 };
+    assert!(!SwsPlane::scale(&mut None, (&busy(1920, 1080).y, 1920), too_big, (&mut vec![0; 100 * 100], 100), RectU { x: 0, y: 0, w: 100, h: 100 }));
 }
