@@ -147,3 +147,19 @@ fn failures_print_exactly_one_error_line() {
     assert_eq!(kind, "Io");
     assert_eq!(work.unexpected_files(&["counter.mp4", "recipe.json", "bad.json", "list.m3u8"]), Vec::<String>::new());
 }
+
+/// A recipe of stills opens no video source, yet FFmpeg's own log (x264's banner and statistics,
+/// swscale's warnings) must stay out of the CLI's stderr as it does for clips.
+#[test]
+fn a_recipe_of_stills_keeps_stderr_clean() {
+    let work = Workdir::with_compose(&["still.jpg"]);
+    work.write_recipe(&json!({
+        "version": 2,
+        "clips": [{ "source": "still.jpg", "duration": 6.0, "motion": "zoom-in" }],
+        "outputs": [{ "path": "stills.mp4", "aspect": "9:16", "height": 320, "fit": "crop" }]
+    }));
+    let out = run(work.dir.path(), &["export", "recipe.json"]);
+    assert!(out.status.success(), "exit {:?}, stderr: {}", out.status, text(&out.stderr));
+    assert_eq!(text(&out.stderr), "", "stderr must be empty");
+    assert!(work.dir.path().join("stills.mp4").is_file());
+}

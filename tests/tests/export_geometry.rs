@@ -59,7 +59,7 @@ fn export_fit(fit: &str, background: Option<&str>) -> (Workdir, Vec<Output>) {
 }
 
 /// The test's placement agrees with the core's own `Reframer::placement()` (pad snaps bars to
-/// even sizes, and a crop snaps to whole even source pixels when that stretches it by under 1 %,
+/// even sizes, and a crop of fractional size or place is made whole when that stretches it by under 1 %,
 /// so allow two pixels or 0.5 % of the placed size, whichever is more).
 fn check_placement_matches_core(fit: &str, w: u32, h: u32, p: &Placement) {
     let f = match fit {

@@ -10,6 +10,7 @@ pub const AAC_BITRATE: usize = 128_000;
 
 /// Encodes interleaved stereo f32 samples at 48 kHz to AAC-LC.
 pub fn encode_aac(samples: &[f32]) -> Result<EncodedStream> {
+    crate::source::open::init();
     let codec = ff::encoder::find(ff::codec::Id::AAC)
         .ok_or_else(|| Error::internal("this FFmpeg build has no AAC encoder"))?;
     let mut enc = ff::codec::context::Context::new_with_codec(codec)

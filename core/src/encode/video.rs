@@ -17,6 +17,8 @@ pub trait VideoEncoder: Send {
 
 /// Opens the encoder named in `settings` for `width`x`height` at `fps` (num, den).
 pub fn open_video_encoder(settings: &EncoderSettings, width: u32, height: u32, fps: (i32, i32)) -> Result<Box<dyn VideoEncoder>> {
+    // A recipe of stills opens no source, and FFmpeg's log must be silenced before x264 talks.
+    crate::source::open::init();
     Ok(Box::new(FfmpegH264::open(settings, width, height, fps)?))
 }
 

@@ -67,17 +67,20 @@ pub(super) fn cover_crop(src_w: u32, src_h: u32, out_w: u32, out_h: u32) -> Rect
     }
 }
 
-/// A centred crop moved to whole, even pixels (swscale takes whole pixels, and chroma stays whole)
-/// when that changes its size by at most 1 %: a 1080p source's 9:16 crop is 607.5 px wide and
-/// becomes 608, a stretch of 0.08 % no one can see. Otherwise the crop stays as it is.
-pub(super) fn snap_even(c: RectF, src_w: u32, src_h: u32) -> RectF {
+/// A centred crop of fractional size or place made whole (swscale takes whole pixels only) when that
+/// changes its size by at most 1 %: a 1080p source's 9:16 crop, 607.5 px wide at x 656.25, becomes
+/// 608 px at x 656, a stretch of 0.08 % no one can see. The size becomes even, so the crop stays
+/// exactly centred; a crop already in whole pixels, or off centre, is left as it is.
+pub(super) fn snap_whole(c: RectF, src_w: u32, src_h: u32) -> RectF {
     let axis = |pos: f64, len: f64, full: u32| {
         let full = f64::from(full);
+        if pos.fract() == 0.0 && len.fract() == 0.0 {
+            return Some((pos, len));
+        }
         let len2 = ((len / 2.0).round() * 2.0).clamp(2.0, full);
-        let pos2 = (((full - len2) / 4.0).round() * 2.0).clamp(0.0, full - len2);
-        // Only centred crops are snapped; anything else keeps its exact place.
         let centred = (pos - (full - len) / 2.0).abs() < 1e-6;
-        (centred && (len2 - len).abs() <= len * 0.01).then_some((pos2, len2))
+        // `full` is even (the Reframer's sizes are), so the centred position is whole.
+        (centred && (len2 - len).abs() <= len * 0.01).then_some(((full - len2) / 2.0, len2))
     };
     match (axis(c.x, c.w, src_w), axis(c.y, c.h, src_h)) {
         (Some((x, w)), Some((y, h))) => RectF { x, y, w, h },

@@ -15,7 +15,7 @@ use super::{Frame, Yuv};
 use crate::recipe::Fit;
 use backdrop::BackdropBufs;
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
-use geometry::{backdrop_dim, cover_crop, even, fit_inside, snap_even, RectF, RectU};
+use geometry::{backdrop_dim, cover_crop, even, fit_inside, snap_whole, RectF, RectU};
 use resize::resize_plane;
 use sws_plane::SwsPlane;
 pub(crate) use resize::resize_strided_plane;
@@ -117,7 +117,7 @@ impl Reframer {
         let cover = cover_crop(src_w, src_h, out_w, out_h);
         let (crop, dest, fill) = match fit {
             // Smart is a crop whose window moves (window.rs); centred until told otherwise.
-            Fit::Crop => (snap_even(cover, src_w, src_h), full_out, Fill::None),
+            Fit::Crop => (snap_whole(cover, src_w, src_h), full_out, Fill::None),
             Fit::Smart => (cover, full_out, Fill::None),
             Fit::Pad | Fit::Blur => {
                 let whole = RectF {

@@ -34,6 +34,7 @@ impl SwsPlane {
     /// A scaler for `crop` → `dest` sizes; None when swscale refuses them (the caller falls back).
     fn new(key: (u32, u32, u32, u32)) -> Option<SwsPlane> {
         let (cw, ch, dw, dh) = key;
+        crate::source::open::init(); // FFmpeg's log silenced (swscale warns of unaligned crops)
         let gray = ff::format::Pixel::GRAY8;
         let ctx = ff::software::scaling::Context::get(gray, cw, ch, gray, dw, dh, ff::software::scaling::Flags::BICUBIC).ok()?;
         let stride = (dw as usize).next_multiple_of(SLACK) + SLACK;

@@ -85,14 +85,14 @@ fn crop_keeps_centre_and_cuts_sides() {
     let mut r = Reframer::new(320, 180, 90, 160, Fit::Crop, Yuv::BLACK);
     let out = r.apply(&marked());
     assert_dims(&out, 90, 160);
-    // Marker positions predicted by placement(). The 101.25 px crop is snapped to 102 whole
-    // pixels at x 110 (geometry::snap_even): under 1 % of stretch, and the centre within a pixel.
+    // Marker positions predicted by placement(). The 101.25 px crop is made 102 whole pixels at
+    // x 109 (geometry::snap_whole): under 1 % of stretch, still centred.
     let (px, py, pw, ph) = r.placement();
     let s = pw / 320.0;
     assert!((ph / 180.0 / s - 1.0).abs() < 0.01, "uniform scale within 1 %");
     assert!((ph - 160.0).abs() < 1e-9 && px < 0.0 && py == 0.0);
     let (cx, cy) = (px + 160.0 * s, py + 90.0 * (ph / 180.0));
-    assert!((cx - 45.0).abs() <= 1.0 && (cy - 80.0).abs() < 1e-9, "centre at ({cx}, {cy})");
+    assert!((cx - 45.0).abs() < 1e-9 && (cy - 80.0).abs() < 1e-9, "centre at ({cx}, {cy})");
     assert!(px + 16.0 * s < 0.0, "left marker maps outside the output");
     // Centre marker is at the output centre, in all planes.
     assert_eq!(luma(&out, 45, 80), CENTRE_MARK.y);

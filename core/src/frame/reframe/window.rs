@@ -57,8 +57,8 @@ mod tests {
         let mut r = Reframer::new(320, 180, 90, 160, Fit::Crop, Yuv::BLACK);
         let (mut centred, mut out) = (Frame::empty(), Frame::empty());
         r.apply_into(&src, &mut centred);
-        // The centred crop (101.25 px snapped to 102 whole pixels) as a window draws the same picture.
-        r.apply_window_into(&src, (110.0, 0.0, 102.0, 180.0), &mut out);
+        // The centred crop (101.25 px made 102 whole pixels) as a window draws the same picture.
+        r.apply_window_into(&src, (109.0, 0.0, 102.0, 180.0), &mut out);
         assert_eq!((out.width, out.height), (90, 160));
         assert_eq!(out, centred);
         // A 9:16 window over x 0..101: the middle shows x ≈ 50, band 1.
