@@ -431,3 +431,31 @@ fn swscale_plane_matches_convolution() {
     let too_big = RectU { x: 0, y: 0, w: 1920, h: 1081 };
     assert!(!SwsPlane::scale(&mut None, (&busy(1920, 1080).y, 1920), too_big, (&mut vec![0; 100 * 100], 100), RectU { x: 0, y: 0, w: 100, h: 100 }));
 }
+
+/// Per-plane timing of both scalers by size, the measurement behind `SWS_MAX_REDUCTION`; run with
+/// `cargo test --release -p clipforge --lib sws_vs_fir_timing -- --ignored --nocapture`.
+#[test]
+#[ignore = "a benchmark: prints timings, asserts nothing about them"]
+fn sws_vs_fir_timing() {
+    use super::sws_plane::SwsPlane;
+    let sizes = [(1920, 1080, 1080, 608), (1280, 720, 1080, 608), (720, 1280, 1080, 1920), (1920, 1080, 960, 540), (1920, 1080, 768, 432), (1920, 1080, 640, 360), (3840, 2160, 1080, 608)];
+    for (sw, sh, dw, dh) in sizes {
+        let src = busy(sw, sh).y;
+        let (mut a, mut b) = (vec![0u8; (dw * dh) as usize], vec![0u8; (dw * dh) as usize]);
+        let dest = RectU { x: 0, y: 0, w: dw, h: dh };
+        let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(MAIN_FILTER));
+        let whole = RectF { x: 0.0, y: 0.0, w: sw.into(), h: sh.into() };
+        let (mut resizer, mut slot, n) = (Resizer::new(), None, 40);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            resize_plane(&mut resizer, &opts, (&src, sw, sh), whole, (&mut a, dw, dh), dest).unwrap();
+        }
+        let fir = t.elapsed().as_secs_f64() * 1000.0 / f64::from(n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            assert!(SwsPlane::scale(&mut slot, (&src, sw as usize), RectU { x: 0, y: 0, w: sw, h: sh }, (&mut b, dw as usize), dest));
+        }
+        let sws = t.elapsed().as_secs_f64() * 1000.0 / f64::from(n);
+        println!("{sw}x{sh} -> {dw}x{dh} (one plane): fast_image_resize {fir:.2} ms, swscale {sws:.2} ms");
+    }
+}
