@@ -15,7 +15,9 @@ const SLACK: usize = 64;
 
 /// A cached swscale context for one crop size → one rect size, with its own padded buffers.
 pub(super) struct SwsPlane {
-    ctx: ff::software::scaling::Context,
+    /// None when swscale refused these sizes or failed on them: remembered, so the caller falls
+    /// back to fast_image_resize for this size without asking swscale again every frame.
+    ctx: Option<ff::software::scaling::Context>,
     /// (crop w, crop h, rect w, rect h)
     key: (u32, u32, u32, u32),
     /// The scaled picture, `stride` apart, copied row by row into the output's rect.
@@ -31,19 +33,20 @@ pub(super) struct SwsPlane {
 unsafe impl Send for SwsPlane {}
 
 impl SwsPlane {
-    /// A scaler for `crop` → `dest` sizes; None when swscale refuses them (the caller falls back).
-    fn new(key: (u32, u32, u32, u32)) -> Option<SwsPlane> {
+    /// A scaler for `crop` → `dest` sizes (without a context when swscale refuses them).
+    fn new(key: (u32, u32, u32, u32)) -> SwsPlane {
         let (cw, ch, dw, dh) = key;
         crate::source::open::init(); // FFmpeg's log silenced (swscale warns of unaligned crops)
         let gray = ff::format::Pixel::GRAY8;
-        let ctx = ff::software::scaling::Context::get(gray, cw, ch, gray, dw, dh, ff::software::scaling::Flags::BICUBIC).ok()?;
-        let stride = (dw as usize).next_multiple_of(SLACK) + SLACK;
-        Some(SwsPlane { ctx, key, scaled: vec![0; stride * dh as usize + SLACK], stride, tail: vec![0; cw as usize + SLACK] })
+        let ctx = ff::software::scaling::Context::get(gray, cw, ch, gray, dw, dh, ff::software::scaling::Flags::BICUBIC).ok();
+        let (stride, lines) = if ctx.is_some() { ((dw as usize).next_multiple_of(SLACK) + SLACK, dh as usize) } else { (0, 0) };
+        SwsPlane { ctx, key, scaled: vec![0; stride * lines + SLACK], stride, tail: vec![0; cw as usize + SLACK] }
     }
 
     /// Scales `crop` of the `sw`-wide plane `src` into the `dest` rect of the `dw`-wide plane
     /// `dst`, reusing `slot`'s context when the sizes match. False (nothing written) when a rect
-    /// does not fit its plane or swscale fails: the caller then uses fast_image_resize.
+    /// does not fit its plane or swscale refuses or fails on these sizes (then remembered): the
+    /// caller then uses fast_image_resize.
     pub(super) fn scale(slot: &mut Option<SwsPlane>, (src, sw): (&[u8], usize), crop: RectU, (dst, dw): (&mut [u8], usize), dest: RectU) -> bool {
         let fits = |r: RectU, w: usize, len: usize| {
             let (x, y, rw, rh) = (r.x as usize, r.y as usize, r.w as usize, r.h as usize);
@@ -54,10 +57,11 @@ impl SwsPlane {
             return false;
         }
         let key = (crop.w, crop.h, dest.w, dest.h);
-        if slot.as_ref().map(|s| s.key) != Some(key) {
-            *slot = SwsPlane::new(key);
-        }
-        let Some(s) = slot.as_mut() else { return false };
+        let s = match slot {
+            Some(s) if s.key == key => s,
+            _ => slot.insert(SwsPlane::new(key)),
+        };
+        let Some(ctx) = s.ctx.as_mut() else { return false };
         let (cw, ch) = (crop.w as usize, crop.h as usize);
         let last = (crop.y as usize + ch - 1) * sw + crop.x as usize;
         s.tail[..cw].copy_from_slice(&src[last..last + cw]);
@@ -65,7 +69,7 @@ impl SwsPlane {
         let dst_planes = [s.scaled.as_mut_ptr(), std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut()];
         let dst_strides = [s.stride as i32, 0, 0, 0];
         // SAFETY: only takes the pointer; the context stays owned by `s`.
-        let ctx = unsafe { s.ctx.as_mut_ptr() };
+        let ctx = unsafe { ctx.as_mut_ptr() };
         // Two slices in order: every line but the last straight from `src` (a read past a line's
         // end lands in the next line, still inside `src`), then the last from `tail`.
         let slices = [(src[first..].as_ptr(), sw, 0, ch - 1), (s.tail.as_ptr(), s.tail.len(), ch - 1, 1)];
@@ -83,6 +87,7 @@ impl SwsPlane {
             lines += unsafe { ffi::sws_scale(ctx, src_planes.as_ptr(), src_strides.as_ptr(), y as i32, h as i32, dst_planes.as_ptr(), dst_strides.as_ptr()) };
         }
         if lines != dest.h as i32 {
+            s.ctx = None;
             return false;
         }
         let (dx, dy, w) = (dest.x as usize, dest.y as usize, dest.w as usize);
