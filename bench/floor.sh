@@ -2,9 +2,12 @@
 # The floor of bench/run.sh's cases a, b and c (issue 18): what the export cannot go below with these
 # codecs. Side by side, interleaved, in one run:
 #   decode    ffmpeg decodes the trimmed source alone (video and audio, 2 decoder threads, to null)
-#   encode    ffmpeg encodes the export's own pictures and sound alone, from raw files (the
-#             clipforge output of the first repetition decoded to yuv420p + PCM), through the same
-#             x264 and AAC settings as the export (X264_PARAMS, veryfast, crf 23, 2 slice threads)
+#   encode    ffmpeg encodes the export's own pictures and sound alone, from raw files, through the
+#             same x264 and AAC settings as the export (X264_PARAMS, veryfast, crf 23, 2 slice
+#             threads). The raw pictures come from one extra, unmeasured export of the same recipe at
+#             crf 1 (60 dB from what the export encodes), decoded to yuv420p + PCM. Not from the
+#             measured crf 23 output: its pictures have lost the detail x264 spends on, and encode
+#             5-8 % cheaper than the pictures the export really encodes (a floor too low).
 #   floor     decode + encode (wall and CPU added)
 #   clipforge `clipforge export` of the case's recipe; for case a also the same with one caption
 #             (issue 18's memory case)
@@ -16,7 +19,8 @@
 #
 #   bash bench/floor.sh [REPS] [CASE]     (default 3 a)
 # Env: CLIPFORGE_BIN=path  use this binary instead of building target/release/clipforge.
-# The raw pictures take 1.4 GB in bench/out/floor/ while it runs; they are removed at the end.
+# The raw pictures take 1.4 GB in bench/out/floor/ while it runs (3.2 GB for c), and the crf 1
+# dumps 70 MB per output; they are removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,7 +35,7 @@ if [ -n "${CLIPFORGE_BIN:-}" ]; then CF=$(realpath "$CLIPFORGE_BIN"); else
 SRC=$(bash bench/source.sh)
 OUT=$ROOT/bench/out/floor
 rm -rf "$OUT" && mkdir -p "$OUT"
-trap 'rm -f "$OUT"/frames-*.yuv "$OUT"/sound.wav' EXIT
+trap 'rm -f "$OUT"/frames-*.yuv "$OUT"/dump-*.mp4 "$OUT"/sound.wav' EXIT
 
 X264P=$(sed -n 's/^pub const X264_PARAMS: &str = "\(.*\)";/\1/p' core/src/encode/video.rs)
 [ -n "$X264P" ] || die "cannot read X264_PARAMS from core/src/encode/video.rs"
@@ -53,7 +57,7 @@ case "$CASE" in
      SIZES="out-9x16:1080:1920 out-1x1:1080:1080 out-4x5:1080:1350"
      TITLE="Case c (0–15 s → 9:16 blur, 1:1 crop, 4:5 pad)" ;;
 esac
-cat >"$OUT/recipe.json" <<EOF
+recipe_json() { cat <<EOF
 {
   "version": 1,
   "source": "$SRC",
@@ -62,6 +66,10 @@ cat >"$OUT/recipe.json" <<EOF
   "outputs": $OUTS
 }
 EOF
+}
+recipe_json >"$OUT/recipe.json"
+# The pictures "encode alone" encodes: the same export at crf 1, written as dump-*.mp4.
+recipe_json | sed -e 's/"crf": 23/"crf": 1/g' -e 's/"out-/"dump-/g' >"$OUT/recipe-dump.json"
 
 # Issue 18's memory case: the same export with one caption over the whole clip (built-in font).
 cat >"$OUT/recipe-caption.json" <<EOF
@@ -106,10 +114,11 @@ for ((i = 1; i <= REPS; i++)); do
   CFR+=("$(run_cf)")
   if [ "$i" = 1 ]; then
     # The export's own pictures and sound, raw: what "encoding the output alone" encodes.
-    "${FF[@]}" -i "$OUT/out-9x16.mp4" -map 0:a -f wav "$OUT/sound.wav"
+    (cd "$OUT" && "$CF" export recipe-dump.json >"$OUT/dump.log" 2>&1) || { cat "$OUT/dump.log" >&2; die "the crf 1 export failed"; }
+    "${FF[@]}" -i "$OUT/dump-9x16.mp4" -map 0:a -f wav "$OUT/sound.wav"
     for spec in $SIZES; do
       IFS=: read -r name w h <<<"$spec"
-      "${FF[@]}" -i "$OUT/$name.mp4" -map 0:v -frames:v "$FRAMES" -f rawvideo -pix_fmt yuv420p "$OUT/frames-$name.yuv"
+      "${FF[@]}" -i "$OUT/${name/out-/dump-}.mp4" -map 0:v -frames:v "$FRAMES" -f rawvideo -pix_fmt yuv420p "$OUT/frames-$name.yuv"
       frames=$(( $(stat -c %s "$OUT/frames-$name.yuv") / (w * h * 3 / 2) ))
       [ "$frames" = "$FRAMES" ] || die "$name has $frames frames, expected $FRAMES"
     done
