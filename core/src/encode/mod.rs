@@ -2,6 +2,7 @@
 
 pub mod audio;
 pub mod commit;
+mod lent_frame;
 pub mod mux;
 pub mod video;
 

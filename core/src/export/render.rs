@@ -26,22 +26,21 @@ pub(crate) fn render_output(
     cancel: &CancelToken,
     progress: &Progress,
 ) -> Result<EncodedStream> {
-    let mut encoder = open_video_encoder(&out.encoder, out.width, out.height, out.fps)?;
-    let keyframes = out.video_timeline().keyframes();
     // Reframing and encoding run on two threads, one picture apart, so the reframe of frame n+1
-    // overlaps x264's work on frame n instead of adding to it. Encoded pictures come back to be
-    // drawn into again.
-    let (to_encoder, pictures) = sync_channel::<(Frame, u32)>(0);
+    // overlaps x264's work on frame n instead of adding to it. Encoded pictures come back from the
+    // encoder (which reads them in place) to be drawn into again.
     let (recycle, recycled) = channel::<Frame>();
+    let mut encoder = open_video_encoder(&out.encoder, out.width, out.height, out.fps, recycle)?;
+    let keyframes = out.video_timeline().keyframes();
+    let (to_encoder, pictures) = sync_channel::<(Frame, u32)>(0);
     std::thread::scope(|scope| {
         let encoding = scope.spawn(move || -> Result<EncodedStream> {
             for (pic, pos) in pictures {
                 if cancel.is_cancelled() {
                     return Err(Error::cancelled());
                 }
-                encoder.encode(&pic, i64::from(pos), keyframes.contains(&pos))?;
+                encoder.encode(pic, i64::from(pos), keyframes.contains(&pos))?;
                 progress.add(1);
-                let _ = recycle.send(pic);
             }
             // Cancelled: no flush. x264 still holds the frames of its lookahead and threads; encoding
             // them for a result nobody keeps took 230-370 ms of a cancel on a loaded 2-core machine.
