@@ -274,9 +274,24 @@ impl Reframer {
         out.u.resize(w * h / 4, 0);
         out.v.resize(w * h / 4, 0);
         if let Fill::Solid(c) = self.fill {
-            out.y.fill(c.y);
-            out.u.fill(c.u);
-            out.v.fill(c.v);
+            let (d, dc) = (self.dest, self.dest.halved());
+            fill_around(&mut out.y, w, d, c.y);
+            fill_around(&mut out.u, w / 2, dc, c.u);
+            fill_around(&mut out.v, w / 2, dc, c.v);
+        }
+    }
+}
+
+/// Paints every pixel of a `w`-wide plane outside `hole` (the picture draws the rest).
+fn fill_around(plane: &mut [u8], w: usize, hole: RectU, value: u8) {
+    let (x0, x1) = ((hole.x as usize).min(w), ((hole.x + hole.w) as usize).min(w));
+    let (y0, y1) = (hole.y as usize, (hole.y + hole.h) as usize);
+    for (y, row) in plane.chunks_exact_mut(w.max(1)).enumerate() {
+        if (y0..y1).contains(&y) {
+            row[..x0].fill(value);
+            row[x1..].fill(value);
+        } else {
+            row.fill(value);
         }
     }
 }
