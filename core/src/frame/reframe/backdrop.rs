@@ -35,10 +35,9 @@ pub(super) struct BackdropBufs {
     sums: Vec<u32>,
     luma_lut: Vec<u8>,
     chroma_lut: Vec<u8>,
-    /// For each column of `wide`: the two columns of `small` it lies between and the weight.
-    columns: Vec<(usize, usize, u16)>,
-    /// The width of `small` that `columns` was worked out for.
-    columns_from: u32,
+    /// For each column of `wide` (luma, chroma): the two columns of `small` it lies between and
+    /// the weight, and the width of `small` it was worked out for.
+    columns: [(Vec<(usize, usize, u16)>, u32); 2],
 }
 
 impl Reframer {
@@ -110,12 +109,13 @@ impl Reframer {
             // Upscale in two steps: widen the small rows the bars need (the picture hides the
             // rest), then interpolate output rows ourselves, skipping what the picture covers.
             bufs.wide.resize((dw * bh) as usize, 0);
-            if bufs.columns.len() != dw as usize || bufs.columns_from != bw {
-                bufs.columns = (0..dw as usize).map(|x| between(x, bw as usize, dw as usize)).collect();
-                bufs.columns_from = bw;
+            let (columns, from) = &mut bufs.columns[i.min(1)];
+            if columns.len() != dw as usize || *from != bw {
+                *columns = (0..dw as usize).map(|x| between(x, bw as usize, dw as usize)).collect();
+                *from = bw;
             }
             for rows in rows_read(bh as usize, dh as usize, dw as usize, hole) {
-                widen_rows(&bufs.small, bw as usize, rows, &mut bufs.wide, &bufs.columns);
+                widen_rows(&bufs.small, bw as usize, rows, &mut bufs.wide, columns);
             }
             stretch_rows_around(&bufs.wide, bh as usize, d, dw as usize, dh as usize, hole);
         }
@@ -158,16 +158,19 @@ pub(super) fn stretch_rows_around(
 /// Bilinear stretch of `src_n` samples to `dst_n` (pixel centres aligned, edges clamped): the two
 /// source samples that output sample `i` lies between, and the second one's weight in 1/256.
 fn between(i: usize, src_n: usize, dst_n: usize) -> (usize, usize, u16) {
-    let scale = src_n as f64 / dst_n as f64;
-    let pos = ((i as f64 + 0.5) * scale - 0.5).clamp(0.0, (src_n - 1) as f64);
+    let (scale, last) = (src_n as f64 / dst_n.max(1) as f64, src_n.saturating_sub(1));
+    let pos = ((i as f64 + 0.5) * scale - 0.5).clamp(0.0, last as f64);
     let i0 = pos as usize;
-    (i0, (i0 + 1).min(src_n - 1), ((pos - i0 as f64) * 256.0).round() as u16)
+    (i0, (i0 + 1).min(last), ((pos - i0 as f64) * 256.0).round() as u16)
 }
 
 /// Widens `rows` of `small` (`sw` wide) into the same rows of `wide`, one [`between`] per column.
 /// Written by hand: fast_image_resize's convolution took 2-3x as long for these 8x stretches.
 fn widen_rows(small: &[u8], sw: usize, rows: std::ops::Range<usize>, wide: &mut [u8], columns: &[(usize, usize, u16)]) {
     let dw = columns.len();
+    if sw == 0 {
+        return;
+    }
     for r in rows {
         let (Some(a), Some(d)) = (small.get(r * sw..(r + 1) * sw), wide.get_mut(r * dw..(r + 1) * dw)) else {
             return;
