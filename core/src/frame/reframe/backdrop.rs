@@ -35,9 +35,16 @@ pub(super) struct BackdropBufs {
     sums: Vec<u32>,
     luma_lut: Vec<u8>,
     chroma_lut: Vec<u8>,
-    /// For each column of `wide` (luma, chroma): the two columns of `small` it lies between and
-    /// the weight, and the width of `small` it was worked out for.
-    columns: [(Vec<(usize, usize, u16)>, u32); 2],
+    /// How `small` is widened: one table for luma, one for chroma.
+    columns: [Columns; 2],
+}
+
+/// For each column of `wide`: the two columns of `small` it lies between and the second one's
+/// weight, worked out for a `from`-wide `small`.
+#[derive(Default)]
+struct Columns {
+    from: u32,
+    table: Vec<(usize, usize, u16)>,
 }
 
 impl Reframer {
@@ -109,13 +116,13 @@ impl Reframer {
             // Upscale in two steps: widen the small rows the bars need (the picture hides the
             // rest), then interpolate output rows ourselves, skipping what the picture covers.
             bufs.wide.resize((dw * bh) as usize, 0);
-            let (columns, from) = &mut bufs.columns[i.min(1)];
-            if columns.len() != dw as usize || *from != bw {
-                *columns = (0..dw as usize).map(|x| between(x, bw as usize, dw as usize)).collect();
-                *from = bw;
+            let columns = &mut bufs.columns[i.min(1)];
+            if columns.table.len() != dw as usize || columns.from != bw {
+                columns.table = (0..dw as usize).map(|x| between(x, bw as usize, dw as usize)).collect();
+                columns.from = bw;
             }
             for rows in rows_read(bh as usize, dh as usize, dw as usize, hole) {
-                widen_rows(&bufs.small, bw as usize, rows, &mut bufs.wide, columns);
+                widen_rows(&bufs.small, bw as usize, rows, &mut bufs.wide, &columns.table);
             }
             stretch_rows_around(&bufs.wide, bh as usize, d, dw as usize, dh as usize, hole);
         }
