@@ -49,7 +49,7 @@ struct Columns {
 
 impl Reframer {
     /// Fills the bars of `out` (everything outside `self.dest`) with the blurred,
-    /// darkened cover-crop of `src`.
+    /// darkened cover-crop of `src`. The picture must already be drawn in `out`.
     pub(super) fn draw_backdrop(
         &mut self,
         src: &Frame,
@@ -86,14 +86,21 @@ impl Reframer {
                 w: bw,
                 h: bh,
             };
-            let r = resize_plane(
-                &mut self.backdrop,
-                &opts,
-                (s, sw / div, sh / div),
-                crop,
-                (&mut bufs.small, bw, bh),
-                small_rect,
-            );
+            // With bars above and below, the picture already drawn (the whole source at the
+            // output's width) holds all the backdrop shows, at a third of the pixels for 16:9 in
+            // 9:16. Only its rows are the image: the kernel must not reach into the bars.
+            let whole = (self.crop.x, self.crop.y, self.crop.w, self.crop.h) == (0.0, 0.0, f64::from(sw), f64::from(sh));
+            let from_picture = whole && hole.x == 0 && hole.w == dw && hole.h > 0 && hole.y + hole.h <= dh;
+            let r = if from_picture {
+                let (px, py) = (f64::from(hole.w) / f64::from(sw / div), f64::from(hole.h) / f64::from(sh / div));
+                let (x, y) = ((crop.x * px).max(0.0), (crop.y * py).max(0.0));
+                let (w, h) = (f64::from(hole.w) - x, f64::from(hole.h) - y);
+                let in_picture = RectF { x, y, w: (crop.w * px).min(w), h: (crop.h * py).min(h) };
+                let rows = &d[(hole.y * dw) as usize..((hole.y + hole.h) * dw) as usize];
+                resize_plane(&mut self.backdrop, &opts, (rows, dw, hole.h), in_picture, (&mut bufs.small, bw, bh), small_rect)
+            } else {
+                resize_plane(&mut self.backdrop, &opts, (s, sw / div, sh / div), crop, (&mut bufs.small, bw, bh), small_rect)
+            };
             debug_assert!(r.is_ok(), "backdrop downscale failed: {r:?}");
 
             let radius = (bw.min(bh) as usize / BLUR_RADIUS_DIV).max(1);

@@ -190,14 +190,6 @@ impl Reframer {
     /// Draws `src` into `out` with the current geometry.
     fn draw(&mut self, src: &Frame, out: &mut Frame) {
         self.prepare_output(out);
-        if let Fill::Backdrop {
-            crop,
-            small_w,
-            small_h,
-        } = self.fill
-        {
-            self.draw_backdrop(src, out, crop, small_w, small_h);
-        }
         if self.is_identity() {
             // The picture is already the output (a preview decoded straight to its size): copy,
             // since a same-size convolution costs as much as a real resize.
@@ -239,6 +231,10 @@ impl Reframer {
             }
             let r = resize_plane(&mut self.main, &main, (s, sw, sh), crop, (d, ow, oh), dest);
             debug_assert!(r.is_ok(), "reframe resize failed: {r:?}");
+        }
+        // After the picture: the backdrop may be shrunk from it (backdrop.rs).
+        if let Fill::Backdrop { crop, small_w, small_h } = self.fill {
+            self.draw_backdrop(src, out, crop, small_w, small_h);
         }
     }
 
