@@ -49,12 +49,13 @@ struct Columns {
 
 impl Reframer {
     /// Fills the bars of `out` (everything outside `self.dest`) with the blurred,
-    /// darkened cover-crop of `src`. The picture must already be drawn in `out`.
+    /// darkened cover-crop of `src` (`crop`; `in_picture`: the same in the picture already drawn
+    /// in `out`, when it has it all).
     pub(super) fn draw_backdrop(
         &mut self,
         src: &Frame,
         out: &mut Frame,
-        crop: RectF,
+        (crop, in_picture): (RectF, Option<RectF>),
         small_w: u32,
         small_h: u32,
     ) {
@@ -72,10 +73,10 @@ impl Reframer {
         ];
         for (i, (s, d, div)) in planes.into_iter().enumerate() {
             let (bw, bh, dw, dh) = (small_w / div, small_h / div, ow / div, oh / div);
-            let (crop, hole) = if div == 1 {
-                (crop, self.dest)
+            let (crop, in_picture, hole) = if div == 1 {
+                (crop, in_picture, self.dest)
             } else {
-                (crop.halved(), self.dest.halved())
+                (crop.halved(), in_picture.map(RectF::halved), self.dest.halved())
             };
 
             // Downscale with a proper (area-covering) filter so nothing aliases.
@@ -86,20 +87,13 @@ impl Reframer {
                 w: bw,
                 h: bh,
             };
-            // With bars above and below, the picture already drawn (the whole source at the
-            // output's width) holds all the backdrop shows, at a third of the pixels for 16:9 in
-            // 9:16. Only its rows are the image: the kernel must not reach into the bars.
-            let whole = (self.crop.x, self.crop.y, self.crop.w, self.crop.h) == (0.0, 0.0, f64::from(sw), f64::from(sh));
-            let from_picture = whole && hole.x == 0 && hole.w == dw && hole.h > 0 && hole.y + hole.h <= dh;
-            let r = if from_picture {
-                let (px, py) = (f64::from(hole.w) / f64::from(sw / div), f64::from(hole.h) / f64::from(sh / div));
-                let (x, y) = ((crop.x * px).max(0.0), (crop.y * py).max(0.0));
-                let (w, h) = (f64::from(hole.w) - x, f64::from(hole.h) - y);
-                let in_picture = RectF { x, y, w: (crop.w * px).min(w), h: (crop.h * py).min(h) };
-                let rows = &d[(hole.y * dw) as usize..((hole.y + hole.h) * dw) as usize];
-                resize_plane(&mut self.backdrop, &opts, (rows, dw, hole.h), in_picture, (&mut bufs.small, bw, bh), small_rect)
-            } else {
-                resize_plane(&mut self.backdrop, &opts, (s, sw / div, sh / div), crop, (&mut bufs.small, bw, bh), small_rect)
+            // With bars above and below, the picture already drawn holds all the backdrop shows,
+            // at a third of the pixels for 16:9 in 9:16. Only its rows are the image: the kernel
+            // must not reach into the bars.
+            let picture_rows = d.get((hole.y * dw) as usize..((hole.y + hole.h) * dw) as usize);
+            let r = match (in_picture, picture_rows) {
+                (Some(c), Some(rows)) => resize_plane(&mut self.backdrop, &opts, (rows, dw, hole.h), c, (&mut bufs.small, bw, bh), small_rect),
+                _ => resize_plane(&mut self.backdrop, &opts, (s, sw / div, sh / div), crop, (&mut bufs.small, bw, bh), small_rect),
             };
             debug_assert!(r.is_ok(), "backdrop downscale failed: {r:?}");
 

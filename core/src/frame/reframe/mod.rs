@@ -73,6 +73,9 @@ enum Fill {
         crop: RectF,
         small_w: u32,
         small_h: u32,
+        /// With bars only above and below: `crop` in the picture as drawn (relative to its rect),
+        /// which holds everything the backdrop shows at fewer pixels (backdrop.rs shrinks that).
+        in_picture: Option<RectF>,
     },
 }
 
@@ -133,10 +136,18 @@ impl Reframer {
                     Fill::Solid(background)
                 } else {
                     let (small_w, small_h) = (backdrop_dim(out_w), backdrop_dim(out_h));
+                    // The picture is the whole source scaled into `dest`.
+                    let in_picture = (dest.x == 0 && dest.w == out_w && dest.h > 0).then(|| {
+                        let (px, py) = (f64::from(dest.w) / f64::from(src_w), f64::from(dest.h) / f64::from(src_h));
+                        let (x, y) = ((cover.x * px).max(0.0), (cover.y * py).max(0.0));
+                        let (w, h) = ((cover.w * px).min(f64::from(dest.w) - x), (cover.h * py).min(f64::from(dest.h) - y));
+                        RectF { x, y, w, h }
+                    });
                     Fill::Backdrop {
                         crop: cover,
                         small_w,
                         small_h,
+                        in_picture,
                     }
                 };
                 (whole, dest, fill)
@@ -233,8 +244,8 @@ impl Reframer {
             debug_assert!(r.is_ok(), "reframe resize failed: {r:?}");
         }
         // After the picture: the backdrop may be shrunk from it (backdrop.rs).
-        if let Fill::Backdrop { crop, small_w, small_h } = self.fill {
-            self.draw_backdrop(src, out, crop, small_w, small_h);
+        if let Fill::Backdrop { crop, small_w, small_h, in_picture } = self.fill {
+            self.draw_backdrop(src, out, (crop, in_picture), small_w, small_h);
         }
     }
 
